@@ -1,0 +1,79 @@
+/*
+ * common.c
+ *	  Module magic and the helpers declared in rezago.h.
+ */
+#include "rezago.h"
+
+#include "catalog/pg_type.h"
+
+PG_MODULE_MAGIC;
+
+int
+rezago_polarity(int32 polarity, const char *fn)
+{
+	if (polarity != 1 && polarity != -1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("polarity must be 1 or -1, not %d", polarity),
+				 errdetail("Function %s received a polarity other than +1 (more is better) or -1 (more is worse).", fn),
+				 errhint("Use the polarity column of rezago.variable.")));
+	return polarity;
+}
+
+void
+rezago_require_finite(float8 v, const char *what, const char *fn)
+{
+	if (isnan(v) || isinf(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number", what),
+				 errdetail("Function %s received %s = %s.", fn, what,
+						   isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity")),
+				 errhint("Filter out NaN and infinite values, or replace them with NULL to mark them as missing.")));
+}
+
+void
+rezago_require_weight(float8 w, const char *fn)
+{
+	rezago_require_finite(w, "weight", fn);
+	if (w < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight must not be negative"),
+				 errdetail("Function %s received weight = %g.", fn, w),
+				 errhint("Weights are relative importances: use zero to leave an item out.")));
+}
+
+static void
+check_state_array(ArrayType *a, int len, const char *fn)
+{
+	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != len || ARR_HASNULL(a) ||
+		ARR_ELEMTYPE(a) != FLOAT8OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid aggregate state"),
+				 errdetail("Function %s expects a one-dimensional float8 array of %d elements without NULLs.", fn, len),
+				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+}
+
+const float8 *
+rezago_state_peek(ArrayType *a, int len, const char *fn)
+{
+	check_state_array(a, len, fn);
+	return (const float8 *) ARR_DATA_PTR(a);
+}
+
+float8 *
+rezago_state_values(FunctionCallInfo fcinfo, int argno, int len,
+					ArrayType **result, const char *fn)
+{
+	ArrayType  *a;
+
+	if (AggCheckCallContext(fcinfo, NULL))
+		a = PG_GETARG_ARRAYTYPE_P(argno);	/* ours to scribble on */
+	else
+		a = PG_GETARG_ARRAYTYPE_P_COPY(argno);
+	check_state_array(a, len, fn);
+	*result = a;
+	return (float8 *) ARR_DATA_PTR(a);
+}

@@ -1,0 +1,44 @@
+/*
+ * rezago.h
+ *	  Helpers shared by every C file of the rezago extension.
+ *
+ * Policy for non-finite numbers, applied by every function through these
+ * helpers (README, "NULL, NaN and Infinity"):
+ *	- a NULL raw value or lag score is a missing value: it is skipped and
+ *	  lowers coverage where coverage is reported;
+ *	- NaN and +/-Infinity are never silently used as numbers: raw values are
+ *	  treated as missing (they are outside the reference population), while
+ *	  parameters (min, max, weights, thresholds) raise an error.
+ */
+#ifndef REZAGO_H
+#define REZAGO_H
+
+#include "postgres.h"
+#include "fmgr.h"
+#include "utils/array.h"
+
+#include <math.h>
+
+/* Polarity of a variable: +1 more is better, -1 more is worse. */
+extern int	rezago_polarity(int32 polarity, const char *fn);
+
+/* Errors out (22023) unless v is a finite number; what names the argument. */
+extern void rezago_require_finite(float8 v, const char *what, const char *fn);
+
+/* Errors out (22023) unless w is a finite number >= 0. */
+extern void rezago_require_weight(float8 w, const char *fn);
+
+/*
+ * Aggregate state kept as a plain float8[] of a fixed length (so that
+ * parallel aggregation needs no serial/deserial functions).  Returns a
+ * pointer to the elements of a validated array: when called as an aggregate
+ * transition function the array is modified in place (it lives in the
+ * aggregate context), otherwise a copy is made first.
+ */
+extern float8 *rezago_state_values(FunctionCallInfo fcinfo, int argno,
+								   int len, ArrayType **result, const char *fn);
+
+/* Read-only view of a float8[] state of a fixed length, validated. */
+extern const float8 *rezago_state_peek(ArrayType *a, int len, const char *fn);
+
+#endif							/* REZAGO_H */

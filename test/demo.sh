@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Sets everything up (Debian packages, build, install) and runs the main job on
+# real sample data from ../shared/data in a throwaway cluster.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export REZAGO_DATA=$(realpath -m "${REZAGO_DATA:-../shared/data}")
+if [ ! -f "$REZAGO_DATA/sinim_2019_2023.csv" ]; then
+    echo "demo: the sample data is missing: $REZAGO_DATA (set REZAGO_DATA)" >&2
+    exit 1
+fi
+test/setup.sh
+unset PGPORT PGHOST PGDATABASE PGUSER   # pg_virtualenv chooses its own
+pg_virtualenv -t psql -X -f test/demo.sql

@@ -1,0 +1,82 @@
+-- The index on real SINIM data (loaded by load_real), checked against an
+-- independent plain-SQL computation (window functions, no rezago function)
+-- for every period 2019-2023, to 1e-9.
+SET extra_float_digits = 0;
+-- the variables SINIM has, in three dimensions, equal weights, min-max,
+-- min coverage 0.5 (so capital_institucional needs one of its two variables)
+\i ../load/sinim4_methodology.sql
+SELECT * FROM rezago.methodology_weights('sinim4');
+
+CREATE TEMP TABLE oracle_dim AS
+WITH obs AS (
+    SELECT o.period, o.cut, o.variable, v.dimension, v.polarity, o.value
+    FROM rezago.observation o JOIN rezago.variable v ON v.code = o.variable
+    WHERE o.variable IN ('agrupaciones_sociales', 'profesionalizacion_municipal', 'dependencia_fcm', 'gasto_municipal')
+      AND o.value IS NOT NULL
+), s AS (
+    SELECT period, cut, variable, dimension,
+           CASE WHEN max(value) OVER w = min(value) OVER w THEN 0
+                WHEN polarity = 1 THEN (max(value) OVER w - value) / (max(value) OVER w - min(value) OVER w)
+                ELSE (value - min(value) OVER w) / (max(value) OVER w - min(value) OVER w) END AS score
+    FROM obs WINDOW w AS (PARTITION BY period, variable)
+), nvar AS (
+    SELECT dimension, count(*) AS n FROM rezago.variable
+    WHERE code IN ('agrupaciones_sociales', 'profesionalizacion_municipal', 'dependencia_fcm', 'gasto_municipal')
+    GROUP BY dimension
+)
+SELECT s.period, s.cut, s.dimension,
+       CASE WHEN count(*)::float8 / nvar.n >= 0.5 THEN avg(s.score) END AS score,
+       count(*)::float8 / nvar.n AS coverage
+FROM s JOIN nvar USING (dimension) GROUP BY s.period, s.cut, s.dimension, nvar.n;
+
+CREATE TEMP TABLE oracle_index AS
+SELECT period, cut, index, CASE WHEN index IS NOT NULL THEN rank() OVER (PARTITION BY period ORDER BY index DESC NULLS LAST) END AS rank
+FROM (SELECT p.period, c.cut,
+             (SELECT CASE WHEN count(d.score) = 3 THEN avg(d.score) END
+              FROM oracle_dim d WHERE d.period = p.period AND d.cut = c.cut) AS index
+      FROM rezago.comuna c CROSS JOIN generate_series(2019, 2023) p(period)) x;
+
+-- dimension scores and coverage: same rows, same values
+CREATE TEMP TABLE got_dim AS
+SELECT p AS period, r.* FROM generate_series(2019, 2023) p
+CROSS JOIN LATERAL rezago.comuna_dimension_scores(p, 'sinim4') r;
+SELECT coalesce(r.period, o.period) AS period, count(*) AS rows,
+       count(*) FILTER (WHERE o.cut IS NULL OR r.cut IS NULL) AS unmatched,
+       count(*) FILTER (WHERE (r.score IS NULL) <> (o.score IS NULL) OR abs(r.score - o.score) > 1e-9) AS score_diff,
+       count(*) FILTER (WHERE abs(r.coverage - o.coverage) > 1e-9) AS coverage_diff
+FROM got_dim r FULL JOIN oracle_dim o USING (period, cut, dimension)
+GROUP BY 1 ORDER BY 1;
+
+-- index and rank
+SELECT p AS period, count(*) AS comunas, count(r.index) AS with_index,
+       count(*) FILTER (WHERE (r.index IS NULL) <> (o.index IS NULL) OR abs(r.index - o.index) > 1e-9) AS index_diff,
+       count(*) FILTER (WHERE r.rank IS DISTINCT FROM o.rank) AS rank_diff
+FROM generate_series(2019, 2023) p
+CROSS JOIN LATERAL rezago.comuna_index(p, 'sinim4') r
+JOIN oracle_index o ON o.period = p AND o.cut = r.cut
+GROUP BY p ORDER BY p;
+
+-- a comuna without an index says which dimension is missing
+SELECT cut, missing_dimensions FROM rezago.comuna_index(2023, 'sinim4')
+WHERE index IS NULL ORDER BY cut LIMIT 5;
+
+-- provinces as territories (two or more comunas): mean of member indices
+INSERT INTO rezago.territory (code, name)
+SELECT 'prov_' || provincia_code, min(provincia) FROM rezago.comuna GROUP BY provincia_code HAVING count(*) >= 2;
+INSERT INTO rezago.territory_member (territory, cut)
+SELECT 'prov_' || c.provincia_code, c.cut FROM rezago.comuna c
+JOIN rezago.territory t ON t.code = 'prov_' || c.provincia_code;
+SELECT p AS period, count(*) AS territories, count(r.index) AS with_index,
+       count(*) FILTER (WHERE (r.index IS NULL) <> (o.index IS NULL) OR abs(r.index - o.index) > 1e-9) AS index_diff,
+       count(*) FILTER (WHERE r.members <> o.members OR r.scored <> o.scored) AS count_diff
+FROM generate_series(2019, 2023) p
+CROSS JOIN LATERAL rezago.territory_index(p, 'sinim4') r
+JOIN (SELECT oi.period, tm.territory, avg(oi.index) AS index, count(*) AS members, count(oi.index) AS scored
+      FROM rezago.territory_member tm JOIN oracle_index oi ON oi.cut = tm.cut
+      GROUP BY oi.period, tm.territory) o ON o.period = p AND o.territory = r.territory
+GROUP BY p ORDER BY p;
+
+-- the five most lagged provinces in 2023 under this subset
+SELECT r.rank, t.name, round(r.index::numeric, 6) AS index, r.members, r.scored
+FROM rezago.territory_index(2023, 'sinim4') r JOIN rezago.territory t ON t.code = r.territory
+ORDER BY r.rank LIMIT 5;

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs what rezago needs from Debian's packages, then builds and installs
+# the extension into the system PostgreSQL 15.  Run as root on Debian 12.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3 postgresql-common)
+packages+=("$@")
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    echo "setup: installing ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+make -s clean >/dev/null 2>&1 || true
+make -s ${REZAGO_MAKEFLAGS:-}
+make -s install >/dev/null
+echo "setup: rezago built and installed into $(pg_config --pkglibdir)"
