@@ -2,8 +2,20 @@
 # (see README.md: test/run_tests.sh runs everything in a throwaway cluster).
 EXTENSION  = rezago
 MODULE_big = rezago
-OBJS       = src/common.o src/index.o
-DATA       = $(wildcard sql/rezago--*.sql)
+OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+
+# Install scripts.  0.1.0 is written by hand.  The 0.1.0 -> 0.2.0 update is
+# assembled from the numbered fragments in sql/update-0.2.0/ (one per area:
+# territories, status, ...), so that areas can be developed side by side;
+# CREATE EXTENSION rezago installs 0.1.0 and applies the update.  When 0.2.0
+# is released the assembled script is committed and never edited again.
+DATA       = sql/rezago--0.1.0.sql
+DATA_built = sql/rezago--0.1.0--0.2.0.sql
+UPDATE_0_2_0 = $(sort $(wildcard sql/update-0.2.0/*.sql))
+sql/rezago--0.1.0--0.2.0.sql: $(UPDATE_0_2_0)
+	( echo '-- generated from sql/update-0.2.0/*.sql by the Makefile: edit those files'; \
+	  echo '\\echo Use "ALTER EXTENSION rezago UPDATE TO '"'"'0.2.0'"'"'" to load this file. \\quit'; \
+	  for f in $^; do echo; echo "-- ---- $$f"; cat "$$f"; done ) > $@
 
 # pg_regress pairs sql/NAME.sql with expected/NAME.out; the install scripts
 # (rezago--*.sql) live beside them and are told apart by their names.

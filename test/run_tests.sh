@@ -1,26 +1,29 @@
 #!/usr/bin/env bash
-# The whole test suite, in a throwaway PostgreSQL cluster (pg_virtualenv):
-#   1. regression tests (sql/*.sql against expected/*.out), also built with
-#      assertions (-DUSE_ASSERT_CHECKING);
-#   2. real-data checks (test/realdata) on ../shared/data, against plain-SQL
-#      oracles.
-# Exits non-zero when any test fails, printing regression.diffs.
-set -euo pipefail
+# The whole test suite, each part in a throwaway PostgreSQL cluster:
+#   1. regression tests: sql/*.sql against expected/*.out (make installcheck),
+#      with the extension built with -DUSE_ASSERT_CHECKING;
+#   2. real-data checks: test/realdata/sql/NN_*.sql on ../shared/data
+#      (or $REZAGO_DATA), against plain-SQL oracles;
+#   3. every executable test/checks/*.sh (upgrade, dump/restore, roles, fuzzing,
+#      benchmark smoke run, ...), each in a cluster of its own.
+# Exits non-zero when any test fails, printing the diffs.
+# PG_CONFIG selects another PostgreSQL installation (default: the system's 15).
+set -uo pipefail
 cd "$(dirname "$0")/.."
 top=$PWD
+export PG_CONFIG=${PG_CONFIG:-pg_config}
+export REZAGO_DATA=$(realpath -m "${REZAGO_DATA:-$top/../shared/data}")
 
-REZAGO_DATA=${REZAGO_DATA:-$top/../shared/data}
-export REZAGO_DATA=$(realpath -m "$REZAGO_DATA")
+REZAGO_MAKEFLAGS="ASSERTS=1" test/setup.sh || { echo "rezago: BUILD FAILED"; exit 1; }
 
-REZAGO_MAKEFLAGS="ASSERTS=1" test/setup.sh
-unset PGPORT PGHOST PGDATABASE PGUSER   # pg_virtualenv chooses its own
-
-failed=0
-run_suite() {   # name, then the make target
+passed=0; failed=0; failures=()
+run_suite() {   # name, then the command to run in a fresh cluster
     local name=$1; shift
     echo "=== $name"
-    if ! pg_virtualenv -t make -s "$@"; then
-        failed=1
+    if test/with_cluster.sh "$@"; then
+        passed=$((passed + 1))
+    else
+        failed=$((failed + 1)); failures+=("$name")
         for d in regression.diffs test/realdata/regression.diffs; do
             [ -f "$d" ] && { echo "--- $d"; cat "$d"; }
         done
@@ -28,21 +31,24 @@ run_suite() {   # name, then the make target
 }
 
 rm -f regression.diffs test/realdata/regression.diffs
-run_suite "regression tests" installcheck
+run_suite "regression tests" make -s installcheck PG_CONFIG="$PG_CONFIG"
 
-if [ -d "$REZAGO_DATA" ] && [ -f "$REZAGO_DATA/sinim_2019_2023.csv" ]; then
-    run_suite "real-data checks ($REZAGO_DATA)" installcheck-realdata
+if [ -f "$REZAGO_DATA/sinim_2019_2023.csv" ]; then
+    run_suite "real-data checks ($REZAGO_DATA)" make -s installcheck-realdata PG_CONFIG="$PG_CONFIG"
 else
     echo "############################################################"
     echo "# REAL-DATA CHECKS NOT RUN: $REZAGO_DATA is missing."
     echo "# They need ../shared/data beside the checkout (or REZAGO_DATA)."
     echo "############################################################"
-    [ "${CI:-}" = true ] && failed=1
+    if [ "${CI:-}" = true ]; then failed=$((failed + 1)); failures+=("real-data checks (data missing)"); fi
 fi
 
-if [ $failed = 0 ]; then
-    echo "rezago: all test suites passed"
-else
-    echo "rezago: SOME TESTS FAILED"
-fi
-exit $failed
+for check in test/checks/*.sh; do
+    [ -x "$check" ] || continue
+    run_suite "$check" "$check"
+done
+
+echo
+[ $failed = 0 ] || echo "failed suites: ${failures[*]}"
+echo "$passed passed, $failed failed"
+[ $failed = 0 ]

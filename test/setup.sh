@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Installs what rezago needs from Debian's packages, then builds and installs
-# the extension into the system PostgreSQL 15.  Run as root on Debian 12.
+# the extension into the PostgreSQL of $PG_CONFIG (default: the system's 15).
+# Run as root on Debian 12.  Extra Debian packages may be named as arguments.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(make gcc postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3 postgresql-common)
+packages=(make gcc python3 postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3 postgresql-common)
 packages+=("$@")
 missing=()
 for p in "${packages[@]}"; do
@@ -16,7 +17,8 @@ if [ ${#missing[@]} -gt 0 ]; then
     apt-get update -qq
     apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-make -s clean >/dev/null 2>&1 || true
-make -s ${REZAGO_MAKEFLAGS:-}
-make -s install >/dev/null
-echo "setup: rezago built and installed into $(pg_config --pkglibdir)"
+PG_CONFIG=${PG_CONFIG:-pg_config}
+make -s clean PG_CONFIG="$PG_CONFIG" >/dev/null 2>&1 || true
+make -s PG_CONFIG="$PG_CONFIG" ${REZAGO_MAKEFLAGS:-}
+make -s install PG_CONFIG="$PG_CONFIG" >/dev/null
+echo "setup: rezago built and installed into $("$PG_CONFIG" --pkglibdir)"
