@@ -41,4 +41,40 @@ extern float8 *rezago_state_values(FunctionCallInfo fcinfo, int argno,
 /* Read-only view of a float8[] state of a fixed length, validated. */
 extern const float8 *rezago_state_peek(ArrayType *a, int len, const char *fn);
 
+/*
+ * Exit stages of a territory (METHOD.md section 4), in order.  The SQL names
+ * are rezago_exit_stage_names[stage].
+ */
+typedef enum RezagoExitStage
+{
+	REZAGO_STAGE_INSUFFICIENT_DATA = 0,
+	REZAGO_STAGE_LAGGING,
+	REZAGO_STAGE_EXIT_STARTED,
+	REZAGO_STAGE_EXIT_ADVANCED,
+	REZAGO_STAGE_EXITED
+} RezagoExitStage;
+
+#define REZAGO_N_EXIT_STAGES 5
+extern const char *const rezago_exit_stage_names[REZAGO_N_EXIT_STAGES];
+
+/* Methodology parameters of the exit rule. */
+typedef struct RezagoExitParams
+{
+	float8		started_share;	/* default 1/3 */
+	float8		advanced_share; /* default 2/3 */
+	float8		min_evaluated_share;	/* default 0.5 */
+} RezagoExitParams;
+
+/*
+ * Stage of a territory evaluated on `evaluated` variables (of `total` in the
+ * methodology), `overcome` of which have a gap <= 0.  The one place the exit
+ * rule lives: status aggregates and the uncertainty analysis both call it.
+ */
+extern RezagoExitStage rezago_exit_stage(int evaluated, int overcome, int total,
+										 const RezagoExitParams *params);
+
+/* Errors out (22023) unless the parameters are valid shares in order. */
+extern void rezago_check_exit_params(const RezagoExitParams *params,
+									 const char *fn);
+
 #endif							/* REZAGO_H */
