@@ -559,7 +559,8 @@ BEGIN ATOMIC
            x.weight
     FROM x
     LEFT JOIN st ON st.variable = x.variable
-    LEFT JOIN rk ON rk.cut = x.cut AND rk.variable = x.variable;
+    LEFT JOIN rk ON rk.cut = x.cut AND rk.variable = x.variable
+    WHERE (SELECT rezago.require_methodology(comuna_lag_scores.methodology)) IS NOT NULL;
 END;
 COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text) IS
 'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a non-NULL observation in the period, with the variable''s normalised weight within its dimension. The reference population is every comuna with a value (METHOD.md 3.1-3.2). Errors: unknown or incomplete methodology.';
@@ -574,6 +575,7 @@ BEGIN ATOMIC
                 WHERE m.code = comuna_dimension_scores.methodology), 1.0),
            rezago.dimension_coverage(s.score, s.weight, 1.0)
     FROM rezago.comuna_lag_scores(comuna_dimension_scores.period, comuna_dimension_scores.methodology) s
+    WHERE (SELECT rezago.require_methodology(comuna_dimension_scores.methodology)) IS NOT NULL
     GROUP BY s.cut, s.dimension;
 END;
 COMMENT ON FUNCTION rezago.comuna_dimension_scores(integer, text) IS
@@ -603,7 +605,8 @@ BEGIN ATOMIC
                      ORDER BY dims.dimension)
            END
     FROM rezago.comuna c
-    LEFT JOIN per_comuna p ON p.cut = c.cut;
+    LEFT JOIN per_comuna p ON p.cut = c.cut
+    WHERE (SELECT rezago.require_methodology(comuna_index.methodology)) IS NOT NULL;
 END;
 COMMENT ON FUNCTION rezago.comuna_index(integer, text) IS
 'Lag index of every comuna in rezago.comuna for a period: weighted mean of its dimension scores. NULL when any dimension score is NULL, and missing_dimensions then lists them. rank: 1 = most lagged, among comunas with an index; ties share a rank (1,1,3).';
@@ -633,6 +636,7 @@ BEGIN ATOMIC
     LEFT JOIN rezago.comuna_dimension_scores(territory_dimension_scores.period, territory_dimension_scores.methodology) s
       ON s.cut = tm.cut AND s.dimension = dims.dimension
     LEFT JOIN pop ON pop.cut = tm.cut
+    WHERE (SELECT rezago.require_methodology(territory_dimension_scores.methodology)) IS NOT NULL
     GROUP BY tm.territory, dims.dimension;
 END;
 COMMENT ON FUNCTION rezago.territory_dimension_scores(integer, text) IS
@@ -664,7 +668,8 @@ BEGIN ATOMIC
     SELECT tr.code, t.index,
            CASE WHEN t.index IS NOT NULL THEN rank() OVER (ORDER BY t.index DESC NULLS LAST) END,
            coalesce(t.members, 0), coalesce(t.scored, 0)
-    FROM rezago.territory tr LEFT JOIN t ON t.territory = tr.code;
+    FROM rezago.territory tr LEFT JOIN t ON t.territory = tr.code
+    WHERE (SELECT rezago.require_methodology(territory_index.methodology)) IS NOT NULL;
 END;
 COMMENT ON FUNCTION rezago.territory_index(integer, text) IS
 'Lag index of every territory: mean of its member comunas'' indices (METHOD.md 3.5; population-weighted only when the methodology says so), rank (1 = most lagged, ties share a rank, NULL index unranked), number of members and of members with an index.';
