@@ -254,6 +254,7 @@ BEGIN ATOMIC
     LEFT JOIN st ON st.variable = mv.variable
     LEFT JOIN rezago.official_threshold ot
       ON ot.variable = mv.variable AND ot.period = variable_thresholds.period
+    WHERE (SELECT rezago.require_methodology(variable_thresholds.methodology)) IS NOT NULL
     ORDER BY mv.variable;
 END;
 COMMENT ON FUNCTION rezago.variable_thresholds(integer, text) IS
@@ -277,11 +278,13 @@ BEGIN ATOMIC
         GROUP BY tm.territory, th.variable
     ), g AS (
         SELECT tv.territory, tv.variable, tv.value, th.threshold,
-               th.polarity * (th.threshold - tv.value) AS gap
+               -- written so that a zero gap is 0, not -0
+               CASE WHEN th.polarity = 1 THEN th.threshold - tv.value ELSE tv.value - th.threshold END AS gap
         FROM tv JOIN th ON th.variable = tv.variable
     )
     SELECT g.territory, g.variable, g.value, g.threshold, g.gap, g.gap <= 0
     FROM g
+    WHERE (SELECT rezago.require_methodology(territory_gaps.methodology)) IS NOT NULL
     ORDER BY g.territory, g.variable;
 END;
 COMMENT ON FUNCTION rezago.territory_gaps(integer, text) IS
@@ -308,6 +311,7 @@ BEGIN ATOMIC
     SELECT t.code, coalesce((s.st).evaluated, 0), coalesce((s.st).overcome, 0), (s.st).share,
            coalesce((s.st).stage, 'insufficient_data')
     FROM rezago.territory t LEFT JOIN s ON s.territory = t.code
+    WHERE (SELECT rezago.require_methodology(territory_exit.methodology)) IS NOT NULL
     ORDER BY t.code;
 END;
 COMMENT ON FUNCTION rezago.territory_exit(integer, text) IS
@@ -367,6 +371,7 @@ BEGIN ATOMIC
     SELECT t.code, (e.st).e1_national, (e.st).e2_regional, (e.st).e3_isolation,
            (e.st).criteria_met, (e.st).eligible
     FROM rezago.territory t LEFT JOIN e ON e.territory = t.code
+    WHERE (SELECT rezago.require_methodology(territory_entry.methodology)) IS NOT NULL
     ORDER BY t.code;
 END;
 COMMENT ON FUNCTION rezago.territory_entry(integer, text) IS
@@ -415,6 +420,7 @@ BEGIN ATOMIC
                 ELSE 'eligibility_unknown'
            END
     FROM y
+    WHERE (SELECT rezago.require_methodology(programme_status.methodology)) IS NOT NULL
     ORDER BY y.territory;
 END;
 COMMENT ON FUNCTION rezago.programme_status(integer, text, date) IS
@@ -447,6 +453,7 @@ BEGIN ATOMIC
     JOIN rezago.territory t ON t.code = c.territory
     LEFT JOIN listed l ON l.territory = c.territory
     WHERE most_lagged.n > 0
+      AND (SELECT rezago.require_methodology(most_lagged.methodology)) IS NOT NULL
       AND (l.territory IS NOT NULL
            OR (c.eligible IS NULL AND c.index >= (SELECT cutoff.index FROM cutoff)))
     ORDER BY c.index DESC, c.territory;
