@@ -116,6 +116,11 @@ SELECT rezago.entry_status(NULL, NULL, NULL, NULL, NULL, NULL, 0.3, 0.1, 2);
 ROLLBACK TO s;
 SELECT rezago.entry_status(NULL, NULL, NULL, NULL, NULL, i, 0.3, 0.1, 2) FROM generate_series(99, 100) i;
 ROLLBACK TO s;
+-- forged states (support functions called directly) are refused
+SELECT rezago.entry_status_final('{1,0,0,0,0,0,0,0,0,0,0,100,0.3,0.1,7}');
+ROLLBACK TO s;
+SELECT rezago.entry_status_final('{1,NaN,0,0,0,0,0,0,0,0,0,100,0.3,0.1,2}');
+ROLLBACK TO s;
 RELEASE s;
 \set VERBOSITY terse
 

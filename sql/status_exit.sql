@@ -100,6 +100,10 @@ SELECT rezago.exit_status(1, 1, 1, i, 1.0/3, 2.0/3, 0.5) FROM generate_series(5,
 ROLLBACK TO s;
 SELECT rezago.exit_status_final('{1,2}');
 ROLLBACK TO s;
+SELECT rezago.exit_status_final('{2,3,1,0,0.3,0.6,0.5}');
+ROLLBACK TO s;
+SELECT rezago.exit_status_final('{2,Infinity,1,0,0.3,0.6,0.5}');
+ROLLBACK TO s;
 RELEASE s;
 \set VERBOSITY terse
 

@@ -122,10 +122,22 @@ raw_value(FunctionCallInfo fcinfo, int argno, float8 *v)
 	return !(isnan(*v) || isinf(*v));
 }
 
+static void
+invalid_state(const char *fn)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("invalid aggregate state"),
+			 errdetail("Function %s received a state it cannot have built.", fn),
+			 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+}
+
 /* A count kept in a float8 state, as an int for the result. */
 static int32
 count_to_int(float8 c, const char *fn)
 {
+	if (!(c >= 0 && !isinf(c) && c == floor(c)))
+		invalid_state(fn);
 	if (c > (float8) INT_MAX)
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
@@ -295,12 +307,8 @@ rezago_exit_status_final(PG_FUNCTION_ARGS)
 	p.advanced_share = st[EX_TOTAL + 2];
 	p.min_evaluated_share = st[EX_TOTAL + 3];
 	rezago_check_exit_params(&p, fn);
-	if (overcome < 0 || overcome > evaluated || evaluated > rows)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid aggregate state"),
-				 errdetail("Function %s found %d overcome, %d evaluated, %d rows.", fn, overcome, evaluated, rows),
-				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+	if (overcome > evaluated || evaluated > rows)
+		invalid_state(fn);
 	stage = rezago_exit_stage(evaluated, overcome, total, &p);
 
 	values[0] = Int32GetDatum(evaluated);
@@ -594,6 +602,14 @@ rezago_entry_status_final(PG_FUNCTION_ARGS)
 	if (st[EN_ROWS] <= 0)
 		PG_RETURN_NULL();
 	(void) count_to_int(st[EN_ROWS], fn);
+	/* the constants were validated on input: only a forged state fails */
+	if (!(st[EN_TOP] >= 1 && st[EN_TOP + 1] > 0 && st[EN_TOP + 1] <= 1 &&
+		  st[EN_TOP + 2] >= 0 && st[EN_TOP + 2] < 1 &&
+		  st[EN_TOP + 3] >= 1 && st[EN_TOP + 3] <= 3))
+		invalid_state(fn);
+	for (i = EN_ROWS; i <= EN_NSUMS; i++)
+		if (!(st[i] >= 0 && !isinf(st[i])))
+			invalid_state(fn);
 	crit[0] = half_or_more(st[EN_ROWS], st[EN_E1], st[EN_E1_UNKNOWN]);
 	crit[1] = half_or_more(st[EN_ROWS], st[EN_E2], st[EN_E2_UNKNOWN]);
 	crit[2] = isolation_met(st, st[EN_TOP + 2]);
