@@ -69,6 +69,29 @@ set_group_constants(float8 *st, int rows_idx, int first, const float8 *vals,
 		st[first + i] = vals[i];
 }
 
+/*
+ * Combine function body shared by both aggregates, whose states are laid
+ * out as [0] rows, then sums up to slot first_const - 1, then the nconst
+ * group constants: adds the sums of argument 1 to argument 0 and checks
+ * that both hold the same constants.
+ */
+static float8 *
+combine_states(FunctionCallInfo fcinfo, int len, int first_const, int nconst,
+			   const char *const *names, ArrayType **a, const char *fn)
+{
+	float8	   *st = rezago_state_values(fcinfo, 0, len, a, fn);
+	const float8 *other = rezago_state_peek(PG_GETARG_ARRAYTYPE_P(1), len, fn);
+	int			i;
+
+	Assert(first_const + nconst == len);
+	if (other[0] > 0)
+		set_group_constants(st, 0, first_const, other + first_const, nconst,
+							names, fn);
+	for (i = 0; i < first_const; i++)
+		st[i] += other[i];
+	return st;
+}
+
 static void
 require_not_null(FunctionCallInfo fcinfo, int argno, const char *what,
 				 const char *fn)
@@ -269,15 +292,9 @@ rezago_exit_status_combine(PG_FUNCTION_ARGS)
 {
 	const char *fn = "exit_status combine";
 	ArrayType  *a;
-	float8	   *st = rezago_state_values(fcinfo, 0, EX_LEN, &a, fn);
-	const float8 *other = rezago_state_peek(PG_GETARG_ARRAYTYPE_P(1), EX_LEN, fn);
+	float8	   *st = combine_states(fcinfo, EX_LEN, EX_TOTAL, EX_NCONST,
+									exit_const_names, &a, fn);
 
-	if (other[EX_ROWS] > 0)
-		set_group_constants(st, EX_ROWS, EX_TOTAL, other + EX_TOTAL, EX_NCONST,
-							exit_const_names, fn);
-	st[EX_ROWS] += other[EX_ROWS];
-	st[EX_EVALUATED] += other[EX_EVALUATED];
-	st[EX_OVERCOME] += other[EX_OVERCOME];
 	exit_check_rows(st, fn);
 	PG_RETURN_ARRAYTYPE_P(a);
 }
@@ -352,7 +369,6 @@ rezago_exit_status_final(PG_FUNCTION_ARGS)
 #define EN_N_NONE		10
 #define EN_TOP			11
 #define EN_NCONST		4
-#define EN_NSUMS		10		/* slots 1..10 are summed by combine */
 
 static const char *const entry_const_names[EN_NCONST] = {
 	"national_top", "regional_share", "isolation_share", "min_criteria"
@@ -515,17 +531,10 @@ rezago_entry_status_accum_params(PG_FUNCTION_ARGS)
 Datum
 rezago_entry_status_combine(PG_FUNCTION_ARGS)
 {
-	const char *fn = "entry_status combine";
 	ArrayType  *a;
-	float8	   *st = rezago_state_values(fcinfo, 0, EN_LEN, &a, fn);
-	const float8 *other = rezago_state_peek(PG_GETARG_ARRAYTYPE_P(1), EN_LEN, fn);
-	int			i;
 
-	if (other[EN_ROWS] > 0)
-		set_group_constants(st, EN_ROWS, EN_TOP, other + EN_TOP, EN_NCONST,
-							entry_const_names, fn);
-	for (i = EN_ROWS; i <= EN_NSUMS; i++)
-		st[i] += other[i];
+	(void) combine_states(fcinfo, EN_LEN, EN_TOP, EN_NCONST, entry_const_names,
+						  &a, "entry_status combine");
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 
@@ -607,7 +616,7 @@ rezago_entry_status_final(PG_FUNCTION_ARGS)
 		  st[EN_TOP + 2] >= 0 && st[EN_TOP + 2] < 1 &&
 		  st[EN_TOP + 3] >= 1 && st[EN_TOP + 3] <= 3))
 		invalid_state(fn);
-	for (i = EN_ROWS; i <= EN_NSUMS; i++)
+	for (i = EN_ROWS; i < EN_TOP; i++)
 		if (!(st[i] >= 0 && !isinf(st[i])))
 			invalid_state(fn);
 	crit[0] = half_or_more(st[EN_ROWS], st[EN_E1], st[EN_E1_UNKNOWN]);
