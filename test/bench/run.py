@@ -325,7 +325,12 @@ def plan_nodes(plan):
     out = []
 
     def walk(n):
-        out.append(n.get('Node Type', '') + (' (' + n['Partial Mode'] + ')' if n.get('Partial Mode') and n['Partial Mode'] != 'Simple' else ''))
+        name = n.get('Node Type', '')
+        if n.get('Parallel Aware'):
+            name = 'Parallel ' + name
+        if n.get('Partial Mode') and n['Partial Mode'] != 'Simple':
+            name = n['Partial Mode'] + ' ' + name
+        out.append(name)
         for c in n.get('Plans', []):
             walk(c)
     walk(plan['Plan'])
@@ -403,17 +408,25 @@ def main():
         sys.exit(1)
 
 
+PARALLEL_SETTINGS = ['parallel_setup_cost = 0', 'parallel_tuple_cost = 0']
+
+
 def parallel_study(db, sname, runs):
-    """comuna_index and the floor with 0, 1 and 2 parallel workers."""
-    log(f'   parallel study on {sname}')
-    out = dict(size=sname, rows=[])
+    """comuna_index and the floor with 0, 1 and 2 parallel workers, and
+    comuna_index's memory under two work_mem settings."""
+    log(f'   parallel and memory study on {sname}')
+    out = dict(size=sname, rows=[], memory=[])
     for label, query in (('comuna_index', f'SELECT * FROM rezago.comuna_index({PERIOD})'),
                          ('floor', 'SELECT * FROM (' + FLOORS['units'].format(period=PERIOD) + ') f')):
         per = {}
         for w in (0, 1, 2):
-            m = median_runs(db, query, runs, settings=[f'max_parallel_workers_per_gather = {w}'])
-            per[w] = m
+            per[w] = median_runs(db, query, runs,
+                                 settings=PARALLEL_SETTINGS + [f'max_parallel_workers_per_gather = {w}'])
         out['rows'].append((label, per))
+    for wm in ('4MB', '64MB', '256MB'):
+        m = median_runs(db, f'SELECT * FROM rezago.comuna_index({PERIOD})', 1,
+                        settings=[f'work_mem = \'{wm}\'', 'max_parallel_workers_per_gather = 0'])
+        out['memory'].append((wm, m))
     return out
 
 
@@ -449,13 +462,20 @@ def render(results, failures, loads, parallel, settings, version, args, elapsed)
     lines += targets(results)
     if parallel:
         lines += ['', f'## Parallel aggregation ({SIZES[parallel["size"]]["label"]})', '',
-                  'Same query, `max_parallel_workers_per_gather` = 0, 1, 2 (other settings as above).', '']
+                  'Same query with `max_parallel_workers_per_gather` = 0, 1, 2 and `parallel_setup_cost` = '
+                  '`parallel_tuple_cost` = 0 (so that the planner uses the workers it is given; with the '
+                  'default costs it may keep a serial plan).', '']
         prow = []
         for label, per in parallel['rows']:
             prow.append([label] + [fmt_ms(per[w]['ms']) for w in (0, 1, 2)] +
                         [fmt_ratio(per[1]['ms'] / per[2]['ms']), f'{per[2]["peak_kb"] / 1024:.0f}',
-                         ', '.join(sorted({n for n in plan_nodes(per[2]['plan']) if 'Gather' in n or 'Partial' in n or 'Finalize' in n})) or 'no parallel node'])
+                         ', '.join(sorted({n for n in plan_nodes(per[2]['plan']) if 'Gather' in n or 'Partial' in n or 'Finalize' in n or 'Parallel' in n})) or 'no parallel node'])
         lines.append(table(['query', '0 workers', '1 worker', '2 workers', 'speed-up 1 to 2', 'peak MB (2)', 'parallel nodes (2 workers)'], prow))
+        lines += ['', f'## Memory of comuna_index ({SIZES[parallel["size"]]["label"]}, serial)', '',
+                  'Peak private memory of the backend against `work_mem` (one run each). Sorts keep to '
+                  '`work_mem`, hashes to `work_mem` x `hash_mem_multiplier`, and spill to disk beyond.', '']
+        lines.append(table(['work_mem', 'time', 'peak MB'],
+                           [[wm, fmt_ms(m['ms']), f'{m["peak_kb"] / 1024:.0f}'] for wm, m in parallel['memory']]))
     lines += ['', '## Data load (not timed above)', '']
     lines.append(table(['size', 'rows', 'load'], [[l, f'{n:,}', f'{s:.1f} s'] for l, n, s in loads]))
     if failures:
