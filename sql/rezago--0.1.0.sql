@@ -684,8 +684,12 @@ COMMENT ON FUNCTION rezago.scoring_rows(integer, text) IS
 CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (variables text[], scoring double precision[], n_dimensions integer, dimensions text[],
                min_coverage double precision, normalisation text)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
+    -- STRICT also keeps it out of the callers' plans (PostgreSQL does not
+    -- inline a strict set-returning function): its 18-row query is planned
+    -- and run once, on its own, and a large caller's plan stays small, which
+    -- is what JIT compiles.
     SELECT array_agg(r.variable ORDER BY r.variable),
            array_agg(ARRAY[r.dimension_no, r.n_dimensions, r.weight, r.dimension_weight, r.polarity,
                            CASE WHEN r.zscore THEN 1 ELSE 0 END, r.lo, r.hi, r.win_lo, r.win_hi]
@@ -737,6 +741,20 @@ END;
 COMMENT ON FUNCTION rezago.lag_score_rows(integer, text, boolean) IS
 'The rows of rezago.comuna_lag_scores for the rank normalisation (ranked = true) or the others (ranked = false: minmax, goalpost, zscore; a methodology has rows in one of the two), with what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and the methodology''s min_coverage. comuna_dimension_scores and comuna_index aggregate it once per comuna. Errors: unknown or incomplete methodology.';
 
+CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text)
+RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
+               score double precision, weight double precision, dimension_no integer,
+               n_dimensions integer, dimension_weight double precision, min_coverage double precision)
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
+BEGIN ATOMIC
+    -- STRICT keeps it out of the callers' plans: comuna_index and
+    -- comuna_dimension_scores reach it only for the rank normalisation, and
+    -- then plan it on its own; otherwise its window never enters their plan.
+    SELECT r.* FROM rezago.lag_score_rows(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology, true) r;
+END;
+COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text) IS
+'rezago.lag_score_rows(period, methodology, true): the rows of the rank normalisation, planned on its own when called. NULL arguments: no rows.';
+
 CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision)
@@ -776,7 +794,8 @@ BEGIN ATOMIC
                                             r.dimension_weight, r.min_coverage),
                rezago.unit_dimension_coverage(r.dimension_no, r.n_dimensions, r.score, r.weight,
                                               r.dimension_weight, r.min_coverage)
-        FROM rezago.lag_score_rows(comuna_dimension_scores.period, comuna_dimension_scores.methodology, true) r
+        FROM rezago.ranked_lag_score_rows(comuna_dimension_scores.period, comuna_dimension_scores.methodology) r
+        WHERE (SELECT sc.normalisation = 'rank' FROM sc)
         GROUP BY r.cut
     )
     SELECT u.cut, (SELECT sc.dimensions FROM sc)[s.dimension_no], s.score, s.coverage
@@ -813,7 +832,8 @@ BEGIN ATOMIC
                                  r.dimension_weight, r.min_coverage),
                rezago.unit_missing_dimensions(r.dimension_no, r.n_dimensions, r.score, r.weight,
                                               r.dimension_weight, r.min_coverage)
-        FROM rezago.lag_score_rows(comuna_index.period, comuna_index.methodology, true) r
+        FROM rezago.ranked_lag_score_rows(comuna_index.period, comuna_index.methodology) r
+        WHERE (SELECT sc.normalisation = 'rank' FROM sc)
         GROUP BY r.cut
     )
     SELECT c.cut, p.index,

@@ -427,6 +427,15 @@ def parallel_study(db, sname, runs):
         m = median_runs(db, f'SELECT * FROM rezago.comuna_index({PERIOD})', 1,
                         settings=[f'work_mem = \'{wm}\'', 'max_parallel_workers_per_gather = 0'])
         out['memory'].append((wm, m))
+    out['jit'] = []
+    for label, query in (('comuna_index', f'SELECT * FROM rezago.comuna_index({PERIOD})'),
+                         ('reference', f'SELECT * FROM bench_ref.comuna_index({PERIOD})'),
+                         ('floor', 'SELECT * FROM (' + FLOORS['units'].format(period=PERIOD) + ') f')):
+        n = 1 if label == 'reference' else runs
+        on = median_runs(db, query, n, settings=['jit = on'])
+        off = median_runs(db, query, n, settings=['jit = off'])
+        jit_ms = (on['plan'].get('JIT') or {}).get('Timing', {}).get('Total')
+        out['jit'].append((label, on, off, jit_ms))
     return out
 
 
@@ -476,6 +485,12 @@ def render(results, failures, loads, parallel, settings, version, args, elapsed)
                   '`work_mem`, hashes to `work_mem` x `hash_mem_multiplier`, and spill to disk beyond.', '']
         lines.append(table(['work_mem', 'time', 'peak MB'],
                            [[wm, fmt_ms(m['ms']), f'{m["peak_kb"] / 1024:.0f}'] for wm, m in parallel['memory']]))
+        lines += ['', f'## JIT ({SIZES[parallel["size"]]["label"]})', '',
+                  'The same queries with `jit` on (the server default) and off; "JIT time" is the compilation '
+                  'time EXPLAIN reports with JIT on (included in the time with JIT on).', '']
+        lines.append(table(['query', 'jit on', 'JIT time', 'jit off'],
+                           [[label, fmt_ms(on['ms']), fmt_ms(jit_ms), fmt_ms(off['ms'])]
+                            for label, on, off, jit_ms in parallel['jit']]))
     lines += ['', '## Data load (not timed above)', '']
     lines.append(table(['size', 'rows', 'load'], [[l, f'{n:,}', f'{s:.1f} s'] for l, n, s in loads]))
     if failures:
