@@ -33,6 +33,18 @@ rezago_require_finite(float8 v, const char *what, const char *fn)
 }
 
 void
+rezago_require_finite_result(float8 v, const char *what, const char *fn)
+{
+	if (isnan(v) || isinf(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range", what),
+				 errdetail("Function %s computed %s = %s from finite inputs.", fn, what,
+						   isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity")),
+				 errhint("The inputs are too large (or too close to zero) for double precision: rescale them, e.g. express the values in thousands.")));
+}
+
+void
 rezago_require_weight(float8 w, const char *fn)
 {
 	rezago_require_finite(w, "weight", fn);
@@ -69,6 +81,12 @@ rezago_state_values(FunctionCallInfo fcinfo, int argno, int len,
 {
 	ArrayType  *a;
 
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("aggregate state must not be NULL"),
+				 errdetail("Function %s received a NULL state.", fn),
+				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
 	if (AggCheckCallContext(fcinfo, NULL))
 		a = PG_GETARG_ARRAYTYPE_P(argno);	/* ours to scribble on */
 	else

@@ -123,6 +123,9 @@ rezago_lag_score_zscore(PG_FUNCTION_ARGS)
 	if (sd == 0)
 		PG_RETURN_FLOAT8(0.0);
 	z = -pol * (x / sd - mean / sd);
+	if (isnan(z) || isinf(z))
+		z = -pol * ((x - mean) / sd);	/* the quotients overflowed */
+	rezago_require_finite_result(z, "z-score", "lag_score_zscore");
 	PG_RETURN_FLOAT8(z);
 }
 
@@ -135,11 +138,13 @@ wmean_add(float8 *st, bool score_null, float8 score, float8 weight,
 	if (weight == 0)
 		return;					/* a zero weight leaves the item out */
 	st[WM_TOTAL] += weight;
+	rezago_require_finite_result(st[WM_TOTAL], "sum of weights", fn);
 	if (score_null)
 		return;
 	rezago_require_finite(score, "score", fn);
 	st[WM_SCORED] += weight;
 	st[WM_SUM] += weight * score;
+	rezago_require_finite_result(st[WM_SUM], "weighted sum of scores", fn);
 }
 
 static void
@@ -300,6 +305,8 @@ rezago_wmean_combine(PG_FUNCTION_ARGS)
 	st[WM_TOTAL] += other[WM_TOTAL];
 	st[WM_SCORED] += other[WM_SCORED];
 	st[WM_SUM] += other[WM_SUM];
+	rezago_require_finite_result(st[WM_TOTAL], "sum of weights", fn);
+	rezago_require_finite_result(st[WM_SUM], "weighted sum of scores", fn);
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 

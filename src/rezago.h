@@ -25,6 +25,13 @@ extern int	rezago_polarity(int32 polarity, const char *fn);
 /* Errors out (22023) unless v is a finite number; what names the argument. */
 extern void rezago_require_finite(float8 v, const char *what, const char *fn);
 
+/*
+ * Errors out (22003) when a result computed from finite inputs overflowed to
+ * an infinity or became NaN; what names the result.
+ */
+extern void rezago_require_finite_result(float8 v, const char *what,
+										 const char *fn);
+
 /* Errors out (22023) unless w is a finite number >= 0. */
 extern void rezago_require_weight(float8 w, const char *fn);
 
@@ -33,7 +40,8 @@ extern void rezago_require_weight(float8 w, const char *fn);
  * parallel aggregation needs no serial/deserial functions).  Returns a
  * pointer to the elements of a validated array: when called as an aggregate
  * transition function the array is modified in place (it lives in the
- * aggregate context), otherwise a copy is made first.
+ * aggregate context), otherwise a copy is made first.  A NULL state (only
+ * possible when a support function is called directly) is an error.
  */
 extern float8 *rezago_state_values(FunctionCallInfo fcinfo, int argno,
 								   int len, ArrayType **result, const char *fn);
