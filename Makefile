@@ -2,6 +2,10 @@
 # (see README.md: test/run_tests.sh runs everything in a throwaway cluster).
 EXTENSION  = rezago
 MODULE_big = rezago
+# `make` builds everything (the rule for the assembled update script below
+# would otherwise be the default goal, and `make ASSERTS=1` would not build
+# the module: `make install` would then build it without assertions).
+.DEFAULT_GOAL := all
 OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 # Install scripts.  0.1.0 is written by hand.  The 0.1.0 -> 0.2.0 update is
