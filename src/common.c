@@ -59,12 +59,17 @@ rezago_require_weight(float8 w, const char *fn)
 static void
 check_state_array(ArrayType *a, int len, const char *fn)
 {
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != len || ARR_HASNULL(a) ||
-		ARR_ELEMTYPE(a) != FLOAT8OID)
+	bool		ok = ARR_NDIM(a) == 1 && ARR_DIMS(a)[0] == len && !ARR_HASNULL(a) &&
+		ARR_ELEMTYPE(a) == FLOAT8OID;
+
+	/* a state is built from finite numbers only: NaN or Infinity is forged */
+	for (int i = 0; ok && i < len; i++)
+		ok = !isnan(((float8 *) ARR_DATA_PTR(a))[i]) && !isinf(((float8 *) ARR_DATA_PTR(a))[i]);
+	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid aggregate state"),
-				 errdetail("Function %s expects a one-dimensional float8 array of %d elements without NULLs.", fn, len),
+				 errdetail("Function %s expects a one-dimensional float8 array of %d finite elements without NULLs.", fn, len),
 				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
 }
 

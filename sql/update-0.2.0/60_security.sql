@@ -73,6 +73,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine', 'territory_dimension_scores', 'read'),
     ('routine', 'territory_index',            'read'),
     ('routine', 'copy_methodology',           'methodology'),
+    ('routine', 'require_new_methodology_code', 'read'),
     -- loaders
     ('routine', 'import_observations',    'edit'),
     ('routine', 'import_comunas',         'edit'),
@@ -223,6 +224,12 @@ BEGIN
             USING DETAIL = 'They have no row in rezago.access_rule, so no role is granted them.',
                   HINT = 'Classify them in rezago.access_rule (an extension bug if they belong to rezago; your own objects do not belong in schema rezago).';
     END IF;
+    IF levels IS NULL THEN
+        RAISE EXCEPTION 'levels must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  DETAIL = 'apply_access received no access level.',
+                  HINT = 'Call rezago.grant_reader, grant_editor or grant_methodology_owner instead.';
+    END IF;
     FOREACH level IN ARRAY levels LOOP
         FOR stmt IN SELECT s FROM rezago.access_statements(level, role, is_grant) s LOOP
             EXECUTE stmt;
@@ -334,6 +341,64 @@ BEGIN
 END
 $$;
 
+-- copy_methodology: a NULL, malformed or existing target code is refused
+-- with a detail and a hint (before: the raw not-null, check or unique
+-- violation of the INSERT).
+CREATE FUNCTION rezago.require_new_methodology_code(code text) RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    IF code IS NULL THEN
+        RAISE EXCEPTION 'methodology code must not be NULL'
+            USING ERRCODE = 'null_value_not_allowed',
+                  DETAIL = 'A new methodology needs a code.',
+                  HINT = 'Pass a code of lower-case letters, digits and underscores, e.g. ''mine_2024''.';
+    END IF;
+    IF code !~ '^[a-z][a-z0-9_]*$' THEN
+        RAISE EXCEPTION 'invalid methodology code %', pg_catalog.quote_literal(code)
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'Codes are lower-case letters, digits and underscores, starting with a letter.',
+                  HINT = 'Pass a code such as ''mine_2024''; the name can be any text.';
+    END IF;
+    IF EXISTS (SELECT 1 FROM rezago.methodology m WHERE m.code = require_new_methodology_code.code) THEN
+        RAISE EXCEPTION 'methodology "%" already exists', code
+            USING ERRCODE = 'duplicate_object',
+                  DETAIL = 'rezago.methodology already has a row with this code.',
+                  HINT = 'Choose another code, or delete the existing methodology first.';
+    END IF;
+    RETURN code;
+END
+$$;
+COMMENT ON FUNCTION rezago.require_new_methodology_code(text) IS
+'Returns the code when it can name a new methodology; otherwise raises 22004 (NULL), 22023 (not lower-case letters, digits and underscores) or 42710 (exists), with a detail and a hint.';
+
+CREATE OR REPLACE FUNCTION rezago.copy_methodology(source text, target text, target_name text DEFAULT NULL)
+RETURNS text
+LANGUAGE sql
+BEGIN ATOMIC
+    INSERT INTO rezago.methodology (code, name, description, in_force_from, in_force_to, normalisation,
+        winsor_lower, winsor_upper, min_coverage, territory_weighting, threshold_rule, threshold_percentile,
+        exit_started_share, exit_advanced_share, exit_min_evaluated_share, entry_national_top,
+        entry_regional_share, entry_isolation_share, entry_min_criteria, builtin)
+    SELECT rezago.require_new_methodology_code(copy_methodology.target),
+        coalesce(copy_methodology.target_name, m.name || ' (copy)'),
+        m.description, m.in_force_from, m.in_force_to, m.normalisation,
+        m.winsor_lower, m.winsor_upper, m.min_coverage, m.territory_weighting, m.threshold_rule, m.threshold_percentile,
+        m.exit_started_share, m.exit_advanced_share, m.exit_min_evaluated_share, m.entry_national_top,
+        m.entry_regional_share, m.entry_isolation_share, m.entry_min_criteria, false
+    FROM rezago.methodology m WHERE m.code = rezago.require_methodology(copy_methodology.source);
+    INSERT INTO rezago.methodology_dimension (methodology, dimension, weight)
+    SELECT copy_methodology.target, d.dimension, d.weight
+    FROM rezago.methodology_dimension d WHERE d.methodology = copy_methodology.source;
+    INSERT INTO rezago.methodology_variable (methodology, variable, weight, goalpost_min, goalpost_max, threshold_fixed)
+    SELECT copy_methodology.target, v.variable, v.weight, v.goalpost_min, v.goalpost_max, v.threshold_fixed
+    FROM rezago.methodology_variable v WHERE v.methodology = copy_methodology.source;
+    SELECT copy_methodology.target;
+END;
+COMMENT ON FUNCTION rezago.copy_methodology(text, text, text) IS
+'Copies a methodology with its dimension and variable weights under a new code (editable: builtin = false); returns the new code. Errors: unknown source (42704), NULL target (22004), malformed target code (22023), existing target (42710).';
+
 -- NULL source or NULL replace: nothing to do (the result is NULL).  Before,
 -- a NULL source built "FROM s" and read whatever table s the caller had.
 ALTER FUNCTION rezago.import_observations(regclass, boolean) STRICT;
@@ -438,6 +503,14 @@ BEGIN
             USING ERRCODE = 'null_value_not_allowed',
                   DETAIL = 'The source table, its code column and its name column are required; provincia, region and geometry columns are optional.',
                   HINT = 'Call rezago.import_comunas(''my_table'', cut_column => ..., name_column => ...); pass NULL only for provincia_column, region_column or geom_column.';
+    END IF;
+    IF '' IN (cut_column, name_column, coalesce(provincia_column, '-'), coalesce(region_column, '-'),
+              coalesce(geom_column, '-')) THEN
+        RAISE EXCEPTION 'import_comunas: a column name is empty'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('Columns given: cut %L, name %L, provincia %L, region %L, geometry %L.',
+                      cut_column, name_column, provincia_column, region_column, geom_column),
+                  HINT = 'Name each column of the source, or pass NULL for one it does not have.';
     END IF;
     SELECT n.nspname INTO postgis_schema
     FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
