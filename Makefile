@@ -37,11 +37,6 @@ PG_CFLAGS  = -Wall -Wextra -Werror -Wno-sign-compare -Wno-unused-parameter -Wno-
 ifdef ASSERTS
 PG_CPPFLAGS += -DUSE_ASSERT_CHECKING
 endif
-# `make SANITIZE=address` instruments the module (test/checks/asan.sh).
-ifdef SANITIZE
-PG_CFLAGS  += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
-SHLIB_LINK += -fsanitize=$(SANITIZE)
-endif
 
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)

@@ -4,9 +4,7 @@
 # like pg_virtualenv -t but for any installation, including a private copy of
 # PostgreSQL used to test a build without touching the system one.
 # Exports PGHOST, PGPORT, PGUSER, PGDATABASE for COMMAND; extra server
-# settings can be passed in REZAGO_SERVER_OPTS ("-c name=value ..."), and
-# environment variables for the server in REZAGO_SERVER_ENV ("NAME=value ...",
-# e.g. LD_PRELOAD for a sanitizer run).
+# settings can be passed in REZAGO_SERVER_OPTS ("-c name=value ...").
 # The server log is printed when COMMAND fails.
 set -euo pipefail
 PG_CONFIG=${PG_CONFIG:-pg_config}
@@ -20,7 +18,7 @@ if [ "$(id -u)" = 0 ]; then
 fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" -U postgres -A trust --no-sync -E UTF8 --locale=C.UTF-8 >/dev/null
-"${as_owner[@]}" env ${REZAGO_SERVER_ENV:-} "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+"${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
     -o "-p $port -k $dir -c listen_addresses='' -c fsync=off ${REZAGO_SERVER_OPTS:-}" start >/dev/null
 cleanup() {
     "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -m immediate stop >/dev/null 2>&1 || true
