@@ -81,22 +81,7 @@ SELECT r.identity, r.prokind, v.varied, v.ord,
        r.name
 FROM routine r JOIN variant v ON v.oid = r.oid;
 
-CREATE FUNCTION pg_temp.outcome(q text, OUT result text, OUT state text, OUT message text,
-                                OUT detail text, OUT hint text)
-LANGUAGE plpgsql AS $$
-BEGIN
-    BEGIN
-        EXECUTE q INTO result;
-        result := coalesce(result, 'NULL');
-        RAISE EXCEPTION USING ERRCODE = 'ZZ999';      -- undo whatever the call did
-    EXCEPTION
-        WHEN SQLSTATE 'ZZ999' THEN NULL;
-        WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS state = RETURNED_SQLSTATE, message = MESSAGE_TEXT,
-                                    detail = PG_EXCEPTION_DETAIL, hint = PG_EXCEPTION_HINT;
-    END;
-END
-$$;
+\i sql/include/outcome.sql
 
 CREATE TEMP TABLE outcomes AS
 SELECT c.identity, c.varied, c.ord, c.args, q.sql, o.*

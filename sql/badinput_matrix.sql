@@ -59,28 +59,7 @@ CREATE FUNCTION pg_temp.stage(k text) RETURNS text LANGUAGE sql AS $$
     SELECT '';
 $$;
 
-CREATE FUNCTION pg_temp.outcome(q text) RETURNS text
-LANGUAGE plpgsql AS $$
-DECLARE
-    result text;
-    st text; msg text; det text; hnt text;
-BEGIN
-    BEGIN
-        EXECUTE q INTO result;
-        result := coalesce(result, 'NULL');
-        RAISE EXCEPTION USING ERRCODE = 'ZZ999';      -- undo whatever the call did
-    EXCEPTION
-        WHEN SQLSTATE 'ZZ999' THEN RETURN result;
-        WHEN OTHERS THEN
-            GET STACKED DIAGNOSTICS st = RETURNED_SQLSTATE, msg = MESSAGE_TEXT,
-                                    det = PG_EXCEPTION_DETAIL, hnt = PG_EXCEPTION_HINT;
-            RETURN format('%s %s%s%s', st, msg,
-                          CASE WHEN det <> '' THEN ' [detail: ' || left(replace(det, E'\n', ' / '), 90) || ']'
-                               ELSE ' [NO DETAIL]' END,
-                          CASE WHEN hnt <> '' THEN ' [hint]' ELSE ' [NO HINT]' END);
-    END;
-END
-$$;
+\i sql/include/outcome.sql
 CREATE TEMP TABLE matrix (id serial, label text, q text);
 INSERT INTO matrix (label, q) VALUES
 -- lag_score: (max - x)/(max - min), clamped
@@ -195,7 +174,12 @@ INSERT INTO matrix (label, q) VALUES
  ('unclassified_objects -> 0',              $$SELECT count(*) FROM rezago.unclassified_objects()$$),
  ('protect_builtin_rows called directly (PostgreSQL''s own check)',   $$SELECT rezago.protect_builtin_rows()$$);
 
-SELECT id, label, pg_temp.outcome(q) AS outcome FROM matrix ORDER BY id;
+SELECT m.id, m.label,
+       coalesce(o.result, format('%s %s%s%s', o.state, o.message,
+                    CASE WHEN o.detail <> '' THEN ' [detail: ' || left(replace(o.detail, E'\n', ' / '), 90) || ']'
+                         ELSE ' [NO DETAIL]' END,
+                    CASE WHEN o.hint <> '' THEN ' [hint]' ELSE ' [NO HINT]' END)) AS outcome
+FROM matrix m CROSS JOIN LATERAL pg_temp.outcome(m.q) o ORDER BY m.id;
 
 -- the bow tie for real: stored valid, two triangles of area 1 each
 SELECT pg_temp.stage('bow_tie') || rezago.import_comunas('matrix_one_geom') AS loaded;

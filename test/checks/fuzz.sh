@@ -20,14 +20,7 @@ queries=${REZAGO_FUZZ_QUERIES:-2000}
 seed=${REZAGO_FUZZ_SEED:-20240601}
 log=${REZAGO_SERVER_LOG:?the server log is needed (run through test/with_cluster.sh)}
 
-if ! command -v sqlsmith > /dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
-        say "installing sqlsmith"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlsmith > /dev/null 2>&1 \
-            || { apt-get update -qq > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq sqlsmith > /dev/null; }
-    fi
-    command -v sqlsmith > /dev/null || fail "sqlsmith is not installed (apt-get install sqlsmith)"
-fi
+need_command sqlsmith sqlsmith
 
 createdb rezago_fuzz
 sql rezago_fuzz -c "CREATE EXTENSION rezago CASCADE" 2>/dev/null

@@ -13,14 +13,7 @@
 # It starts a server of its own; run it alone with
 #   PG_CONFIG=... test/with_cluster.sh test/checks/valgrind.sh
 source "$(dirname "$0")/lib/common.sh"
-if ! command -v valgrind > /dev/null; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
-        say "installing valgrind"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind > /dev/null 2>&1 \
-            || { apt-get update -qq > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind > /dev/null; }
-    fi
-    command -v valgrind > /dev/null || fail "valgrind is not installed (apt-get install valgrind)"
-fi
+need_command valgrind valgrind
 bindir=$("$PG_CONFIG" --bindir)
 dir=$(mktemp -d /tmp/rezago-valgrind.XXXXXX)
 chmod 755 "$dir"

@@ -13,6 +13,18 @@ say() { echo "[$(basename "$0" .sh)] $*"; }
 fail() { echo "[$(basename "$0" .sh)] FAILED: $*" >&2; exit 1; }
 sql() { local db=$1; shift; psql -X -q -v ON_ERROR_STOP=1 -d "$db" "$@"; }
 
+# need_command CMD PACKAGE: installs the Debian package when CMD is missing
+# (as root), or fails saying what to install.
+need_command() {
+    command -v "$1" > /dev/null && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+        say "installing $2"
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" > /dev/null 2>&1 \
+            || { apt-get update -qq > /dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" > /dev/null; }
+    fi
+    command -v "$1" > /dev/null || fail "$1 is not installed (apt-get install $2)"
+}
+
 # have_real_data: true when $REZAGO_DATA has the files; says so loudly when not.
 have_real_data() {
     if [ -f "$REZAGO_DATA/sinim_2019_2023.csv" ] && [ -f "$REZAGO_DATA/comunas_bcn.geojson" ]; then
