@@ -47,6 +47,14 @@ INSERT INTO palette (type, ord, literal) VALUES
   ('jsonb', 1, '''{"type": "FeatureCollection", "features": []}'''), ('jsonb', 2, 'NULL'),
   ('jsonb', 3, '''{}'''), ('jsonb', 4, '''[]'''), ('jsonb', 5, '''null'''),
   ('jsonb', 6, '''{"type": "FeatureCollection", "features": [1, null, {"type": "Feature"}]}'''),
+  -- types no routine takes yet, ready for the areas to come
+  ('bigint', 1, '1'), ('bigint', 2, 'NULL'), ('bigint', 3, '(-9223372036854775808)'), ('bigint', 4, '0'),
+  ('smallint', 1, '1'), ('smallint', 2, 'NULL'), ('smallint', 3, '(-1)'), ('smallint', 4, '0'),
+  ('numeric', 1, '0.5'), ('numeric', 2, 'NULL'), ('numeric', 3, '''NaN'''), ('numeric', 4, '(-1)'), ('numeric', 5, '1e300'),
+  ('integer[]', 1, '''{101,102}'''), ('integer[]', 2, 'NULL'), ('integer[]', 3, '''{}'''), ('integer[]', 4, '''{NULL,101,101}'''),
+  ('geometry', 1, '''SRID=4326;POLYGON((0 0,1 0,1 1,0 0))'''), ('geometry', 2, 'NULL'),
+  ('geometry', 3, '''SRID=4326;POLYGON EMPTY'''), ('geometry', 4, '''POLYGON((0 0,1 0,1 1,0 0))'''),
+  ('geometry', 5, '''SRID=4326;POLYGON((0 0,2 2,2 0,0 2,0 0))'''), ('geometry', 6, '''SRID=3857;POINT(1 1)'''),
   ('jsonb', 7, '''{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"cod_comuna": 104, "Comuna": "x"}, "geometry": {"type": "Polygon"}}]}''');
 
 -- the extension's routines (trigger functions cannot be called directly)
