@@ -67,7 +67,10 @@
  * the variance of f over the 2N rows of A and B:
  *	  S_i  = mean_j f(B)_j (f(A_B^i)_j - f(A)_j) / V		(Saltelli et al. 2010)
  *	  ST_i = mean_j (f(A)_j - f(A_B^i)_j)^2 / (2 V)		(Jansen 1999)
- * with standard errors sd(term) / sqrt(N) / V.  N (k + 2) model runs.
+ * with standard errors sd(term) / sqrt(N) / V.  N (k + 2) model runs.  The
+ * outputs are centred on their mean over A and B first (as SALib does),
+ * which leaves the estimators' expectations unchanged and lowers the
+ * variance of the first-order one.
  */
 #include "rezago.h"
 #include "rng.h"
@@ -1549,6 +1552,18 @@ saltelli(int N, int D, int k, const int *group, int64 seed,
 	for (j = 0; j < N; j++)
 		var += (fa[j] - mean) * (fa[j] - mean) + (fb[j] - mean) * (fb[j] - mean);
 	var /= 2.0 * N;
+	/*
+	 * Centre the outputs (as SALib does): the estimators' expectations do not
+	 * change, the first-order estimator's variance drops when |mean| is large
+	 * compared with the spread.
+	 */
+	for (j = 0; j < N; j++)
+	{
+		fa[j] -= mean;
+		fb[j] -= mean;
+	}
+	for (j = 0; j < (Size) N * k; j++)
+		fab[j] -= mean;
 
 	out->k = k;
 	out->mean = mean;
