@@ -2,8 +2,8 @@
  * rng.c
  *	  xoshiro256** seeded with SplitMix64 (see rng.h).  The reference
  *	  implementations are public domain (prng.di.unimi.it); this is a
- *	  transcription, checked against their published outputs in
- *	  sql/uncertainty_rng.sql.
+ *	  transcription, checked in sql/uncertainty_policy.sql against an
+ *	  independent implementation that reproduces their published outputs.
  */
 #include "rng.h"
 

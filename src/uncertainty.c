@@ -229,9 +229,11 @@ require_arg(FunctionCallInfo fcinfo, int argno, const char *name, const char *fn
 				 errhint("Pass a value, or leave the argument out to use its default.")));
 }
 
+#define HINT_LIMITS "The limits keep one call within memory and time bounds; run a larger analysis as several calls with other seeds."
+
 static int32
 int_arg(FunctionCallInfo fcinfo, int argno, const char *name, int32 lo, int32 hi,
-		const char *fn)
+		const char *hint, const char *fn)
 {
 	int32		v;
 
@@ -242,7 +244,7 @@ int_arg(FunctionCallInfo fcinfo, int argno, const char *name, int32 lo, int32 hi
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be between %d and %d", name, lo, hi),
 				 errdetail("Function %s received %s = %d.", fn, name, v),
-				 errhint("The limits keep one call within memory and time bounds; split a larger analysis into several seeds.")));
+				 errhint("%s", hint)));
 	return v;
 }
 
@@ -335,7 +337,7 @@ choices_arg(FunctionCallInfo fcinfo, int argno, const char *name,
  */
 static void
 parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
-			  const char *runs_name, int32 max_runs, const char *fn,
+			  const char *runs_name, int32 min_runs, int32 max_runs, const char *fn,
 			  UncOptions *o)
 {
 	memset(o, 0, sizeof(*o));
@@ -345,7 +347,7 @@ parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
 		require_arg(fcinfo, period_arg, "period", fn);
 		o->period = PG_GETARG_INT32(period_arg);
 	}
-	o->runs = int_arg(fcinfo, first, runs_name, 1, max_runs, fn);
+	o->runs = int_arg(fcinfo, first, runs_name, min_runs, max_runs, HINT_LIMITS, fn);
 	require_arg(fcinfo, first + 1, "seed", fn);
 	o->seed = PG_GETARG_INT64(first + 1);
 	require_arg(fcinfo, first + 2, "methodology", fn);
@@ -1314,8 +1316,9 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 				t,
 				s;
 
-	parse_options(fcinfo, 0, 1, "runs", MAX_RUNS, fn, &o);
-	top_n = int_arg(fcinfo, 10, "top_n", 1, PG_INT32_MAX, fn);
+	parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, fn, &o);
+	top_n = int_arg(fcinfo, 10, "top_n", 1, PG_INT32_MAX,
+					"top_n counts the most lagged territories: 10 means ranks 1 to 10.", fn);
 	InitMaterializedSRF(fcinfo, 0);
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "rezago rank_uncertainty",
 								ALLOCSET_DEFAULT_SIZES);
@@ -1404,7 +1407,7 @@ rezago_uncertainty_runs(PG_FUNCTION_ARGS)
 	int			r,
 				t;
 
-	parse_options(fcinfo, 0, 1, "runs", MAX_RUNS, fn, &o);
+	parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, fn, &o);
 	InitMaterializedSRF(fcinfo, 0);
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "rezago uncertainty_runs",
 								ALLOCSET_DEFAULT_SIZES);
@@ -1458,7 +1461,7 @@ rezago_uncertainty_draws(PG_FUNCTION_ARGS)
 	int			r,
 				v;
 
-	parse_options(fcinfo, -1, 0, "runs", MAX_RUNS, fn, &o);
+	parse_options(fcinfo, -1, 0, "runs", 1, MAX_RUNS, fn, &o);
 	InitMaterializedSRF(fcinfo, 0);
 	cxt = AllocSetContextCreate(CurrentMemoryContext, "rezago uncertainty_draws",
 								ALLOCSET_DEFAULT_SIZES);
@@ -1713,13 +1716,7 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 	int		   *group;
 	char	  **input;
 
-	parse_options(fcinfo, 0, 1, "base_samples", MAX_BASE_SAMPLES, fn, &o);
-	if (o.runs < 2)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("base_samples must be at least 2"),
-				 errdetail("Function %s received base_samples = %d.", fn, o.runs),
-				 errhint("Estimates need several samples: 500 to 5000 is usual.")));
+	parse_options(fcinfo, 0, 1, "base_samples", 2, MAX_BASE_SAMPLES, fn, &o);
 	require_arg(fcinfo, 10, "output", fn);
 	out_name = text_to_cstring(PG_GETARG_TEXT_PP(10));
 	output = name_index(out_name, out_names, N_OUT);
@@ -1844,7 +1841,7 @@ rezago_sensitivity_analytic(PG_FUNCTION_ARGS)
 
 	require_arg(fcinfo, 0, "model", fn);
 	model = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	N = int_arg(fcinfo, 1, "base_samples", 2, MAX_BASE_SAMPLES, fn);
+	N = int_arg(fcinfo, 1, "base_samples", 2, MAX_BASE_SAMPLES, HINT_LIMITS, fn);
 	require_arg(fcinfo, 2, "seed", fn);
 	seed = PG_GETARG_INT64(2);
 	memset(&ctx, 0, sizeof(ctx));
@@ -1880,7 +1877,12 @@ rezago_sensitivity_analytic(PG_FUNCTION_ARGS)
 						 errdetail("Function %s received a NULL coefficient %d.", fn, j + 1),
 						 errhint("Give every coefficient a value.")));
 			coef[j] = DatumGetFloat8(elems[j]);
-			rezago_require_finite(coef[j], "coefficient", fn);
+			if (isnan(coef[j]) || isinf(coef[j]))
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("coefficients must be finite numbers"),
+						 errdetail("Function %s received %g as coefficient %d.", fn, coef[j], j + 1),
+						 errhint("Give every coefficient a finite value.")));
 		}
 	}
 	if (ctx.ishigami)
