@@ -2,7 +2,8 @@
 -- on SYNTHETIC data (values made up by a formula, labelled as such):
 --  * the nominal run equals rezago.territory_index (1e-9 on the index, exact
 --    rank) under every normalisation, winsorisation, weights, population
---    weighting; its exit stage equals a plain-SQL oracle under every rule;
+--    weighting; its exit stage equals rezago.territory_exit and a plain-SQL
+--    oracle under every threshold rule, with an official threshold;
 --  * with every input fixed, every run is the nominal run;
 --  * a single varied choice reproduces the index computed directly with it;
 --  * every run of a full analysis equals the plain-SQL oracle
@@ -34,6 +35,14 @@ FROM methodologies m
 JOIN rezago.methodology x ON x.code = m.code
 CROSS JOIN LATERAL rezago.uncertainty_runs(2023, 1, 1, m.code) u
 JOIN rezago.territory_index(2023, m.code) ti ON ti.territory = u.territory
+WHERE u.run = 0
+GROUP BY m.code ORDER BY m.code;
+-- and its exit stage equals rezago.territory_exit (the status functions)
+SELECT m.code, count(*) AS territories, count(*) FILTER (WHERE u.exit_stage IS DISTINCT FROM e.stage) AS stage_diff,
+       count(DISTINCT e.stage) AS stages
+FROM methodologies m
+CROSS JOIN LATERAL rezago.uncertainty_runs(2023, 1, 1, m.code) u
+JOIN rezago.territory_exit(2023, m.code) e ON e.territory = u.territory
 WHERE u.run = 0
 GROUP BY m.code ORDER BY m.code;
 -- rank_uncertainty reports the same nominal index and rank

@@ -41,12 +41,15 @@
  * aggregations (for the bounded normalisations); weights, coverage and NULL
  * rules are those of the arithmetic mean.
  *
- * Exit stage of a run (METHOD.md section 4): a territory's value of a
- * variable is the mean of its members' raw values; the threshold is the mean,
- * median (percentile_cont(0.5)), methodology percentile or fixed value of the
- * comunas' raw values; the gap polarity * (threshold - value) is overcome
- * when <= 0; a variable is evaluated when the value and the threshold exist;
- * the stage is rezago_exit_stage(evaluated, overcome, variables, params).
+ * Exit stage of a run (METHOD.md section 4, as rezago.territory_exit): a
+ * territory's value of a variable is the mean of its members' raw values; the
+ * threshold is the official one of the period when rezago.official_threshold
+ * has it (an authority's threshold is not a choice: it wins in every run),
+ * else the run's rule over the comunas' raw values: mean, median
+ * (percentile_cont(0.5)), the methodology's percentile or its fixed value;
+ * the gap polarity * (threshold - value) is overcome when <= 0; a variable is
+ * evaluated when the value and the threshold exist; the stage is
+ * rezago_exit_stage(evaluated, overcome, variables, params).
  *
  * Draws.  Run r (r >= 1) of seed k uses the generator of stream r (rng.h)
  * and draws, in this order, D = 3 + dimensions + variables uniforms: u[0]
@@ -171,6 +174,7 @@ typedef struct Model
 			   *gp_max;
 	bool	   *has_fixed;
 	float8	   *fixed;
+	float8	   *official;		/* official threshold of the period, NaN = none */
 	char	  **dim_code;
 	float8	   *dim_w;			/* normalised over the index */
 	int		   *dim_first,
@@ -601,6 +605,22 @@ load_data(Model *m, const UncOptions *o)
 		m->raw[(Size) c * m->nv + v] = x;
 	}
 
+	/* official thresholds win over every threshold rule (as in variable_thresholds) */
+	m->official = palloc(sizeof(float8) * m->nv);
+	for (i = 0; i < m->nv; i++)
+		m->official[i] = get_float8_nan();
+	tt = query("SELECT ot.variable, ot.value FROM rezago.official_threshold ot"
+			   " WHERE ot.period OPERATOR(pg_catalog.=) $1"
+			   "   AND ot.variable IN (SELECT w.variable FROM rezago.methodology_weights($2) w)",
+			   2, types, args);
+	for (r = 0; r < SPI_processed; r++)
+	{
+		char	   *code = col_text(tt, r, 1);
+
+		m->official[variable_slot(m, code)] = DatumGetFloat8(col(tt, r, 2, &isnull));
+		pfree(code);
+	}
+
 	m->pop = palloc0(sizeof(float8) * (m->nc + 1));
 	if (m->population)
 	{
@@ -924,7 +944,9 @@ compute_stages(Model *m, int rule, const float8 *tv)
 		int			n = variable_values(m, v, false, x, idx, sorted);
 
 		thr[v] = get_float8_nan();
-		if (rule == THR_FIXED)
+		if (!isnan(m->official[v]))
+			thr[v] = m->official[v];
+		else if (rule == THR_FIXED)
 		{
 			if (m->has_fixed[v])
 				thr[v] = m->fixed[v];

@@ -7,7 +7,8 @@
 -- rezago.territory_member; it calls no rezago function.  It covers the
 -- normalisations minmax, zscore and rank without winsorisation, arithmetic
 -- and geometric aggregation, the threshold rules mean, median, percentile and
--- fixed, and mean territory weighting (what the tests use it for).
+-- fixed (official thresholds winning), and mean territory weighting (what the
+-- tests use it for).
 --
 -- pg_temp.uncertainty_oracle_summary(period, methodology, top_n) summarises
 -- runs 1.. of the oracle as rezago.rank_uncertainty does (percentile_cont).
@@ -87,6 +88,10 @@ WITH m AS (
     FROM obs GROUP BY obs.variable
     UNION ALL
     SELECT vars.variable, 'fixed', vars.threshold_fixed FROM vars
+), thr_used AS (
+    -- an official threshold of the period wins over every rule
+    SELECT thr.variable, thr.rule, coalesce(ot.value, thr.threshold) AS threshold
+    FROM thr LEFT JOIN rezago.official_threshold ot ON ot.variable = thr.variable AND ot.period = $1
 ), tval AS (
     SELECT tm.territory, obs.variable, obs.polarity, avg(obs.value) AS value
     FROM rezago.territory_member tm JOIN obs ON obs.cut = tm.cut
@@ -98,7 +103,7 @@ WITH m AS (
     FROM rezago.territory t
     CROSS JOIN (SELECT DISTINCT r.threshold_rule AS rule FROM runs r) rules
     CROSS JOIN vars
-    LEFT JOIN thr ON thr.variable = vars.variable AND thr.rule = rules.rule
+    LEFT JOIN thr_used thr ON thr.variable = vars.variable AND thr.rule = rules.rule
     LEFT JOIN tval ON tval.territory = t.code AND tval.variable = vars.variable
     GROUP BY t.code, rules.rule
 ), stage AS (

@@ -49,3 +49,6 @@ UPDATE rezago.methodology SET threshold_rule = 'median' WHERE code = 'u_median';
 UPDATE rezago.methodology SET threshold_rule = 'percentile', threshold_percentile = 0.3 WHERE code = 'u_pct';
 UPDATE rezago.methodology SET threshold_rule = 'fixed' WHERE code = 'u_fixed';
 UPDATE rezago.methodology_variable SET threshold_fixed = 50 WHERE methodology = 'u_fixed' AND variable < 'p';
+-- an official threshold wins over every threshold rule
+INSERT INTO rezago.official_threshold (variable, period, value, source)
+VALUES ('antenas', 2023, 90, 'synthetic test threshold');
