@@ -1216,6 +1216,59 @@ evaluate(const Model *m, const RunConfig *cfg, RunResult *res)
 }
 
 /* --------------------------------------------------------------------
+ * The frame of every set-returning analysis function
+ * -------------------------------------------------------------------- */
+
+/*
+ * Sets up a materialised result, switches to a memory context of its own
+ * (returned in *cxt; the previous one in *old) and reads the model; with the
+ * data, precomputes what the runs need.
+ */
+static Model *
+begin_analysis(FunctionCallInfo fcinfo, const UncOptions *o, bool with_data,
+			   MemoryContext *cxt, MemoryContext *old)
+{
+	Model	   *m;
+
+	InitMaterializedSRF(fcinfo, 0);
+	*cxt = AllocSetContextCreate(CurrentMemoryContext, "rezago uncertainty",
+								 ALLOCSET_DEFAULT_SIZES);
+	*old = MemoryContextSwitchTo(*cxt);
+	m = load_model(o, with_data);
+	if (with_data)
+		prepare(m, o);
+	return m;
+}
+
+static Datum
+end_analysis(MemoryContext cxt, MemoryContext old)
+{
+	MemoryContextSwitchTo(old);
+	MemoryContextDelete(cxt);
+	return (Datum) 0;
+}
+
+/* The choices of run r (0 = nominal); u is scratch for the uniforms. */
+static void
+config_of_run(const Model *m, const UncOptions *o, int r, float8 *u, RunConfig *cfg)
+{
+	CHECK_FOR_INTERRUPTS();
+	if (r > 0)
+		draw_uniforms(o->seed, (uint64) r, u, n_uniforms(m));
+	config_from_uniforms(m, o, r > 0 ? u : NULL, cfg);
+}
+
+/* the first four columns of uncertainty_runs and uncertainty_draws */
+static void
+put_choices(Datum *values, int r, const RunConfig *cfg)
+{
+	values[0] = Int32GetDatum(r);
+	values[1] = CStringGetTextDatum(norm_names[cfg->norm]);
+	values[2] = CStringGetTextDatum(agg_names[cfg->agg]);
+	values[3] = CStringGetTextDatum(thr_names[cfg->thr]);
+}
+
+/* --------------------------------------------------------------------
  * rank_uncertainty
  * -------------------------------------------------------------------- */
 
@@ -1341,13 +1394,7 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 	parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, fn, &o);
 	top_n = int_arg(fcinfo, 10, "top_n", 1, PG_INT32_MAX,
 					"top_n counts the most lagged territories: 10 means ranks 1 to 10.", fn);
-	InitMaterializedSRF(fcinfo, 0);
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "rezago rank_uncertainty",
-								ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(cxt);
-
-	m = load_model(&o, true);
-	prepare(m, &o);
+	m = begin_analysis(fcinfo, &o, true, &cxt, &old);
 	config_alloc(m, &cfg);
 	result_alloc(m, &nom);
 	result_alloc(m, &res);
@@ -1360,9 +1407,7 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 	u = palloc(sizeof(float8) * n_uniforms(m));
 	for (r = 1; r <= o.runs; r++)
 	{
-		CHECK_FOR_INTERRUPTS();
-		draw_uniforms(o.seed, (uint64) r, u, n_uniforms(m));
-		config_from_uniforms(m, &o, u, &cfg);
+		config_of_run(m, &o, r, u, &cfg);
 		evaluate(m, &cfg, &res);
 		for (t = 0; t < m->nt; t++)
 		{
@@ -1403,9 +1448,7 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 		values[16] = Int32GetDatum(o.runs);
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(cxt);
-	return (Datum) 0;
+	return end_analysis(cxt, old);
 }
 
 /* --------------------------------------------------------------------
@@ -1430,31 +1473,20 @@ rezago_uncertainty_runs(PG_FUNCTION_ARGS)
 				t;
 
 	parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, fn, &o);
-	InitMaterializedSRF(fcinfo, 0);
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "rezago uncertainty_runs",
-								ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(cxt);
-	m = load_model(&o, true);
-	prepare(m, &o);
+	m = begin_analysis(fcinfo, &o, true, &cxt, &old);
 	config_alloc(m, &cfg);
 	result_alloc(m, &res);
 	u = palloc(sizeof(float8) * n_uniforms(m));
 	for (r = 0; r <= o.runs; r++)
 	{
-		CHECK_FOR_INTERRUPTS();
-		if (r > 0)
-			draw_uniforms(o.seed, (uint64) r, u, n_uniforms(m));
-		config_from_uniforms(m, &o, r > 0 ? u : NULL, &cfg);
+		config_of_run(m, &o, r, u, &cfg);
 		evaluate(m, &cfg, &res);
 		for (t = 0; t < m->nt; t++)
 		{
 			Datum		values[UR_COLS];
 			bool		nulls[UR_COLS] = {0};
 
-			values[0] = Int32GetDatum(r);
-			values[1] = CStringGetTextDatum(norm_names[cfg.norm]);
-			values[2] = CStringGetTextDatum(agg_names[cfg.agg]);
-			values[3] = CStringGetTextDatum(thr_names[cfg.thr]);
+			put_choices(values, r, &cfg);
 			values[4] = CStringGetTextDatum(m->terr_code[t]);
 			values[5] = Float8GetDatum(res.tidx[t]);
 			nulls[5] = isnan(res.tidx[t]);
@@ -1464,9 +1496,7 @@ rezago_uncertainty_runs(PG_FUNCTION_ARGS)
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(cxt);
-	return (Datum) 0;
+	return end_analysis(cxt, old);
 }
 
 Datum
@@ -1484,28 +1514,18 @@ rezago_uncertainty_draws(PG_FUNCTION_ARGS)
 				v;
 
 	parse_options(fcinfo, -1, 0, "runs", 1, MAX_RUNS, fn, &o);
-	InitMaterializedSRF(fcinfo, 0);
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "rezago uncertainty_draws",
-								ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(cxt);
-	m = load_model(&o, false);
+	m = begin_analysis(fcinfo, &o, false, &cxt, &old);
 	config_alloc(m, &cfg);
 	u = palloc(sizeof(float8) * n_uniforms(m));
 	for (r = 0; r <= o.runs; r++)
 	{
-		CHECK_FOR_INTERRUPTS();
-		if (r > 0)
-			draw_uniforms(o.seed, (uint64) r, u, n_uniforms(m));
-		config_from_uniforms(m, &o, r > 0 ? u : NULL, &cfg);
+		config_of_run(m, &o, r, u, &cfg);
 		for (v = 0; v < m->nv; v++)
 		{
 			Datum		values[UR_COLS];
 			bool		nulls[UR_COLS] = {0};
 
-			values[0] = Int32GetDatum(r);
-			values[1] = CStringGetTextDatum(norm_names[cfg.norm]);
-			values[2] = CStringGetTextDatum(agg_names[cfg.agg]);
-			values[3] = CStringGetTextDatum(thr_names[cfg.thr]);
+			put_choices(values, r, &cfg);
 			values[4] = CStringGetTextDatum(m->dim_code[m->var_dim[v]]);
 			values[5] = CStringGetTextDatum(m->var_code[v]);
 			values[6] = Float8GetDatum(cfg.dw[m->var_dim[v]]);
@@ -1513,9 +1533,7 @@ rezago_uncertainty_draws(PG_FUNCTION_ARGS)
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(cxt);
-	return (Datum) 0;
+	return end_analysis(cxt, old);
 }
 
 /* --------------------------------------------------------------------
@@ -1754,12 +1772,7 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 				 errmsg("no input varies"),
 				 errdetail("Function %s received every vary_ flag false and weight_perturbation = 0.", fn),
 				 errhint("Let at least one input vary.")));
-	InitMaterializedSRF(fcinfo, 0);
-	cxt = AllocSetContextCreate(CurrentMemoryContext, "rezago rank_sensitivity",
-								ALLOCSET_DEFAULT_SIZES);
-	old = MemoryContextSwitchTo(cxt);
-	m = load_model(&o, true);
-	prepare(m, &o);
+	m = begin_analysis(fcinfo, &o, true, &cxt, &old);
 
 	/* inputs: the varied choices, and one weight group per dimension */
 	D = n_uniforms(m);
@@ -1806,9 +1819,7 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 	saltelli(o.runs, D, k, group, o.seed, index_model, &ctx, &sr);
 	for (i = 0; i < k; i++)
 		put_indices(rsinfo, input[i], &sr, i, o.runs, k);
-	MemoryContextSwitchTo(old);
-	MemoryContextDelete(cxt);
-	return (Datum) 0;
+	return end_analysis(cxt, old);
 }
 
 /* --------------------------------------------------------------------
