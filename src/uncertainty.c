@@ -198,6 +198,46 @@ typedef struct Model
 	uint8	   *stage[N_THR];	/* nt exit stages */
 } Model;
 
+/*
+ * Text datums of every label a row may carry, made once per call: a long
+ * uncertainty_runs must not allocate per row (runs x territories rows).
+ */
+typedef struct Labels
+{
+	Datum		norm[N_NORM];
+	Datum		agg[N_AGG];
+	Datum		thr[N_THR];
+	Datum		stage[REZAGO_N_EXIT_STAGES];
+	Datum	   *territory;		/* nt */
+	Datum	   *variable;		/* nv */
+	Datum	   *dimension;		/* nv: the dimension of each variable */
+} Labels;
+
+static void
+make_labels(const Model *m, Labels *l)
+{
+	int			i;
+
+	for (i = 0; i < N_NORM; i++)
+		l->norm[i] = CStringGetTextDatum(norm_names[i]);
+	for (i = 0; i < N_AGG; i++)
+		l->agg[i] = CStringGetTextDatum(agg_names[i]);
+	for (i = 0; i < N_THR; i++)
+		l->thr[i] = CStringGetTextDatum(thr_names[i]);
+	for (i = 0; i < REZAGO_N_EXIT_STAGES; i++)
+		l->stage[i] = CStringGetTextDatum(rezago_exit_stage_names[i]);
+	l->territory = palloc(sizeof(Datum) * (m->nt + 1));
+	for (i = 0; i < m->nt; i++)
+		l->territory[i] = CStringGetTextDatum(m->terr_code[i]);
+	l->variable = palloc(sizeof(Datum) * (m->nv + 1));
+	l->dimension = palloc(sizeof(Datum) * (m->nv + 1));
+	for (i = 0; i < m->nv; i++)
+	{
+		l->variable[i] = CStringGetTextDatum(m->var_code[i]);
+		l->dimension[i] = CStringGetTextDatum(m->dim_code[m->var_dim[i]]);
+	}
+}
+
 /* The choices of one run. */
 typedef struct RunConfig
 {
@@ -1260,12 +1300,12 @@ config_of_run(const Model *m, const UncOptions *o, int r, float8 *u, RunConfig *
 
 /* the first four columns of uncertainty_runs and uncertainty_draws */
 static void
-put_choices(Datum *values, int r, const RunConfig *cfg)
+put_choices(Datum *values, int r, const RunConfig *cfg, const Labels *l)
 {
 	values[0] = Int32GetDatum(r);
-	values[1] = CStringGetTextDatum(norm_names[cfg->norm]);
-	values[2] = CStringGetTextDatum(agg_names[cfg->agg]);
-	values[3] = CStringGetTextDatum(thr_names[cfg->thr]);
+	values[1] = l->norm[cfg->norm];
+	values[2] = l->agg[cfg->agg];
+	values[3] = l->thr[cfg->thr];
 }
 
 /* --------------------------------------------------------------------
@@ -1379,6 +1419,7 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 				old;
 	UncOptions	o;
 	Model	   *m;
+	Labels		labels;
 	RunConfig	cfg;
 	RunResult	nom,
 				res;
@@ -1395,6 +1436,7 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 	top_n = int_arg(fcinfo, 10, "top_n", 1, PG_INT32_MAX,
 					"top_n counts the most lagged territories: 10 means ranks 1 to 10.", fn);
 	m = begin_analysis(fcinfo, &o, true, &cxt, &old);
+	make_labels(m, &labels);
 	config_alloc(m, &cfg);
 	result_alloc(m, &nom);
 	result_alloc(m, &res);
@@ -1425,7 +1467,7 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 		bool		nulls[RU_COLS] = {0};
 		bool		ranked = rd.ranked[t] > 0;
 
-		values[0] = CStringGetTextDatum(m->terr_code[t]);
+		values[0] = labels.territory[t];
 		values[1] = Float8GetDatum(nom.tidx[t]);
 		nulls[1] = isnan(nom.tidx[t]);
 		values[2] = Int64GetDatum(nom.rank[t]);
@@ -1442,7 +1484,7 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 			nulls[3] = nulls[4] = nulls[5] = nulls[6] = nulls[7] = true;
 		values[8] = Float8GetDatum((float8) top[t] / o.runs);
 		values[9] = Int32GetDatum(rd.ranked[t]);
-		values[10] = CStringGetTextDatum(rezago_exit_stage_names[nom.stage[t]]);
+		values[10] = labels.stage[nom.stage[t]];
 		for (s = 0; s < REZAGO_N_EXIT_STAGES; s++)
 			values[11 + s] = Float8GetDatum((float8) stages[t * REZAGO_N_EXIT_STAGES + s] / o.runs);
 		values[16] = Int32GetDatum(o.runs);
@@ -1466,6 +1508,7 @@ rezago_uncertainty_runs(PG_FUNCTION_ARGS)
 				old;
 	UncOptions	o;
 	Model	   *m;
+	Labels		labels;
 	RunConfig	cfg;
 	RunResult	res;
 	float8	   *u;
@@ -1474,6 +1517,7 @@ rezago_uncertainty_runs(PG_FUNCTION_ARGS)
 
 	parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, fn, &o);
 	m = begin_analysis(fcinfo, &o, true, &cxt, &old);
+	make_labels(m, &labels);
 	config_alloc(m, &cfg);
 	result_alloc(m, &res);
 	u = palloc(sizeof(float8) * n_uniforms(m));
@@ -1486,13 +1530,13 @@ rezago_uncertainty_runs(PG_FUNCTION_ARGS)
 			Datum		values[UR_COLS];
 			bool		nulls[UR_COLS] = {0};
 
-			put_choices(values, r, &cfg);
-			values[4] = CStringGetTextDatum(m->terr_code[t]);
+			put_choices(values, r, &cfg, &labels);
+			values[4] = labels.territory[t];
 			values[5] = Float8GetDatum(res.tidx[t]);
 			nulls[5] = isnan(res.tidx[t]);
 			values[6] = Int64GetDatum(res.rank[t]);
 			nulls[6] = res.rank[t] == 0;
-			values[7] = CStringGetTextDatum(rezago_exit_stage_names[res.stage[t]]);
+			values[7] = labels.stage[res.stage[t]];
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 		}
 	}
@@ -1508,6 +1552,7 @@ rezago_uncertainty_draws(PG_FUNCTION_ARGS)
 				old;
 	UncOptions	o;
 	Model	   *m;
+	Labels		labels;
 	RunConfig	cfg;
 	float8	   *u;
 	int			r,
@@ -1515,6 +1560,7 @@ rezago_uncertainty_draws(PG_FUNCTION_ARGS)
 
 	parse_options(fcinfo, -1, 0, "runs", 1, MAX_RUNS, fn, &o);
 	m = begin_analysis(fcinfo, &o, false, &cxt, &old);
+	make_labels(m, &labels);
 	config_alloc(m, &cfg);
 	u = palloc(sizeof(float8) * n_uniforms(m));
 	for (r = 0; r <= o.runs; r++)
@@ -1525,9 +1571,9 @@ rezago_uncertainty_draws(PG_FUNCTION_ARGS)
 			Datum		values[UR_COLS];
 			bool		nulls[UR_COLS] = {0};
 
-			put_choices(values, r, &cfg);
-			values[4] = CStringGetTextDatum(m->dim_code[m->var_dim[v]]);
-			values[5] = CStringGetTextDatum(m->var_code[v]);
+			put_choices(values, r, &cfg, &labels);
+			values[4] = labels.dimension[v];
+			values[5] = labels.variable[v];
 			values[6] = Float8GetDatum(cfg.dw[m->var_dim[v]]);
 			values[7] = Float8GetDatum(cfg.vw[v]);
 			tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
