@@ -105,6 +105,16 @@ CROSS JOIN LATERAL rezago.uncertainty_runs(2023, 20, 3, 'u_goalpost', vary_norma
 JOIN rezago.territory_index(2023, c.methodology) ti ON ti.territory = u.territory
 WHERE u.run > 0
 GROUP BY c.normalisation ORDER BY c.normalisation;
+-- the same with winsorisation, which applies before every normalisation
+SELECT c.normalisation, count(DISTINCT u.run) AS runs,
+       count(*) FILTER (WHERE (u.index IS NULL) <> (ti.index IS NULL) OR abs(u.index - ti.index) > 1e-9
+                           OR u.rank IS DISTINCT FROM ti.rank) AS diff
+FROM (VALUES ('zscore', 'u_winsor_z'), ('rank', 'u_winsor_r'), ('minmax', 'u_winsor')) c(normalisation, methodology)
+CROSS JOIN LATERAL rezago.uncertainty_runs(2023, 10, 3, 'u_winsor', true, false, 0, false,
+        normalisations => ARRAY[c.normalisation]) u
+JOIN rezago.territory_index(2023, c.methodology) ti ON ti.territory = u.territory
+WHERE u.run > 0
+GROUP BY c.normalisation ORDER BY c.normalisation;
 -- a threshold rule alone: the stages of the methodology with that rule
 SELECT c.rule, count(*) FILTER (WHERE u.exit_stage <> n.exit_stage) AS diff
 FROM (VALUES ('median', 'u_median'), ('mean', 'ufro2017')) c(rule, methodology)
