@@ -104,16 +104,15 @@ END;
 COMMENT ON FUNCTION rezago.portal_variable_thresholds(integer, text) IS
 'Threshold (umbral) of each variable of the methodology in a period, by the methodology''s threshold_rule over the raw values of every comuna with a value (mean by default, METHOD.md section 4), and the number of such comunas. NULL threshold when no comuna has a value (except for a fixed threshold). Interim: the explanations use it until the status functions (rezago.variable_thresholds) replace it.';
 
-CREATE FUNCTION rezago.comuna_contributions(period integer, methodology text DEFAULT NULL)
+CREATE FUNCTION rezago.comuna_contributions(period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (cut integer, variable text, dimension text, polarity smallint,
                value double precision, threshold double precision, gap double precision,
                score double precision, effective_weight double precision,
                contribution double precision, index double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
-        SELECT rezago.require_methodology(
-                   coalesce(comuna_contributions.methodology, rezago.default_methodology())) AS code
+        SELECT rezago.require_methodology(comuna_contributions.methodology) AS code
     ), w AS MATERIALIZED (
         SELECT x.* FROM m, LATERAL rezago.methodology_weights(m.code) x
     ), ls AS MATERIALIZED (
@@ -148,9 +147,9 @@ BEGIN ATOMIC
     ORDER BY e.cut, e.dimension, e.variable;
 END;
 COMMENT ON FUNCTION rezago.comuna_contributions(integer, text) IS
-'Explanation of every comuna''s index, one row per comuna of rezago.comuna and variable of the methodology (NULL: rezago.default_methodology()): raw value, threshold (interim rule, see rezago.portal_variable_thresholds), gap = polarity * (threshold - value) (> 0 still behind), lag score, effective weight and contribution = effective weight * score. The effective weight is the dimension weight times the variable''s weight renormalised over the variables of the dimension with data for that comuna, so the contributions of a comuna sum to its index. A variable without a value has score NULL, effective weight 0 and contribution NULL; a comuna without an index has NULL effective weights and contributions.';
+'Explanation of every comuna''s index, one row per comuna of rezago.comuna and variable of the methodology (default: rezago.default_methodology()): raw value, threshold (interim rule, see rezago.portal_variable_thresholds), gap = polarity * (threshold - value) (> 0 still behind), lag score, effective weight and contribution = effective weight * score. The effective weight is the dimension weight times the variable''s weight renormalised over the variables of the dimension with data for that comuna, so the contributions of a comuna sum to its index. A variable without a value has score NULL, effective weight 0 and contribution NULL; a comuna without an index has NULL effective weights and contributions. STRICT: a NULL argument gives no rows (and keeps the planner from inlining the function into the portal views, which made them 30 times slower). Errors: unknown (42704) or incomplete (22023) methodology.';
 
-CREATE FUNCTION rezago.territory_contributions(period integer, methodology text DEFAULT NULL)
+CREATE FUNCTION rezago.territory_contributions(period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (territory text, variable text, dimension text, polarity smallint,
                value double precision, members_with_value bigint,
                threshold double precision, gap double precision, overcome boolean,
@@ -159,12 +158,11 @@ RETURNS TABLE (territory text, variable text, dimension text, polarity smallint,
                is_weakest boolean, is_strongest boolean,
                index double precision, rank bigint, previous_period integer,
                previous_rank bigint, rank_change bigint)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.code, x.territory_weighting FROM rezago.methodology x
-        WHERE x.code = (SELECT rezago.require_methodology(
-                  coalesce(territory_contributions.methodology, rezago.default_methodology())))
+        WHERE x.code = (SELECT rezago.require_methodology(territory_contributions.methodology))
     ), cc AS MATERIALIZED (
         SELECT x.* FROM m, LATERAL rezago.comuna_contributions(territory_contributions.period, m.code) x
     ), scored AS (
@@ -214,9 +212,9 @@ BEGIN ATOMIC
     ORDER BY r.territory, r.dimension, r.variable;
 END;
 COMMENT ON FUNCTION rezago.territory_contributions(integer, text) IS
-'Explanation of every territory''s index in a period, one row per territory and variable of the methodology (NULL: rezago.default_methodology()): value = mean of the members'' raw values (METHOD.md 4) and how many members have one; threshold, gap = polarity * (threshold - value) and overcome = gap <= 0 (interim computation, see rezago.portal_variable_thresholds); effective weight and contribution = the member-weighted mean of the members'' comuna effective weights and contributions (members with an index; equal member weights unless the methodology weights by population), so the contributions sum to the territory index; score = contribution / effective weight (the plain mean of the member lag scores when every member has every variable); variable_rank 1 = the variable where the territory is most lagged (is_weakest), is_strongest = least lagged (ties share); the territory''s index and rank, and its rank in the previous period with data (previous_period) with rank_change = previous_rank - rank (positive: moved towards rank 1, i.e. more lagged relative to the others).';
+'Explanation of every territory''s index in a period, one row per territory and variable of the methodology (default: rezago.default_methodology()): value = mean of the members'' raw values (METHOD.md 4) and how many members have one; threshold, gap = polarity * (threshold - value) and overcome = gap <= 0 (interim computation, see rezago.portal_variable_thresholds); effective weight and contribution = the member-weighted mean of the members'' comuna effective weights and contributions (members with an index; equal member weights unless the methodology weights by population), so the contributions sum to the territory index; score = contribution / effective weight (the plain mean of the member lag scores when every member has every variable); variable_rank 1 = the variable where the territory is most lagged (is_weakest), is_strongest = least lagged (ties share); the territory''s index and rank, and its rank in the previous period with data (previous_period) with rank_change = previous_rank - rank (positive: moved towards rank 1, i.e. more lagged relative to the others). STRICT: a NULL argument gives no rows. Errors: unknown or incomplete methodology.';
 
-CREATE FUNCTION rezago.explain_territory(territory text, period integer, methodology text DEFAULT NULL)
+CREATE FUNCTION rezago.explain_territory(territory text, period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (variable text, variable_name text, dimension text, dimension_name text, unit text,
                polarity smallint, value double precision, members_with_value bigint,
                threshold double precision, gap double precision, overcome boolean,
@@ -224,7 +222,7 @@ RETURNS TABLE (variable text, variable_name text, dimension text, dimension_name
                contribution_share double precision, variable_rank bigint, is_weakest boolean,
                is_strongest boolean, index double precision, rank bigint, previous_period integer,
                previous_rank bigint, rank_change bigint)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
     SELECT x.variable, v.name, x.dimension, d.name, v.unit, x.polarity, x.value, x.members_with_value,
            x.threshold, x.gap, x.overcome, x.score, x.effective_weight, x.contribution,
@@ -238,7 +236,7 @@ BEGIN ATOMIC
     ORDER BY x.contribution DESC NULLS LAST, x.variable;
 END;
 COMMENT ON FUNCTION rezago.explain_territory(text, integer, text) IS
-'Why a territory has its index in a period: rezago.territory_contributions for one territory, with Spanish names, and contribution_share = contribution / index (the shares sum to 1), ordered by contribution (largest first). No rows for an unknown territory.';
+'Why a territory has its index in a period: rezago.territory_contributions for one territory, with Spanish names, and contribution_share = contribution / index (the shares sum to 1), ordered by contribution (largest first). No rows for an unknown territory or a NULL argument.';
 
 --------------------------------------------------------------------------
 -- Territory geometry.  SWITCH(issue 3): read the cached territory geometry
@@ -271,8 +269,12 @@ WITH m AS MATERIALIZED (
 ), ci AS MATERIALIZED (
     SELECT p.period, p.previous_period, x.*
     FROM m CROSS JOIN p CROSS JOIN LATERAL rezago.comuna_index(p.period, m.methodology) x
-), ndims AS (
+), ndims AS MATERIALIZED (
     SELECT count(DISTINCT w.dimension) AS n FROM m, LATERAL rezago.methodology_weights(m.methodology) w
+), mdn AS MATERIALIZED (
+    SELECT ci.period, ci.cut, string_agg(d.name, ', ' ORDER BY d.code) AS names
+    FROM ci JOIN rezago.dimension d ON d.code = ANY (ci.missing_dimensions)
+    GROUP BY ci.period, ci.cut
 )
 SELECT m.methodology, ci.period, ci.cut, c.name AS comuna, c.provincia_code, c.provincia,
        c.region_code, c.region, ci.index, ci.rank,
@@ -283,12 +285,12 @@ SELECT m.methodology, ci.period, ci.cut, c.name AS comuna, c.provincia_code, c.p
        ci.previous_period, prev.rank AS previous_rank, prev.rank - ci.rank AS rank_change,
        st.status AS index_status, rezago.index_status_label(st.status) AS index_status_label,
        ci.missing_dimensions,
-       (SELECT string_agg(d.name, ', ' ORDER BY d.code) FROM rezago.dimension d
-        WHERE d.code = ANY (ci.missing_dimensions)) AS missing_dimension_names
+       mdn.names AS missing_dimension_names
 FROM ci
 CROSS JOIN m
 JOIN rezago.comuna c ON c.cut = ci.cut
 LEFT JOIN ci prev ON prev.period = ci.previous_period AND prev.cut = ci.cut
+LEFT JOIN mdn ON mdn.period = ci.period AND mdn.cut = ci.cut
 CROSS JOIN LATERAL (
     SELECT CASE WHEN ci.index IS NOT NULL THEN 'scored'
                 WHEN cardinality(ci.missing_dimensions) >= (SELECT ndims.n FROM ndims) THEN 'no_data'
@@ -322,14 +324,19 @@ WITH m AS MATERIALIZED (
     WHERE x.code = rezago.default_methodology()
 ), dw AS MATERIALIZED (
     SELECT DISTINCT w.dimension, w.dimension_weight FROM m, LATERAL rezago.methodology_weights(m.methodology) w
+), s AS MATERIALIZED (
+    -- computed once per period, then joined (a function scan on the inner
+    -- side of a nested loop would be recomputed for every outer row)
+    SELECT p.period, x.* FROM m
+    CROSS JOIN LATERAL rezago.index_periods(m.methodology) p
+    CROSS JOIN LATERAL rezago.comuna_dimension_scores(p.period, m.methodology) x
 )
-SELECT m.methodology, p.period, s.cut, c.name AS comuna, c.provincia_code, c.provincia, c.region_code, c.region,
+SELECT m.methodology, s.period, s.cut, c.name AS comuna, c.provincia_code, c.provincia, c.region_code, c.region,
        s.dimension, d.name AS dimension_name, dw.dimension_weight, s.score, s.coverage,
        CASE WHEN s.score IS NOT NULL THEN 'scored' ELSE 'low_coverage' END AS score_status,
        rezago.index_status_label(CASE WHEN s.score IS NOT NULL THEN 'scored' ELSE 'low_coverage' END) AS score_status_label
 FROM m
-CROSS JOIN LATERAL rezago.index_periods(m.methodology) p
-CROSS JOIN LATERAL rezago.comuna_dimension_scores(p.period, m.methodology) s
+CROSS JOIN s
 JOIN rezago.comuna c ON c.cut = s.cut
 JOIN rezago.dimension d ON d.code = s.dimension
 JOIN dw ON dw.dimension = s.dimension;
@@ -399,12 +406,15 @@ WITH m AS MATERIALIZED (
     SELECT rezago.default_methodology() AS methodology
 ), dw AS MATERIALIZED (
     SELECT DISTINCT w.dimension, w.dimension_weight FROM m, LATERAL rezago.methodology_weights(m.methodology) w
+), s AS MATERIALIZED (
+    SELECT p.period, x.* FROM m
+    CROSS JOIN LATERAL rezago.index_periods(m.methodology) p
+    CROSS JOIN LATERAL rezago.territory_dimension_scores(p.period, m.methodology) x
 )
-SELECT m.methodology, p.period, s.territory, t.name AS territory_name, s.dimension, d.name AS dimension_name,
+SELECT m.methodology, s.period, s.territory, t.name AS territory_name, s.dimension, d.name AS dimension_name,
        dw.dimension_weight, s.score, s.members, s.scored
 FROM m
-CROSS JOIN LATERAL rezago.index_periods(m.methodology) p
-CROSS JOIN LATERAL rezago.territory_dimension_scores(p.period, m.methodology) s
+CROSS JOIN s
 JOIN rezago.territory t ON t.code = s.territory
 JOIN rezago.dimension d ON d.code = s.dimension
 JOIN dw ON dw.dimension = s.dimension;
@@ -424,13 +434,16 @@ COMMENT ON COLUMN rezago.v_territory_dimension_scores.scored IS 'Members with a 
 CREATE VIEW rezago.v_comuna_explanation WITH (security_invoker = true) AS
 WITH m AS MATERIALIZED (
     SELECT rezago.default_methodology() AS methodology
+), x AS MATERIALIZED (
+    SELECT p.period, f.* FROM m
+    CROSS JOIN LATERAL rezago.index_periods(m.methodology) p
+    CROSS JOIN LATERAL rezago.comuna_contributions(p.period, m.methodology) f
 )
-SELECT m.methodology, p.period, x.cut, c.name AS comuna, x.variable, v.name AS variable_name,
+SELECT m.methodology, x.period, x.cut, c.name AS comuna, x.variable, v.name AS variable_name,
        x.dimension, d.name AS dimension_name, v.unit, x.polarity, x.value, x.threshold, x.gap,
        x.gap <= 0 AS overcome, x.score, x.effective_weight, x.contribution, x.index
 FROM m
-CROSS JOIN LATERAL rezago.index_periods(m.methodology) p
-CROSS JOIN LATERAL rezago.comuna_contributions(p.period, m.methodology) x
+CROSS JOIN x
 JOIN rezago.comuna c ON c.cut = x.cut
 JOIN rezago.variable v ON v.code = x.variable
 JOIN rezago.dimension d ON d.code = x.dimension;
@@ -458,16 +471,19 @@ COMMENT ON COLUMN rezago.v_comuna_explanation.index IS 'Lag index of the comuna 
 CREATE VIEW rezago.v_territory_explanation WITH (security_invoker = true) AS
 WITH m AS MATERIALIZED (
     SELECT rezago.default_methodology() AS methodology
+), x AS MATERIALIZED (
+    SELECT p.period, f.* FROM m
+    CROSS JOIN LATERAL rezago.index_periods(m.methodology) p
+    CROSS JOIN LATERAL rezago.territory_contributions(p.period, m.methodology) f
 )
-SELECT m.methodology, p.period, x.territory, t.name AS territory_name, x.variable, v.name AS variable_name,
+SELECT m.methodology, x.period, x.territory, t.name AS territory_name, x.variable, v.name AS variable_name,
        x.dimension, d.name AS dimension_name, v.unit, x.polarity, x.value, x.members_with_value,
        x.threshold, x.gap, x.overcome, x.score, x.effective_weight, x.contribution,
        x.contribution / nullif(x.index, 0) AS contribution_share,
        x.variable_rank, x.is_weakest, x.is_strongest, x.index, x.rank, x.previous_period,
        x.previous_rank, x.rank_change
 FROM m
-CROSS JOIN LATERAL rezago.index_periods(m.methodology) p
-CROSS JOIN LATERAL rezago.territory_contributions(p.period, m.methodology) x
+CROSS JOIN x
 JOIN rezago.territory t ON t.code = x.territory
 JOIN rezago.variable v ON v.code = x.variable
 JOIN rezago.dimension d ON d.code = x.dimension;
@@ -588,6 +604,10 @@ BEGIN ATOMIC
     ), p AS MATERIALIZED (
         SELECT coalesce(map_features.period, (SELECT max(x.period) FROM rezago.index_periods(m.code) x)) AS period, m.code
         FROM m
+    ), g AS MATERIALIZED (
+        -- once, not per territory (and not at all for the comuna layer)
+        SELECT x.territory, x.geom FROM rezago.territory_union_geom() x
+        WHERE map_features.layer = 'territory'
     ), f AS (
         SELECT ci.cut::text AS id, c.name, ci.index, ci.rank, c.geom
         FROM p CROSS JOIN LATERAL rezago.comuna_index(p.period, p.code) ci
@@ -597,7 +617,7 @@ BEGIN ATOMIC
         SELECT ti.territory, t.name, ti.index, ti.rank, g.geom
         FROM p CROSS JOIN LATERAL rezago.territory_index(p.period, p.code) ti
         JOIN rezago.territory t ON t.code = ti.territory
-        JOIN rezago.territory_union_geom() g ON g.territory = ti.territory
+        JOIN g ON g.territory = ti.territory
         WHERE map_features.layer = 'territory'
     )
     SELECT f.id, f.name, p.period, p.code, f.index, f.rank,
