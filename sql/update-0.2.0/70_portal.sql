@@ -139,7 +139,7 @@ BEGIN ATOMIC
         LEFT JOIN thr ON thr.variable = w.variable
     )
     SELECT e.cut, e.variable, e.dimension, e.polarity, e.value, e.threshold,
-           e.polarity * (e.threshold - e.value),
+           e.polarity * (e.threshold - e.value) + 0.0,  -- + 0.0 turns -0 into 0
            e.score, e.effective_weight,
            CASE WHEN e.score IS NOT NULL THEN e.effective_weight * e.score END,
            e.index
@@ -196,7 +196,7 @@ BEGIN ATOMIC
         SELECT x.territory, x.rank FROM m, prev, LATERAL rezago.territory_index(prev.period, m.code) x
         WHERE prev.period IS NOT NULL
     ), r AS (
-        SELECT tv.*, tv.polarity * (tv.threshold - tv.value) AS gap,
+        SELECT tv.*, tv.polarity * (tv.threshold - tv.value) + 0.0 AS gap,
                tv.contribution / nullif(tv.effective_weight, 0) AS score
         FROM tv
     )
@@ -535,6 +535,24 @@ CREATE UNIQUE INDEX mv_territory_index_key ON rezago.mv_territory_index (period,
 COMMENT ON MATERIALIZED VIEW rezago.mv_territory_index IS
 'Materialised copy of rezago.v_territory_index (same columns): refresh it with SELECT rezago.refresh_portal_views(). It holds the methodology that was the default of the session that refreshed it. Privileges are those of the materialised view itself.';
 
+-- the copies' columns carry the views' column comments
+DO $$
+DECLARE
+    r record;
+BEGIN
+    FOR r IN
+        SELECT m.oid::regclass AS mv, a.attname, pg_catalog.col_description(v.oid, va.attnum) AS comment
+        FROM pg_catalog.pg_class m
+        JOIN pg_catalog.pg_class v ON v.relnamespace = m.relnamespace AND v.relname = 'v' || pg_catalog.substr(m.relname, 3)
+        JOIN pg_catalog.pg_attribute a ON a.attrelid = m.oid AND a.attnum > 0
+        JOIN pg_catalog.pg_attribute va ON va.attrelid = v.oid AND va.attname = a.attname
+        WHERE m.oid IN ('rezago.mv_comuna_index'::regclass, 'rezago.mv_territory_index'::regclass)
+    LOOP
+        EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', r.mv, r.attname, r.comment);
+    END LOOP;
+END
+$$;
+
 CREATE FUNCTION rezago.refresh_portal_views(concurrently boolean DEFAULT true)
 RETURNS TABLE (materialized_view regclass, refreshed_concurrently boolean, rows bigint)
 LANGUAGE plpgsql
@@ -665,8 +683,9 @@ BEGIN
     IF z < 0 OR z > 24 OR x < 0 OR y < 0 OR x::bigint >= (1::bigint << z) OR y::bigint >= (1::bigint << z) THEN
         RAISE EXCEPTION 'tile %/%/% does not exist', z, x, y
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = pg_catalog.format('At zoom %s, x and y go from 0 to %s.', z,
-                      CASE WHEN z BETWEEN 0 AND 24 THEN ((1::bigint << z) - 1)::text ELSE '?' END),
+                  DETAIL = CASE WHEN z BETWEEN 0 AND 24
+                                THEN pg_catalog.format('At zoom %s, x and y go from 0 to %s.', z, (1::bigint << z) - 1)
+                                ELSE 'Zoom levels go from 0 to 24.' END,
                   HINT = 'Pass z in 0..24 and x, y in 0..2^z - 1 (XYZ scheme, as tile servers send them).';
     END IF;
     RETURN true;
