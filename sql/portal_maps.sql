@@ -109,8 +109,14 @@ SELECT (SELECT count(*) FROM regexp_matches(rezago.svg_map('comuna', 2020), '<pa
 -- nothing to draw: still a valid document that says so
 SELECT xml_is_well_formed_document(s) AS well_formed, position('No hay áreas' IN s) > 0 AS says_empty
 FROM rezago.svg_map('territory', 2020, regions => '{99}') s;
+-- NULL arguments: insular NULL = false, title NULL = the default, regions NULL = all
+SELECT (SELECT count(*) FROM regexp_matches(rezago.svg_map('comuna', 2020, insular => NULL, title => NULL, regions => NULL), '<path ', 'g')) AS paths,
+       rezago.geojson('comuna', 2020, decimals => NULL) = rezago.geojson('comuna', 2020) AS null_decimals_is_5;
 SAVEPOINT s;
 SELECT rezago.svg_map(width => 50);
+ROLLBACK TO s;
+SAVEPOINT s;
+SELECT rezago.svg_map(width => NULL);
 ROLLBACK TO s;
 SAVEPOINT s;
 SELECT rezago.svg_map(classes => 9);

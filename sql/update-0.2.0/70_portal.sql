@@ -829,7 +829,7 @@ BEGIN ATOMIC
         FROM args CROSS JOIN LATERAL rezago.map_features(svg_map.layer, svg_map.period, svg_map.methodology) mf
         WHERE svg_map.regions IS NULL
            OR (svg_map.layer = 'comuna' AND EXISTS (
-                   SELECT 1 FROM rezago.comuna c WHERE c.cut = mf.id::integer AND c.region_code = ANY (svg_map.regions)))
+                   SELECT 1 FROM rezago.comuna c WHERE c.cut::text = mf.id AND c.region_code = ANY (svg_map.regions)))
            OR (svg_map.layer = 'territory' AND EXISTS (
                    SELECT 1 FROM rezago.territory_member tm JOIN rezago.comuna c ON c.cut = tm.cut
                    WHERE tm.territory = mf.id AND c.region_code = ANY (svg_map.regions)))
@@ -933,7 +933,7 @@ BEGIN ATOMIC
     SELECT doc.svg FROM doc;
 END;
 COMMENT ON FUNCTION rezago.svg_map(text, integer, text, integer, integer, text, integer[], boolean, integer, text, text) IS
-'A choropleth map of the lag index as a standalone SVG document (text), drawn in the database with ST_AsSVG: comunas or territories (layer) of a period (NULL: latest with data) under a methodology (NULL: rezago.default_methodology()), in UTM 19S, filled by class with the sequential palette rezago.map_palette(classes) (YlOrRd; darker = more lagged), grey for areas without an index ("sin datos"), with a title (default "Índice de rezago <period>, comunas"), a subtitle (methodology, areas, class rule), a legend with each class''s range and count, and an optional note at the bottom. breaks: quantile (default: equal counts, ties share a class) or equal (equal intervals between the minimum and maximum). regions: only areas of these región codes (a territory when any member is in one). insular false (default) clips away the oceanic islands west of 78°W (Isla de Pascua, Juan Fernández, Desventuradas). width in pixels (200..10000); height NULL = from the map''s shape. Each area carries a <title> tooltip with its name and index. Errors: bad size, classes or breaks (22023), unknown layer or methodology.';
+'A choropleth map of the lag index as a standalone SVG document (text), drawn in the database with ST_AsSVG: comunas or territories (layer) of a period (NULL: latest with data) under a methodology (NULL: rezago.default_methodology()), in UTM 19S, filled by class with the sequential palette rezago.map_palette(classes) (YlOrRd; darker = more lagged), grey for areas without an index ("sin datos"), with a title (default "Índice de rezago <period>, comunas"), a subtitle (methodology, areas, class rule), a legend with each class''s range and count, and an optional note at the bottom. breaks: quantile (default: equal counts, ties share a class) or equal (equal intervals between the minimum and maximum). regions: only areas of these región codes (a territory when any member is in one). insular false (default) clips away the oceanic islands west of 78°W (Isla de Pascua, Juan Fernández, Desventuradas). width in pixels (200..10000); height NULL = from the map''s shape. Each area carries a <title> tooltip with its name and index. NULL title: the default; NULL note: none; NULL regions: every región; NULL insular: false. Errors: width, classes or breaks NULL or out of range (22023), unknown or NULL layer (22023), unknown methodology (42704).';
 
 --------------------------------------------------------------------------
 -- Plans and investment (METHOD.md section 8)
