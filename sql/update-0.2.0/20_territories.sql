@@ -399,26 +399,32 @@ BEGIN ATOMIC
               FROM e JOIN m m1 ON m1.cut = e.cut_a
                      JOIN m m2 ON m2.g = m1.g AND m2.cut = e.cut_b) x
         GROUP BY x.g
+    ), per_group AS (
+        SELECT m.g, pg_catalog.count(*) AS members,
+               pg_catalog.array_agg(m.cut ORDER BY m.cut) FILTER (WHERE NOT m.known) AS unknown,
+               pg_catalog.array_agg(m.cut ORDER BY m.cut) FILTER (WHERE m.known AND NOT m.has_geom) AS no_geom,
+               pg_catalog.string_agg(m.label, ', ' ORDER BY m.cut) FILTER (WHERE m.known AND NOT m.has_geom) AS no_geom_labels
+        FROM m GROUP BY m.g
+    ), nulls AS (
+        SELECT p.g, pg_catalog.count(*) AS n FROM pairs p WHERE p.cut IS NULL GROUP BY p.g
     ), agg AS (
-        SELECT g.g,
-               (SELECT pg_catalog.count(*) FROM pairs p WHERE p.g = g.g AND p.cut IS NULL) AS nulls,
-               (SELECT pg_catalog.count(*) FROM m WHERE m.g = g.g) AS members,
-               (SELECT pg_catalog.array_agg(m.cut ORDER BY m.cut) FROM m WHERE m.g = g.g AND NOT m.known) AS unknown,
-               (SELECT pg_catalog.array_agg(m.cut ORDER BY m.cut) FROM m WHERE m.g = g.g AND m.known AND NOT m.has_geom) AS no_geom,
-               (SELECT pg_catalog.string_agg(m.label, ', ' ORDER BY m.cut) FROM m WHERE m.g = g.g AND m.known AND NOT m.has_geom) AS no_geom_labels,
-               coalesce(cc.comps, '[]'::jsonb) AS comps
+        SELECT g.g, coalesce(pg.members, 0) AS members, coalesce(nulls.n, 0) AS nulls,
+               pg.unknown, pg.no_geom, pg.no_geom_labels, coalesce(cc.comps, '[]'::jsonb) AS comps
         FROM (SELECT DISTINCT p.g FROM pairs p) g
+        LEFT JOIN per_group pg ON pg.g = g.g
+        LEFT JOIN nulls ON nulls.g = g.g
         LEFT JOIN cc ON cc.g = g.g
     ), cut_off AS (
-        -- every component but the first (largest), with names
-        SELECT agg.g,
-               pg_catalog.string_agg(pg_catalog.format('[%s]',
-                   (SELECT pg_catalog.string_agg(m.label, ', ' ORDER BY m.cut)
-                    FROM pg_catalog.jsonb_array_elements_text(c.comp) AS x(cut)
-                    JOIN m ON m.g = agg.g AND m.cut = x.cut::integer)), ' ' ORDER BY c.ord) AS labels
-        FROM agg CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(agg.comps) WITH ORDINALITY AS c(comp, ord)
-        WHERE c.ord > 1
-        GROUP BY agg.g
+        -- every component but the first (the largest), with names
+        SELECT y.g, pg_catalog.string_agg(pg_catalog.format('[%s]', y.labels), ' ' ORDER BY y.ord) AS labels
+        FROM (SELECT agg.g, c.ord, pg_catalog.string_agg(m.label, ', ' ORDER BY m.cut) AS labels
+              FROM agg
+              CROSS JOIN LATERAL pg_catalog.jsonb_array_elements(agg.comps) WITH ORDINALITY AS c(comp, ord)
+              CROSS JOIN LATERAL pg_catalog.jsonb_array_elements_text(c.comp) AS x(cut)
+              JOIN m ON m.g = agg.g AND m.cut = x.cut::integer
+              WHERE c.ord > 1
+              GROUP BY agg.g, c.ord) y
+        GROUP BY y.g
     )
     SELECT agg.g, agg.members::integer, pg_catalog.jsonb_array_length(agg.comps),
            agg.members >= 2 AND agg.nulls = 0 AND agg.unknown IS NULL AND agg.no_geom IS NULL
