@@ -276,7 +276,8 @@ BEGIN ATOMIC
         CROSS JOIN LATERAL (
             SELECT ST_MakeEnvelope(GREATEST(ST_XMin(x.ea), ST_XMin(x.eb)), GREATEST(ST_YMin(x.ea), ST_YMin(x.eb)),
                                    LEAST(ST_XMax(x.ea), ST_XMax(x.eb)), LEAST(ST_YMax(x.ea), ST_YMax(x.eb)), 4326) AS box
-            FROM (SELECT rezago.expand_by_metres(cand.ga, tol.t) AS ea, rezago.expand_by_metres(cand.gb, tol.t) AS eb) x
+            -- (1 m more than the tolerance: a side shared exactly has a flat box)
+            FROM (SELECT rezago.expand_by_metres(cand.ga, tol.t + 1) AS ea, rezago.expand_by_metres(cand.gb, tol.t + 1) AS eb) x
         ) k
         WHERE cand.hit OR tol.t > 0
     ), geo AS MATERIALIZED (
