@@ -476,7 +476,7 @@ rezago_valid_tolerance(PG_FUNCTION_ARGS)
 				 errdetail("The adjacency tolerance is a distance in metres."),
 				 errhint("Pass 0 (comunas must intersect) or a distance in metres, e.g. 150.")));
 	t = PG_GETARG_FLOAT8(0);
-	rezago_require_finite(t, "tolerance_m", "territory contiguity");
+	rezago_require_finite(t, "tolerance_m", "valid_tolerance");
 	if (t < 0 || t > MAX_TOLERANCE_M)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

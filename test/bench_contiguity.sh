@@ -84,7 +84,7 @@ $bench_setup
 \pset format unaligned
 \pset tuples_only on
 \echo '-- synthetic: Voronoi cells of a ${cols} x ${rows} jittered grid, blocks of ${bx} x ${by} cells'
-SELECT setseed(0.42);
+SELECT setseed(0.42) \gset
 CREATE TABLE pts AS
 SELECT i * $rows + j + 1 AS id, i, j,
        ST_SetSRID(ST_MakePoint(-73.0 + (i + 0.15 + 0.7 * random()) * 3.0 / $cols,
@@ -118,7 +118,8 @@ FROM rezago.territory_contiguity(0);
 -- cross-check, independent of the adjacency code: a territory is broken
 -- exactly when the union of its cells falls apart (Voronoi cells meet along
 -- edges; four cells meeting at one point has probability 0)
-SELECT format('territories whose union has several parts: %s', count(*))
-FROM rezago.territory_geometry WHERE ST_NumGeometries(geom) > 1;
+SELECT format('cross-check: %s not contiguous, %s unions in several parts',
+              (SELECT count(*) FROM rezago.territory_contiguity(0) WHERE NOT contiguous),
+              (SELECT count(*) FROM rezago.territory_geometry WHERE ST_NumGeometries(geom) > 1));
 SQL
 dropdb bench_synth

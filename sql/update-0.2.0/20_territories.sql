@@ -96,7 +96,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     n bigint;
-    found integer;
+    hit integer;
     candidates text;
     alike text;
     scope text := CASE WHEN within IS NULL THEN '' ELSE format(' in %s', within) END;
@@ -113,7 +113,7 @@ BEGIN
     IF kind = 'comuna' THEN
         SELECT count(*), min(f.cut),
                string_agg(format('%s (CUT %s, %s)', f.name, f.cut, coalesce(f.region, 'región unknown')), '; ' ORDER BY f.cut)
-          INTO n, found, candidates
+          INTO n, hit, candidates
         FROM rezago.find_comuna(resolve_name.name, resolve_name.within) f;
         SELECT string_agg(s.name, ', ' ORDER BY s.name) INTO alike
         FROM (SELECT c.name FROM rezago.comuna c
@@ -122,7 +122,7 @@ BEGIN
     ELSE
         SELECT count(*), min(f.provincia_code),
                string_agg(format('%s (code %s, %s)', f.provincia, f.provincia_code, coalesce(f.region, 'región unknown')), '; ' ORDER BY f.provincia_code)
-          INTO n, found, candidates
+          INTO n, hit, candidates
         FROM rezago.find_provincia(resolve_name.name, resolve_name.within) f;
         SELECT string_agg(s.provincia, ', ' ORDER BY s.provincia) INTO alike
         FROM (SELECT DISTINCT c.provincia FROM rezago.comuna c
@@ -130,7 +130,7 @@ BEGIN
               ORDER BY c.provincia LIMIT 8) s;
     END IF;
     IF n = 1 THEN
-        RETURN found;
+        RETURN hit;
     ELSIF n = 0 THEN
         RAISE EXCEPTION 'unknown % "%"%', kind, name, scope
             USING ERRCODE = 'undefined_object',
