@@ -476,12 +476,13 @@ rezago_valid_tolerance(PG_FUNCTION_ARGS)
 				 errdetail("The adjacency tolerance is a distance in metres."),
 				 errhint("Pass 0 (comunas must intersect) or a distance in metres, e.g. 150.")));
 	t = PG_GETARG_FLOAT8(0);
-	rezago_require_finite(t, "tolerance_m", "valid_tolerance");
-	if (t < 0 || t > MAX_TOLERANCE_M)
+	/* NaN fails every comparison: it is caught here with the infinities */
+	if (!(t >= 0 && t <= MAX_TOLERANCE_M))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("tolerance must be between 0 and %g metres", MAX_TOLERANCE_M),
-				 errdetail("The function received tolerance_m = %g.", t),
+				 errdetail("The function received tolerance_m = %s.",
+						   isnan(t) ? "NaN" : isinf(t) ? (t > 0 ? "Infinity" : "-Infinity") : psprintf("%g", t)),
 				 errhint("Use 0 (comunas must intersect) or the width of the gaps of the boundary file, e.g. 150; join comunas across the sea with rezago.adjacency_link.")));
 	PG_RETURN_FLOAT8(t);
 }
