@@ -32,29 +32,48 @@ COMMENT ON FUNCTION rezago.name_key(text) IS
 
 CREATE INDEX comuna_name_key_idx ON rezago.comuna (rezago.name_key(name));
 
+CREATE FUNCTION rezago.find_place(kind text, name text, within text DEFAULT NULL)
+RETURNS TABLE (code integer, name text, provincia text, region text, comunas bigint, match text)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH q AS (
+        SELECT rezago.name_key(find_place.name) AS k, rezago.name_key(find_place.within) AS w
+    ), places AS (
+        -- comunas, or provincias (named after any of their comunas' rows)
+        SELECT c.cut AS code, c.name, c.provincia, c.region, 1::bigint AS comunas
+        FROM rezago.comuna c WHERE find_place.kind = 'comuna'
+        UNION ALL
+        SELECT c.provincia_code, pg_catalog.min(c.provincia), pg_catalog.min(c.provincia), pg_catalog.min(c.region),
+               pg_catalog.count(*)
+        FROM rezago.comuna c WHERE find_place.kind = 'provincia' AND c.provincia_code IS NOT NULL
+        GROUP BY c.provincia_code
+    ), p AS (
+        SELECT places.*, rezago.name_key(places.name) AS pk
+        FROM places CROSS JOIN q
+        WHERE q.w IS NULL
+           OR (find_place.kind = 'comuna'
+               AND pg_catalog.strpos(' ' || rezago.name_key(places.provincia) || ' ', ' ' || q.w || ' ') > 0)
+           OR pg_catalog.strpos(' ' || rezago.name_key(places.region) || ' ', ' ' || q.w || ' ') > 0
+    ), exact AS (
+        SELECT p.* FROM p CROSS JOIN q WHERE p.pk = q.k
+    )
+    SELECT e.code, e.name, e.provincia, e.region, e.comunas, 'exact'::text FROM exact e
+    UNION ALL
+    SELECT p.code, p.name, p.provincia, p.region, p.comunas, 'words'::text
+    FROM p CROSS JOIN q
+    WHERE NOT EXISTS (SELECT 1 FROM exact) AND q.k <> ''
+      AND pg_catalog.strpos(' ' || p.pk || ' ', ' ' || q.k || ' ') > 0
+    ORDER BY 1;
+END;
+COMMENT ON FUNCTION rezago.find_place(text, text, text) IS
+'Comunas (kind = comuna) or provincias (kind = provincia) whose name matches, ignoring accents, case and punctuation (rezago.name_key): exact matches (match = exact), or when there is none, those whose name contains the given words (match = words: Imperial finds Nueva Imperial). within, when given, keeps the places whose región (or, for comunas, provincia) name contains those words. Never raises; NULL or empty name, or another kind: no rows. rezago.find_comuna and rezago.find_provincia present its rows.';
+
 CREATE FUNCTION rezago.find_comuna(name text, within text DEFAULT NULL)
 RETURNS TABLE (cut integer, name text, provincia text, region text, match text)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    WITH q AS (
-        SELECT rezago.name_key(find_comuna.name) AS k, rezago.name_key(find_comuna.within) AS w
-    ), c AS (
-        SELECT c.cut, c.name, c.provincia, c.region, rezago.name_key(c.name) AS ck
-        FROM rezago.comuna c CROSS JOIN q
-        WHERE q.w IS NULL
-           OR pg_catalog.strpos(' ' || rezago.name_key(c.provincia) || ' ', ' ' || q.w || ' ') > 0
-           OR pg_catalog.strpos(' ' || rezago.name_key(c.region) || ' ', ' ' || q.w || ' ') > 0
-    ), exact AS (
-        SELECT c.cut, c.name, c.provincia, c.region, 'exact'::text AS match
-        FROM c CROSS JOIN q WHERE c.ck = q.k
-    )
-    SELECT e.cut, e.name, e.provincia, e.region, e.match FROM exact e
-    UNION ALL
-    SELECT c.cut, c.name, c.provincia, c.region, 'words'::text
-    FROM c CROSS JOIN q
-    WHERE NOT EXISTS (SELECT 1 FROM exact) AND q.k <> ''
-      AND pg_catalog.strpos(' ' || c.ck || ' ', ' ' || q.k || ' ') > 0
-    ORDER BY 1;
+    SELECT f.code, f.name, f.provincia, f.region, f.match
+    FROM rezago.find_place('comuna', find_comuna.name, find_comuna.within) f;
 END;
 COMMENT ON FUNCTION rezago.find_comuna(text, text) IS
 'Comunas whose name matches, ignoring accents, case and punctuation (rezago.name_key): exact matches (match = exact), or when there is none, the comunas whose name contains the given words (match = words: Imperial finds Nueva Imperial). within, when given, keeps the comunas whose provincia or región name contains those words. Never raises; NULL or empty name: no rows.';
@@ -63,28 +82,8 @@ CREATE FUNCTION rezago.find_provincia(name text, within text DEFAULT NULL)
 RETURNS TABLE (provincia_code integer, provincia text, region text, comunas bigint, match text)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    WITH q AS (
-        SELECT rezago.name_key(find_provincia.name) AS k, rezago.name_key(find_provincia.within) AS w
-    ), p AS (
-        SELECT c.provincia_code, pg_catalog.min(c.provincia) AS provincia, pg_catalog.min(c.region) AS region,
-               pg_catalog.count(*) AS comunas, rezago.name_key(pg_catalog.min(c.provincia)) AS pk
-        FROM rezago.comuna c
-        WHERE c.provincia_code IS NOT NULL
-        GROUP BY c.provincia_code
-    ), pw AS (
-        SELECT p.* FROM p CROSS JOIN q
-        WHERE q.w IS NULL OR pg_catalog.strpos(' ' || rezago.name_key(p.region) || ' ', ' ' || q.w || ' ') > 0
-    ), exact AS (
-        SELECT pw.provincia_code, pw.provincia, pw.region, pw.comunas, 'exact'::text AS match
-        FROM pw CROSS JOIN q WHERE pw.pk = q.k
-    )
-    SELECT e.provincia_code, e.provincia, e.region, e.comunas, e.match FROM exact e
-    UNION ALL
-    SELECT pw.provincia_code, pw.provincia, pw.region, pw.comunas, 'words'::text
-    FROM pw CROSS JOIN q
-    WHERE NOT EXISTS (SELECT 1 FROM exact) AND q.k <> ''
-      AND pg_catalog.strpos(' ' || pw.pk || ' ', ' ' || q.k || ' ') > 0
-    ORDER BY 1;
+    SELECT f.code, f.name, f.region, f.comunas, f.match
+    FROM rezago.find_place('provincia', find_provincia.name, find_provincia.within) f;
 END;
 COMMENT ON FUNCTION rezago.find_provincia(text, text) IS
 'Provincias (from rezago.comuna) whose name matches like rezago.find_comuna: exact key first, else containing the words; within keeps the provincias of a matching región. Returns the code, name, región, number of comunas and the kind of match. Never raises.';
@@ -110,28 +109,20 @@ BEGIN
     IF name IS NULL THEN
         RETURN NULL;
     END IF;
-    IF kind = 'comuna' THEN
-        SELECT count(*), min(f.cut),
-               string_agg(format('%s (CUT %s, %s)', f.name, f.cut, coalesce(f.region, 'región unknown')), '; ' ORDER BY f.cut)
-          INTO n, hit, candidates
-        FROM rezago.find_comuna(resolve_name.name, resolve_name.within) f;
-        SELECT string_agg(s.name, ', ' ORDER BY s.name) INTO alike
-        FROM (SELECT c.name FROM rezago.comuna c
-              WHERE left(rezago.name_key(c.name), 3) = left(rezago.name_key(resolve_name.name), 3)
-              ORDER BY c.name LIMIT 8) s;
-    ELSE
-        SELECT count(*), min(f.provincia_code),
-               string_agg(format('%s (code %s, %s)', f.provincia, f.provincia_code, coalesce(f.region, 'región unknown')), '; ' ORDER BY f.provincia_code)
-          INTO n, hit, candidates
-        FROM rezago.find_provincia(resolve_name.name, resolve_name.within) f;
-        SELECT string_agg(s.provincia, ', ' ORDER BY s.provincia) INTO alike
-        FROM (SELECT DISTINCT c.provincia FROM rezago.comuna c
-              WHERE left(rezago.name_key(c.provincia), 3) = left(rezago.name_key(resolve_name.name), 3)
-              ORDER BY c.provincia LIMIT 8) s;
-    END IF;
+    SELECT count(*), min(f.code),
+           string_agg(format('%s (%s %s, %s)', f.name, CASE kind WHEN 'comuna' THEN 'CUT' ELSE 'code' END,
+                             f.code, coalesce(f.region, 'región unknown')), '; ' ORDER BY f.code)
+      INTO n, hit, candidates
+    FROM rezago.find_place(resolve_name.kind, resolve_name.name, resolve_name.within) f;
     IF n = 1 THEN
         RETURN hit;
     ELSIF n = 0 THEN
+        SELECT string_agg(s.nm, ', ' ORDER BY s.nm) INTO alike
+        FROM (SELECT DISTINCT x.nm
+              FROM rezago.comuna c
+              CROSS JOIN LATERAL (SELECT CASE kind WHEN 'comuna' THEN c.name ELSE c.provincia END AS nm) x
+              WHERE left(rezago.name_key(x.nm), 3) = left(rezago.name_key(resolve_name.name), 3)
+              ORDER BY x.nm LIMIT 8) s;
         RAISE EXCEPTION 'unknown % "%"%', kind, name, scope
             USING ERRCODE = 'undefined_object',
                   DETAIL = format('No %s name matches "%s"%s (accents, case and punctuation ignored)%s.', kind, name, scope,
