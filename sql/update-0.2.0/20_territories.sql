@@ -262,7 +262,10 @@ BEGIN ATOMIC
         -- where the two can be within the tolerance: every pair of points
         -- closer than it lies in this box, so measures on the pieces inside
         -- it equal those on the whole boundaries, and are much cheaper
-        SELECT cand.a, cand.b, cand.hit, cand.ga, cand.gb, k.box, rezago.metric_srid(k.box) AS srid
+        -- (not needed for intersecting pairs when no length is asked for)
+        SELECT cand.a, cand.b, cand.hit, cand.ga, cand.gb,
+               CASE WHEN NOT cand.hit OR comuna_adjacency.with_length THEN k.box END AS box,
+               CASE WHEN NOT cand.hit OR comuna_adjacency.with_length THEN rezago.metric_srid(k.box) END AS srid
         FROM cand CROSS JOIN tol
         CROSS JOIN LATERAL (
             SELECT ST_MakeEnvelope(GREATEST(ST_XMin(x.ea), ST_XMin(x.eb)), GREATEST(ST_YMin(x.ea), ST_YMin(x.eb)),
