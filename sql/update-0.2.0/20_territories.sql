@@ -7,8 +7,8 @@
 -- functions, so they need no PostGIS schema on their search_path.
 -- Metric work (tolerances, lengths) is done on the two comunas' pieces near
 -- each other, transformed to the UTM zone where they meet: exact enough
--- (< 0.1 % in the zone) and two orders of magnitude faster than geography
--- on the BCN polygons.
+-- (< 0.1 % in the zone) and much faster than geography (0.5 s against 33 s
+-- for the BCN graph).
 --------------------------------------------------------------------------
 
 --------------------------------------------------------------------------
