@@ -1,5 +1,8 @@
 # rezago: PGXS build.  `make && make install`, then `make installcheck`
 # (see README.md: test/run_tests.sh runs everything in a throwaway cluster).
+# `make` alone builds everything (the update-script rule below would otherwise
+# be the default goal and `make ASSERTS=1` would compile nothing).
+.DEFAULT_GOAL := all
 EXTENSION  = rezago
 MODULE_big = rezago
 # `make` builds everything (the rule for the assembled update script below

@@ -47,6 +47,10 @@ INSERT INTO palette (type, ord, literal) VALUES
   ('jsonb', 1, '''{"type": "FeatureCollection", "features": []}'''), ('jsonb', 2, 'NULL'),
   ('jsonb', 3, '''{}'''), ('jsonb', 4, '''[]'''), ('jsonb', 5, '''null'''),
   ('jsonb', 6, '''{"type": "FeatureCollection", "features": [1, null, {"type": "Feature"}]}'''),
+  ('json', 1, '''{}'''), ('json', 2, 'NULL'), ('json', 3, '''null'''), ('json', 4, '''[]'''),
+  ('json', 5, '''{"period": "x", "methodology": "no_such"}'''),
+  ('date', 1, '''2020-12-31'''), ('date', 2, 'NULL'), ('date', 3, '''infinity'''), ('date', 4, '''-infinity'''),
+  ('date', 5, '''0001-01-01'''),
   -- types no routine takes yet, ready for the areas to come
   ('bigint', 1, '1'), ('bigint', 2, 'NULL'), ('bigint', 3, '(-9223372036854775808)'), ('bigint', 4, '0'),
   ('smallint', 1, '1'), ('smallint', 2, 'NULL'), ('smallint', 3, '(-1)'), ('smallint', 4, '0'),
@@ -57,14 +61,16 @@ INSERT INTO palette (type, ord, literal) VALUES
   ('geometry', 5, '''SRID=4326;POLYGON((0 0,2 2,2 0,0 2,0 0))'''), ('geometry', 6, '''SRID=3857;POINT(1 1)'''),
   ('jsonb', 7, '''{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"cod_comuna": 104, "Comuna": "x"}, "geometry": {"type": "Polygon"}}]}''');
 
--- the extension's routines (trigger functions cannot be called directly)
+-- the extension's routines (trigger functions cannot be called directly, nor
+-- functions with internal arguments: aggregate support functions)
 CREATE TEMP TABLE routine AS
 SELECT p.oid, p.oid::regprocedure::text AS identity, p.proname::text AS name, p.prokind,
        p.proargtypes::regtype[] AS argtypes
 FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
 WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
   AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'rezago')
-  AND p.prorettype <> 'trigger'::regtype;
+  AND p.prorettype <> 'trigger'::regtype
+  AND NOT 'internal'::regtype = ANY (p.proargtypes::regtype[]);
 
 -- argument types without a palette
 SELECT DISTINCT t AS type_without_palette
@@ -109,13 +115,23 @@ SELECT count(DISTINCT identity) = (SELECT count(*) FROM routine) AS every_routin
        count(*) > 300 AS many_calls
 FROM outcomes;
 
+-- errors PostgreSQL raises itself that a routine documents (no detail or hint)
+CREATE TEMP TABLE accepted (routine text, state text, why text);
+INSERT INTO accepted VALUES
+  ('rezago.comuna_tiles_martin(integer,integer,integer,json)', '22P02', 'documented: a period in query_params that is not an integer'),
+  ('rezago.territory_tiles_martin(integer,integer,integer,json)', '22P02', 'same as comuna_tiles_martin');
+SELECT a.routine, a.state, a.why, count(o.identity) AS calls
+FROM accepted a LEFT JOIN outcomes o ON o.identity = a.routine AND o.state = a.state
+GROUP BY 1, 2, 3 ORDER BY 1;
+
 -- violations (expected: none)
 SELECT identity, args, state, message, detail IS NOT NULL AS has_detail, hint IS NOT NULL AS has_hint, result
-FROM outcomes
-WHERE (state IS NOT NULL AND (state LIKE 'XX%' OR state IN ('P0001', 'P0004')
-                              OR coalesce(detail, '') = '' OR coalesce(hint, '') = ''
-                              OR message ~ '^[A-Z][a-z]'))
-   OR (state IS NULL AND result ~* '\m(nan|infinity)\M')
+FROM outcomes o
+WHERE ((state IS NOT NULL AND (state LIKE 'XX%' OR state IN ('P0001', 'P0004')
+                               OR coalesce(detail, '') = '' OR coalesce(hint, '') = ''
+                               OR message ~ '^[A-Z][a-z]'))
+       OR (state IS NULL AND result ~* '\m(nan|infinity)\M'))
+  AND NOT EXISTS (SELECT 1 FROM accepted a WHERE a.routine = o.identity AND a.state = o.state)
 ORDER BY identity, varied, ord;
 
 ROLLBACK;

@@ -5,9 +5,10 @@
  *     the extension is classified once, here; rezago.grant_reader,
  *     grant_editor and grant_methodology_owner read the classes and grant a
  *     named role what its kind of user needs.  An area that adds an object
- *     adds one row to rezago.access_rule (in this file, or in a later
- *     fragment) and calls rezago.restrict_public_execute() after it; the
- *     test security_catalog fails while an object is unclassified.
+ *     adds one row to rezago.access_rule here (rows name objects, so they may
+ *     precede them); 99_security_final.sql revokes PUBLIC's EXECUTE on the
+ *     writers once every fragment has run.  The test security_catalog fails
+ *     while an object is unclassified.
  *  2. Hardened versions of 0.1.0 functions, fixing what the bad-input matrix
  *     (sql/badinput_*.sql) found: NULL sources, unknown SRIDs, geometries that
  *     collapse when made valid, unreadable GeoJSON geometries, overflow of the
@@ -79,6 +80,101 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine', 'import_comunas',         'edit'),
     ('routine', 'import_comunas_geojson', 'edit'),
     ('routine', 'protect_builtin_rows',   'internal'),
+    -- territories and contiguity (20_territories)
+    ('relation', 'adjacency_link',            'edit'),
+    ('relation', 'territory_geometry',        'edit'),   -- written by triggers when editors change members
+    ('routine', 'cc_accum',                   'read'),
+    ('routine', 'cc_combine',                 'read'),
+    ('routine', 'cc_components',              'read'),
+    ('routine', 'cc_count',                   'read'),
+    ('routine', 'cc_serialize',               'read'),
+    ('routine', 'cc_deserialize',             'read'),
+    ('routine', 'connected_components',       'read'),
+    ('routine', 'component_count',            'read'),
+    ('routine', 'check_territory',            'read'),
+    ('routine', 'comuna_adjacency',           'read'),
+    ('routine', 'group_contiguity',           'read'),
+    ('routine', 'territory_contiguity',       'read'),
+    ('routine', 'territory_union',            'read'),
+    ('routine', 'valid_geometry',             'read'),
+    ('routine', 'valid_tolerance',            'read'),
+    ('routine', 'metric_srid',                'read'),
+    ('routine', 'expand_by_metres',           'read'),
+    ('routine', 'name_key',                   'read'),
+    ('routine', 'comuna_cut',                 'read'),
+    ('routine', 'comuna_cuts',                'read'),
+    ('routine', 'provincia_code',             'read'),
+    ('routine', 'resolve_name',               'read'),
+    ('routine', 'find_comuna',                'read'),
+    ('routine', 'find_provincia',             'read'),
+    ('routine', 'find_place',                 'read'),
+    ('routine', 'create_pilot_territories',   'edit'),
+    ('routine', 'create_province_territories', 'edit'),
+    ('routine', 'refresh_territory_geometry', 'edit'),
+    ('routine', 'territory_geometry_sync',    'internal'),
+    -- entry and exit status (30_status)
+    ('relation', 'official_threshold',        'methodology'),
+    ('relation', 'status_label',              'methodology'),
+    ('relation', 'programme_territory',       'edit'),
+    ('routine', 'entry_status',               'read'),
+    ('routine', 'entry_status_accum',         'read'),
+    ('routine', 'entry_status_combine',       'read'),
+    ('routine', 'entry_status_final',         'read'),
+    ('routine', 'exit_status',                'read'),
+    ('routine', 'exit_status_accum',          'read'),
+    ('routine', 'exit_status_combine',        'read'),
+    ('routine', 'exit_status_final',          'read'),
+    ('routine', 'comuna_poverty_ranks',       'read'),
+    ('routine', 'variable_thresholds',        'read'),
+    ('routine', 'territory_gaps',             'read'),
+    ('routine', 'territory_entry',            'read'),
+    ('routine', 'territory_exit',             'read'),
+    ('routine', 'programme_status',           'read'),
+    ('routine', 'most_lagged',                'read'),
+    -- portal views, explanations, maps, investment (70_portal)
+    ('relation', 'v_comuna_index',            'read'),
+    ('relation', 'v_territory_index',         'read'),
+    ('relation', 'v_comuna_dimension_scores', 'read'),
+    ('relation', 'v_territory_dimension_scores', 'read'),
+    ('relation', 'v_comuna_explanation',      'read'),
+    ('relation', 'v_territory_explanation',   'read'),
+    ('relation', 'v_investment_by_plan',      'read'),
+    ('relation', 'v_investment_by_plan_source', 'read'),
+    ('relation', 'v_investment_by_source',    'read'),
+    ('relation', 'mv_comuna_index',           'read'),
+    ('relation', 'mv_territory_index',        'read'),
+    ('relation', 'plan',                      'edit'),
+    ('relation', 'plan_investment',           'edit'),
+    ('relation', 'investment_source',         'methodology'),
+    ('routine', 'default_methodology',        'read'),
+    ('routine', 'index_periods',              'read'),
+    ('routine', 'index_status_label',         'read'),
+    ('routine', 'portal_variable_thresholds', 'read'),
+    ('routine', 'comuna_contributions',       'read'),
+    ('routine', 'territory_contributions',    'read'),
+    ('routine', 'explain_territory',          'read'),
+    ('routine', 'map_features',               'read'),
+    ('routine', 'map_palette',                'read'),
+    ('routine', 'map_tile',                   'read'),
+    ('routine', 'comuna_tiles',               'read'),
+    ('routine', 'comuna_tiles_martin',        'read'),
+    ('routine', 'territory_tiles',            'read'),
+    ('routine', 'territory_tiles_martin',     'read'),
+    ('routine', 'territory_union_geom',       'read'),
+    ('routine', 'geojson',                    'read'),
+    ('routine', 'svg_map',                    'read'),
+    ('routine', 'xml_escape',                 'read'),
+    ('routine', 'check_map_layer',            'read'),
+    ('routine', 'check_svg_args',             'read'),
+    ('routine', 'check_tile',                 'read'),
+    ('routine', 'refresh_portal_views',       'admin'),  -- REFRESH needs the views' owner
+    -- uncertainty and sensitivity analysis (80_uncertainty)
+    ('routine', 'random_uniforms',            'read'),
+    ('routine', 'uncertainty_draws',          'read'),
+    ('routine', 'uncertainty_runs',           'read'),
+    ('routine', 'rank_uncertainty',           'read'),
+    ('routine', 'rank_sensitivity',           'read'),
+    ('routine', 'sensitivity_analytic',       'read'),
     -- this file
     ('routine', 'unclassified_objects',      'read'),
     ('routine', 'access_statements',         'admin'),
@@ -328,14 +424,13 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
     IF (TG_OP <> 'INSERT' AND OLD.builtin) OR (TG_OP <> 'DELETE' AND NEW.builtin) THEN
-        IF pg_catalog.current_setting('rezago.allow_builtin_changes', true) = 'on'
-           AND pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID), 'USAGE') THEN
+        IF pg_catalog.current_setting('rezago.allow_builtin_changes', true) = 'on' AND pg_catalog.pg_has_role((SELECT c.relowner FROM pg_catalog.pg_class c WHERE c.oid = TG_RELID), 'USAGE') THEN
             RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
         END IF;
         RAISE EXCEPTION 'built-in rows of %.% are read-only', TG_TABLE_SCHEMA, TG_TABLE_NAME
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = 'The extension seeds these rows; they are restored by CREATE EXTENSION, not by pg_dump, so changes would be lost.',
-                  HINT = 'Copy the methodology with rezago.copy_methodology(''ufro2017'', ''my_code'') and edit the copy.';
+                  HINT = 'Add rows of your own instead; to change a built-in methodology, copy it with rezago.copy_methodology(''ufro2017'', ''my_code'') and edit the copy.';
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END
