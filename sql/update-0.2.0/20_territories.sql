@@ -228,14 +228,15 @@ CREATE FUNCTION rezago.metric_srid(geom geometry)
 RETURNS integer
 LANGUAGE sql IMMUTABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT CASE WHEN ST_YMax(metric_srid.geom) + ST_YMin(metric_srid.geom) < -160 THEN 3031
+    SELECT CASE WHEN ST_IsEmpty(metric_srid.geom) IS NOT FALSE THEN NULL   -- NULL or empty
+                WHEN ST_YMax(metric_srid.geom) + ST_YMin(metric_srid.geom) < -160 THEN 3031
                 WHEN ST_YMax(metric_srid.geom) + ST_YMin(metric_srid.geom) > 168 THEN 3995
                 ELSE CASE WHEN ST_YMax(metric_srid.geom) + ST_YMin(metric_srid.geom) < 0 THEN 32700 ELSE 32600 END
                      + LEAST(60, GREATEST(1, pg_catalog.floor(((ST_XMin(metric_srid.geom) + ST_XMax(metric_srid.geom)) / 2 + 180) / 6)::integer + 1))
            END;
 END;
 COMMENT ON FUNCTION rezago.metric_srid(geometry) IS
-'SRID of a metric projection for a lon/lat (SRID 4326) geometry: the WGS 84 / UTM zone of the centre of its bounding box (EPSG 327xx south of the equator, 326xx north; 32718 and 32719 for continental Chile), or polar stereographic beyond 80°S (3031) and 84°N (3995). NULL: NULL.';
+'SRID of a metric projection for a lon/lat (SRID 4326) geometry: the WGS 84 / UTM zone of the centre of its bounding box (EPSG 327xx south of the equator, 326xx north; 32718 and 32719 for continental Chile), or polar stereographic beyond 80°S (3031) and 84°N (3995). NULL or empty: NULL.';
 
 CREATE FUNCTION rezago.comuna_adjacency(tolerance_m double precision DEFAULT 0,
                                         with_length boolean DEFAULT true,

@@ -247,7 +247,7 @@ CREATE FUNCTION rezago.territory_union_geom()
 RETURNS TABLE (territory text, geom geometry)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT tm.territory, ST_Multi(ST_CollectionExtract(ST_Union(c.geom), 3))
+    SELECT tm.territory, ST_Multi(ST_CollectionExtract(ST_Union(rezago.valid_geometry(c.geom)), 3))
     FROM rezago.territory_member tm
     JOIN rezago.comuna c ON c.cut = tm.cut
     WHERE c.geom IS NOT NULL
