@@ -63,17 +63,32 @@ SELECT period, territory_name, variable_name, round(contribution::numeric, 6) AS
 FROM rezago.v_territory_explanation WHERE is_weakest ORDER BY period, territory;
 SELECT count(*) AS rows, count(DISTINCT (period, territory)) AS territory_periods FROM rezago.v_territory_explanation;
 
--- threshold rules: agrupaciones 2020 = 10, 20, 30, 30, 50
-SELECT variable, threshold, comunas FROM rezago.portal_variable_thresholds(2020, 'toy') ORDER BY variable;
+-- threshold rules (rezago.variable_thresholds, which the explanations use):
+-- agrupaciones 2020 = 10, 20, 30, 30, 50; the explanation of t1 (value 15)
+-- follows each rule: mean 28 (gap 13), median 30 (15), 25th percentile 20
+-- (5), fixed 25 (10)
+SELECT variable, threshold, source, comunas FROM rezago.variable_thresholds(2020, 'toy') ORDER BY variable;
 UPDATE rezago.methodology SET threshold_rule = 'median' WHERE code = 'toy';
-SELECT threshold AS median FROM rezago.portal_variable_thresholds(2020, 'toy') WHERE variable = 'agrupaciones_sociales';
+SELECT t.threshold AS median, e.threshold AS explained, e.gap
+FROM rezago.variable_thresholds(2020, 'toy') t, rezago.explain_territory('t1', 2020, 'toy') e
+WHERE t.variable = 'agrupaciones_sociales' AND e.variable = t.variable;
 UPDATE rezago.methodology SET threshold_rule = 'percentile', threshold_percentile = 0.25 WHERE code = 'toy';
-SELECT threshold AS p25 FROM rezago.portal_variable_thresholds(2020, 'toy') WHERE variable = 'agrupaciones_sociales';
+SELECT t.threshold AS p25, e.threshold AS explained, e.gap
+FROM rezago.variable_thresholds(2020, 'toy') t, rezago.explain_territory('t1', 2020, 'toy') e
+WHERE t.variable = 'agrupaciones_sociales' AND e.variable = t.variable;
 UPDATE rezago.methodology SET threshold_rule = 'fixed' WHERE code = 'toy';
 UPDATE rezago.methodology_variable SET threshold_fixed = 25 WHERE methodology = 'toy' AND variable = 'agrupaciones_sociales';
 -- t1 value 15 against the fixed threshold 25: gap 10
 SELECT threshold, gap FROM rezago.explain_territory('t1', 2020, 'toy') WHERE variable = 'agrupaciones_sociales';
 UPDATE rezago.methodology SET threshold_rule = 'mean', threshold_percentile = NULL WHERE code = 'toy';
+-- an official threshold wins over the rule, for comunas and territories:
+-- 18 for agrupaciones 2020 gives t1 (15) a gap of 3, comunas 101 (10) 8 and 102 (20) -2
+INSERT INTO rezago.official_threshold (variable, period, value, source)
+VALUES ('agrupaciones_sociales', 2020, 18, 'Resolución de prueba');
+SELECT threshold, gap, overcome FROM rezago.explain_territory('t1', 2020, 'toy') WHERE variable = 'agrupaciones_sociales';
+SELECT cut, threshold, gap FROM rezago.comuna_contributions(2020, 'toy')
+WHERE variable = 'agrupaciones_sociales' AND cut IN (101, 102) ORDER BY cut;
+DELETE FROM rezago.official_threshold;
 
 -- population weighting: t1 = (.75*100 + .1875*300)/400 = .328125,
 -- t2 = (.25*1000 + 0*3000)/4000 = .0625 (106 has no index)

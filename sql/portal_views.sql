@@ -93,7 +93,8 @@ SELECT table_name, ordinal_position AS pos, column_name, data_type
 FROM information_schema.columns
 WHERE table_schema = 'rezago' AND table_name IN ('v_comuna_index', 'v_comuna_dimension_scores',
       'v_territory_index', 'v_territory_dimension_scores', 'v_comuna_explanation', 'v_territory_explanation',
-      'v_investment_by_plan', 'v_investment_by_source', 'v_investment_by_plan_source')
+      'v_investment_by_plan', 'v_investment_by_source', 'v_investment_by_plan_source',
+      'v_territory_gaps', 'v_territory_exit', 'v_territory_entry', 'v_programme_status', 'v_territory_contiguity')
 ORDER BY table_name, ordinal_position;
 SELECT a.attrelid::regclass AS materialized_view, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod)
 FROM pg_attribute a

@@ -55,6 +55,12 @@ WHERE r.relkind IN ('r', 'p', 'v', 'm') AND col_description(r.oid, a.attnum) IS 
 UNION ALL
 SELECT 'no comment', routine FROM ext_routine WHERE obj_description(oid, 'pg_proc') IS NULL
 UNION ALL
+SELECT 'access rule names nothing', r.object_kind || ' ' || r.object_name FROM rezago.access_rule r
+WHERE NOT EXISTS (SELECT 1 FROM pg_class c WHERE r.object_kind = 'relation' AND c.relname = r.object_name
+                    AND c.relnamespace = 'rezago'::regnamespace)
+  AND NOT EXISTS (SELECT 1 FROM pg_proc p WHERE r.object_kind = 'routine' AND p.proname = r.object_name
+                    AND p.pronamespace = 'rezago'::regnamespace)
+UNION ALL
 -- 7. nothing of the extension outside its schema
 SELECT 'outside schema rezago', relation FROM ext_relation WHERE relnamespace <> 'rezago'::regnamespace
 UNION ALL

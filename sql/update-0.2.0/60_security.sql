@@ -149,7 +149,6 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine', 'default_methodology',        'read'),
     ('routine', 'index_periods',              'read'),
     ('routine', 'index_status_label',         'read'),
-    ('routine', 'portal_variable_thresholds', 'read'),
     ('routine', 'comuna_contributions',       'read'),
     ('routine', 'territory_contributions',    'read'),
     ('routine', 'explain_territory',          'read'),
@@ -168,6 +167,14 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine', 'check_svg_args',             'read'),
     ('routine', 'check_tile',                 'read'),
     ('routine', 'refresh_portal_views',       'admin'),  -- REFRESH needs the views' owner
+    ('relation', 'v_territory_gaps',          'read'),
+    ('relation', 'v_territory_exit',          'read'),
+    ('relation', 'v_territory_entry',         'read'),
+    ('relation', 'v_programme_status',        'read'),
+    ('relation', 'v_territory_contiguity',    'read'),
+    ('routine', 'criterion_value',            'read'),
+    ('routine', 'default_contiguity_tolerance', 'read'),
+    ('routine', 'entry_periods',              'read'),
     -- uncertainty and sensitivity analysis (80_uncertainty)
     ('routine', 'random_uniforms',            'read'),
     ('routine', 'uncertainty_draws',          'read'),

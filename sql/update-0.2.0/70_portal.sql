@@ -13,11 +13,15 @@
  * the end, never rename, retype or remove one (test sql/portal_views.sql pins
  * the column lists).
  *
- * Work that depends on other areas of 0.2.0 is marked "SWITCH(...)":
- *   - territory geometry is the union of member comunas, computed on each call
- *     in rezago.territory_union_geom() (issue 3 adds a cached geometry);
- *   - thresholds and gaps are computed here in rezago.portal_variable_thresholds()
- *     (issue 4 adds rezago.variable_thresholds / rezago.territory_gaps).
+ * Built on the other areas of 0.2.0, which run before this fragment:
+ *   - territories (20_territories.sql): territory boundaries come from the
+ *     cached rezago.territory_geometry, contiguity from
+ *     rezago.territory_contiguity (view v_territory_contiguity);
+ *   - status (30_status.sql): thresholds from rezago.variable_thresholds (so
+ *     official thresholds and the methodology's threshold rule apply to the
+ *     explanations too), gaps, exit, entry and programme status (views
+ *     v_territory_gaps, v_territory_exit, v_territory_entry,
+ *     v_programme_status), and every Spanish label from rezago.status_label.
  */
 
 --------------------------------------------------------------------------
@@ -48,61 +52,53 @@ COMMENT ON FUNCTION rezago.index_periods(text) IS
 'Periods with at least one non-NULL observation of a variable of the methodology (NULL: rezago.default_methodology()), in ascending order: the periods the portal views cover. Errors: unknown (42704) or incomplete (22023) methodology.';
 
 --------------------------------------------------------------------------
--- Labels for the codes the portal views add (Spanish, beside each code).
--- SWITCH(issue 4): when the status labels table lands, move these three
--- codes into it and read the labels from there.
+-- Spanish labels of the codes the portal views add, beside those of the
+-- status functions in rezago.status_label (30_status.sql): the views join
+-- that table, so every label a portal shows lives in one place.
 --------------------------------------------------------------------------
+
+SET LOCAL rezago.allow_builtin_changes = 'on';
+INSERT INTO rezago.status_label (code, kind, label, description, builtin) VALUES
+    ('scored', 'index_status', 'calculado',
+     'El índice (o el puntaje de la dimensión) se calculó con los datos disponibles.', true),
+    ('incomplete', 'index_status', 'incompleto: faltan dimensiones',
+     'Alguna dimensión no tiene puntaje, así que el índice no se calcula.', true),
+    ('no_data', 'index_status', 'sin datos',
+     'No hay datos para calcular el índice: ninguna dimensión tiene puntaje (en un territorio, ninguna comuna tiene índice).', true),
+    ('low_coverage', 'index_status', 'cobertura insuficiente',
+     'Las variables con datos pesan menos que la cobertura mínima de la metodología: la dimensión no tiene puntaje.', true),
+    ('overcome', 'gap_status', 'brecha superada',
+     'El valor del territorio alcanza o supera el umbral de la variable.', true),
+    ('behind', 'gap_status', 'brecha pendiente',
+     'El valor del territorio aún no alcanza el umbral de la variable.', true),
+    ('not_evaluated', 'gap_status', 'sin evaluar',
+     'Ninguna comuna del territorio tiene valor de la variable en el año, o la variable no tiene umbral.', true),
+    ('contiguous', 'contiguity', 'contiguo',
+     'El territorio tiene dos o más comunas, todas con límite, conectadas por límites comunes o enlaces.', true),
+    ('not_contiguous', 'contiguity', 'no contiguo',
+     'El territorio no es válido: tiene menos de dos comunas, alguna sin límite o desconocida, o sus comunas forman grupos separados.', true);
+RESET rezago.allow_builtin_changes;
 
 CREATE FUNCTION rezago.index_status_label(status text)
 RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE
-RETURN CASE index_status_label.status
-           WHEN 'scored'     THEN 'Calculado'
-           WHEN 'incomplete' THEN 'Incompleto: faltan dimensiones'
-           WHEN 'no_data'    THEN 'Sin datos'
-           WHEN 'low_coverage' THEN 'Cobertura insuficiente'
-       END;
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT l.label FROM rezago.status_label l
+    WHERE l.code = index_status_label.status AND l.kind = 'index_status';
+END;
 COMMENT ON FUNCTION rezago.index_status_label(text) IS
-'Spanish label of an index status code: scored (Calculado), incomplete (Incompleto: faltan dimensiones), no_data (Sin datos), low_coverage (Cobertura insuficiente). NULL for NULL or an unknown code.';
+'Spanish label of an index status code, from rezago.status_label (kind index_status): scored (calculado), incomplete (incompleto: faltan dimensiones), no_data (sin datos), low_coverage (cobertura insuficiente). NULL for NULL or a code of another kind or unknown.';
+
+CREATE FUNCTION rezago.criterion_value(met boolean)
+RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE
+RETURN CASE WHEN criterion_value.met THEN 'met' WHEN NOT criterion_value.met THEN 'not_met' ELSE 'unknown' END;
+COMMENT ON FUNCTION rezago.criterion_value(boolean) IS
+'Code of a three-valued criterion, the key of its label in rezago.status_label (kind criterion_value): met (true), not_met (false) or unknown (NULL: missing data could change it).';
 
 --------------------------------------------------------------------------
 -- Explanations: effective weights and contributions (METHOD.md section 3)
 --------------------------------------------------------------------------
-
--- SWITCH(issue 4): replace the body with a call to rezago.variable_thresholds
--- when it lands (same rule: METHOD.md section 4).
-CREATE FUNCTION rezago.portal_variable_thresholds(period integer, methodology text DEFAULT NULL)
-RETURNS TABLE (variable text, threshold double precision, comunas bigint)
-LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-    WITH m AS MATERIALIZED (
-        SELECT x.code, x.threshold_rule, x.threshold_percentile
-        FROM rezago.methodology x
-        WHERE x.code = (SELECT rezago.require_methodology(
-                  coalesce(portal_variable_thresholds.methodology, rezago.default_methodology())))
-    ), obs AS (
-        SELECT o.variable, o.value
-        FROM rezago.observation o
-        JOIN rezago.methodology_variable mv ON mv.variable = o.variable
-        JOIN m ON mv.methodology = m.code
-        WHERE o.period = portal_variable_thresholds.period AND o.value IS NOT NULL AND mv.weight > 0
-    )
-    SELECT mv.variable,
-           CASE m.threshold_rule
-               WHEN 'mean'       THEN (SELECT avg(obs.value) FROM obs WHERE obs.variable = mv.variable)
-               WHEN 'median'     THEN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY obs.value)
-                                       FROM obs WHERE obs.variable = mv.variable)
-               WHEN 'percentile' THEN (SELECT percentile_cont(m.threshold_percentile) WITHIN GROUP (ORDER BY obs.value)
-                                       FROM obs WHERE obs.variable = mv.variable)
-               WHEN 'fixed'      THEN mv.threshold_fixed
-           END,
-           (SELECT count(*) FROM obs WHERE obs.variable = mv.variable)
-    FROM m JOIN rezago.methodology_variable mv ON mv.methodology = m.code
-    WHERE mv.weight > 0
-    ORDER BY mv.variable;
-END;
-COMMENT ON FUNCTION rezago.portal_variable_thresholds(integer, text) IS
-'Threshold (umbral) of each variable of the methodology in a period, by the methodology''s threshold_rule over the raw values of every comuna with a value (mean by default, METHOD.md section 4), and the number of such comunas. NULL threshold when no comuna has a value (except for a fixed threshold). Interim: the explanations use it until the status functions (rezago.variable_thresholds) replace it.';
 
 CREATE FUNCTION rezago.comuna_contributions(period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (cut integer, variable text, dimension text, polarity smallint,
@@ -125,7 +121,7 @@ BEGIN ATOMIC
     ), ci AS MATERIALIZED (
         SELECT x.cut, x.index FROM m, LATERAL rezago.comuna_index(comuna_contributions.period, m.code) x
     ), thr AS MATERIALIZED (
-        SELECT x.* FROM m, LATERAL rezago.portal_variable_thresholds(comuna_contributions.period, m.code) x
+        SELECT x.variable, x.threshold FROM m, LATERAL rezago.variable_thresholds(comuna_contributions.period, m.code) x
     ), e AS (
         SELECT ci.cut, w.variable, w.dimension, w.polarity, ls.value, thr.threshold, ls.score, ci.index,
                CASE WHEN ci.index IS NULL THEN NULL
@@ -147,7 +143,7 @@ BEGIN ATOMIC
     ORDER BY e.cut, e.dimension, e.variable;
 END;
 COMMENT ON FUNCTION rezago.comuna_contributions(integer, text) IS
-'Explanation of every comuna''s index, one row per comuna of rezago.comuna and variable of the methodology (default: rezago.default_methodology()): raw value, threshold (interim rule, see rezago.portal_variable_thresholds), gap = polarity * (threshold - value) (> 0 still behind), lag score, effective weight and contribution = effective weight * score. The effective weight is the dimension weight times the variable''s weight renormalised over the variables of the dimension with data for that comuna, so the contributions of a comuna sum to its index. A variable without a value has score NULL, effective weight 0 and contribution NULL; a comuna without an index has NULL effective weights and contributions. STRICT: a NULL argument gives no rows (and keeps the planner from inlining the function into the portal views, which made them 30 times slower). Errors: unknown (42704) or incomplete (22023) methodology.';
+'Explanation of every comuna''s index, one row per comuna of rezago.comuna and variable of the methodology (default: rezago.default_methodology()): raw value, threshold (rezago.variable_thresholds: an official threshold when one is set, else the methodology''s threshold rule), gap = polarity * (threshold - value) (> 0 still behind), lag score, effective weight and contribution = effective weight * score. The effective weight is the dimension weight times the variable''s weight renormalised over the variables of the dimension with data for that comuna, so the contributions of a comuna sum to its index. A variable without a value has score NULL, effective weight 0 and contribution NULL; a comuna without an index has NULL effective weights and contributions. STRICT: a NULL argument gives no rows (and keeps the planner from inlining the function into the portal views, which made them 30 times slower). Errors: unknown (42704) or incomplete (22023) methodology.';
 
 CREATE FUNCTION rezago.territory_contributions(period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (territory text, variable text, dimension text, polarity smallint,
@@ -212,7 +208,7 @@ BEGIN ATOMIC
     ORDER BY r.territory, r.dimension, r.variable;
 END;
 COMMENT ON FUNCTION rezago.territory_contributions(integer, text) IS
-'Explanation of every territory''s index in a period, one row per territory and variable of the methodology (default: rezago.default_methodology()): value = mean of the members'' raw values (METHOD.md 4) and how many members have one; threshold, gap = polarity * (threshold - value) and overcome = gap <= 0 (interim computation, see rezago.portal_variable_thresholds); effective weight and contribution = the member-weighted mean of the members'' comuna effective weights and contributions (members with an index; equal member weights unless the methodology weights by population), so the contributions sum to the territory index; score = contribution / effective weight (the plain mean of the member lag scores when every member has every variable); variable_rank 1 = the variable where the territory is most lagged (is_weakest), is_strongest = least lagged (ties share); the territory''s index and rank, and its rank in the previous period with data (previous_period) with rank_change = previous_rank - rank (positive: moved towards rank 1, i.e. more lagged relative to the others). STRICT: a NULL argument gives no rows. Errors: unknown or incomplete methodology.';
+'Explanation of every territory''s index in a period, one row per territory and variable of the methodology (default: rezago.default_methodology()): value = mean of the members'' raw values (METHOD.md 4) and how many members have one; threshold (rezago.variable_thresholds), gap = polarity * (threshold - value) and overcome = gap <= 0, as rezago.territory_gaps; effective weight and contribution = the member-weighted mean of the members'' comuna effective weights and contributions (members with an index; equal member weights unless the methodology weights by population), so the contributions sum to the territory index; score = contribution / effective weight (the plain mean of the member lag scores when every member has every variable); variable_rank 1 = the variable where the territory is most lagged (is_weakest), is_strongest = least lagged (ties share); the territory''s index and rank, and its rank in the previous period with data (previous_period) with rank_change = previous_rank - rank (positive: moved towards rank 1, i.e. more lagged relative to the others). STRICT: a NULL argument gives no rows. Errors: unknown or incomplete methodology.';
 
 CREATE FUNCTION rezago.explain_territory(territory text, period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (variable text, variable_name text, dimension text, dimension_name text, unit text,
@@ -239,22 +235,19 @@ COMMENT ON FUNCTION rezago.explain_territory(text, integer, text) IS
 'Why a territory has its index in a period: rezago.territory_contributions for one territory, with Spanish names, and contribution_share = contribution / index (the shares sum to 1), ordered by contribution (largest first). No rows for an unknown territory or a NULL argument.';
 
 --------------------------------------------------------------------------
--- Territory geometry.  SWITCH(issue 3): read the cached territory geometry
--- of the contiguity work instead of computing the union on each call.
+-- Territory geometry: the cache the territories work keeps up to date
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.territory_union_geom()
 RETURNS TABLE (territory text, geom geometry)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT tm.territory, ST_Multi(ST_CollectionExtract(ST_Union(rezago.valid_geometry(c.geom)), 3))
-    FROM rezago.territory_member tm
-    JOIN rezago.comuna c ON c.cut = tm.cut
-    WHERE c.geom IS NOT NULL
-    GROUP BY tm.territory;
+    SELECT g.territory, g.geom::geometry
+    FROM rezago.territory_geometry g
+    WHERE g.geom IS NOT NULL;
 END;
 COMMENT ON FUNCTION rezago.territory_union_geom() IS
-'Boundary of each territory: the union of its member comunas'' boundaries (MultiPolygon, SRID 4326), computed on each call. Territories whose members have no boundary are absent. Used by the map functions; to be replaced by the cached territory geometry of the contiguity work.';
+'Boundary of each territory for the map functions: the union of its member comunas'' boundaries (made valid; MultiPolygon, SRID 4326), read from rezago.territory_geometry, which triggers keep up to date (no union is computed here). Territories whose members have no boundary, or whose union failed (rezago.territory_geometry.error), are absent; a territory with some members lacking a boundary has the union of the others (see territory_geometry.members_with_geometry).';
 
 --------------------------------------------------------------------------
 -- Views (security_invoker: a reader sees only what the reader may see)
@@ -283,7 +276,7 @@ SELECT m.methodology, ci.period, ci.cut, c.name AS comuna, c.provincia_code, c.p
            ceil(5 * cume_dist() OVER (PARTITION BY ci.period, ci.index IS NULL ORDER BY ci.index))::integer
        END AS quintile,
        ci.previous_period, prev.rank AS previous_rank, prev.rank - ci.rank AS rank_change,
-       st.status AS index_status, rezago.index_status_label(st.status) AS index_status_label,
+       st.status AS index_status, isl.label AS index_status_label,
        ci.missing_dimensions,
        mdn.names AS missing_dimension_names
 FROM ci
@@ -295,7 +288,8 @@ CROSS JOIN LATERAL (
     SELECT CASE WHEN ci.index IS NOT NULL THEN 'scored'
                 WHEN cardinality(ci.missing_dimensions) >= (SELECT ndims.n FROM ndims) THEN 'no_data'
                 ELSE 'incomplete' END AS status
-) st;
+) st
+LEFT JOIN rezago.status_label isl ON isl.kind = 'index_status' AND isl.code = st.status;
 COMMENT ON VIEW rezago.v_comuna_index IS
 'Lag index and rank of every comuna in every period with data (rezago.index_periods), under the default methodology (rezago.default_methodology(): the setting rezago.default_methodology, else ufro2017). One row per comuna and period. Stable: columns are only ever added at the end.';
 COMMENT ON COLUMN rezago.v_comuna_index.methodology IS 'Methodology code the numbers follow (rezago.methodology.code).';
@@ -314,7 +308,7 @@ COMMENT ON COLUMN rezago.v_comuna_index.previous_period IS 'The previous period 
 COMMENT ON COLUMN rezago.v_comuna_index.previous_rank IS 'Rank in previous_period; NULL when there was none.';
 COMMENT ON COLUMN rezago.v_comuna_index.rank_change IS 'previous_rank - rank: positive = moved towards rank 1 (more lagged relative to the other comunas), negative = moved away; NULL when either rank is NULL.';
 COMMENT ON COLUMN rezago.v_comuna_index.index_status IS 'scored (index computed), incomplete (some dimension has no score) or no_data (no dimension has a score).';
-COMMENT ON COLUMN rezago.v_comuna_index.index_status_label IS 'Spanish label of index_status.';
+COMMENT ON COLUMN rezago.v_comuna_index.index_status_label IS 'Spanish label of index_status (rezago.status_label).';
 COMMENT ON COLUMN rezago.v_comuna_index.missing_dimensions IS 'When the index is NULL, the dimension codes without a score; NULL otherwise.';
 COMMENT ON COLUMN rezago.v_comuna_index.missing_dimension_names IS 'Spanish names of missing_dimensions, comma-separated.';
 
@@ -333,13 +327,16 @@ WITH m AS MATERIALIZED (
 )
 SELECT m.methodology, s.period, s.cut, c.name AS comuna, c.provincia_code, c.provincia, c.region_code, c.region,
        s.dimension, d.name AS dimension_name, dw.dimension_weight, s.score, s.coverage,
-       CASE WHEN s.score IS NOT NULL THEN 'scored' ELSE 'low_coverage' END AS score_status,
-       rezago.index_status_label(CASE WHEN s.score IS NOT NULL THEN 'scored' ELSE 'low_coverage' END) AS score_status_label
+       st.status AS score_status, ssl.label AS score_status_label
 FROM m
 CROSS JOIN s
 JOIN rezago.comuna c ON c.cut = s.cut
 JOIN rezago.dimension d ON d.code = s.dimension
-JOIN dw ON dw.dimension = s.dimension;
+JOIN dw ON dw.dimension = s.dimension
+CROSS JOIN LATERAL (
+    SELECT CASE WHEN s.score IS NOT NULL THEN 'scored' ELSE 'low_coverage' END AS status
+) st
+LEFT JOIN rezago.status_label ssl ON ssl.kind = 'index_status' AND ssl.code = st.status;
 COMMENT ON VIEW rezago.v_comuna_dimension_scores IS
 'Dimension (capital) scores of every comuna in every period with data, under the default methodology: one row per comuna, period and dimension in which the comuna has at least one value. Stable: columns are only ever added at the end.';
 COMMENT ON COLUMN rezago.v_comuna_dimension_scores.methodology IS 'Methodology code the numbers follow.';
@@ -356,7 +353,7 @@ COMMENT ON COLUMN rezago.v_comuna_dimension_scores.dimension_weight IS 'Weight o
 COMMENT ON COLUMN rezago.v_comuna_dimension_scores.score IS 'Dimension score: weighted mean of the comuna''s lag scores in the dimension, 1 = most lagged; NULL when coverage is below the methodology''s min_coverage.';
 COMMENT ON COLUMN rezago.v_comuna_dimension_scores.coverage IS 'Share of the dimension''s weight with data for this comuna (0..1).';
 COMMENT ON COLUMN rezago.v_comuna_dimension_scores.score_status IS 'scored or low_coverage (coverage below min_coverage, score NULL).';
-COMMENT ON COLUMN rezago.v_comuna_dimension_scores.score_status_label IS 'Spanish label of score_status.';
+COMMENT ON COLUMN rezago.v_comuna_dimension_scores.score_status_label IS 'Spanish label of score_status (rezago.status_label).';
 
 CREATE VIEW rezago.v_territory_index WITH (security_invoker = true) AS
 WITH m AS MATERIALIZED (
@@ -375,14 +372,15 @@ SELECT m.methodology, ti.period, ti.territory, t.name AS territory_name, ti.inde
        END AS quintile,
        ti.members, ti.scored,
        ti.previous_period, prev.rank AS previous_rank, prev.rank - ti.rank AS rank_change,
-       st.status AS index_status, rezago.index_status_label(st.status) AS index_status_label
+       st.status AS index_status, isl.label AS index_status_label
 FROM ti
 CROSS JOIN m
 JOIN rezago.territory t ON t.code = ti.territory
 LEFT JOIN ti prev ON prev.period = ti.previous_period AND prev.territory = ti.territory
 CROSS JOIN LATERAL (
     SELECT CASE WHEN ti.index IS NOT NULL THEN 'scored' ELSE 'no_data' END AS status
-) st;
+) st
+LEFT JOIN rezago.status_label isl ON isl.kind = 'index_status' AND isl.code = st.status;
 COMMENT ON VIEW rezago.v_territory_index IS
 'Lag index and rank of every territory in every period with data, under the default methodology (rezago.default_methodology()). Territory score = mean of its member comunas'' indices (METHOD.md 3.5). One row per territory and period. Stable: columns are only ever added at the end.';
 COMMENT ON COLUMN rezago.v_territory_index.methodology IS 'Methodology code the numbers follow.';
@@ -399,7 +397,7 @@ COMMENT ON COLUMN rezago.v_territory_index.previous_period IS 'The previous peri
 COMMENT ON COLUMN rezago.v_territory_index.previous_rank IS 'Rank in previous_period.';
 COMMENT ON COLUMN rezago.v_territory_index.rank_change IS 'previous_rank - rank: positive = moved towards rank 1 (more lagged relative to the others), negative = moved away.';
 COMMENT ON COLUMN rezago.v_territory_index.index_status IS 'scored or no_data (no member has an index).';
-COMMENT ON COLUMN rezago.v_territory_index.index_status_label IS 'Spanish label of index_status.';
+COMMENT ON COLUMN rezago.v_territory_index.index_status_label IS 'Spanish label of index_status (rezago.status_label).';
 
 CREATE VIEW rezago.v_territory_dimension_scores WITH (security_invoker = true) AS
 WITH m AS MATERIALIZED (
@@ -516,6 +514,203 @@ COMMENT ON COLUMN rezago.v_territory_explanation.rank IS 'Rank of the territory 
 COMMENT ON COLUMN rezago.v_territory_explanation.previous_period IS 'The previous period with data.';
 COMMENT ON COLUMN rezago.v_territory_explanation.previous_rank IS 'Rank of the territory in previous_period.';
 COMMENT ON COLUMN rezago.v_territory_explanation.rank_change IS 'previous_rank - rank: positive = moved towards rank 1 (more lagged relative to the others).';
+
+--------------------------------------------------------------------------
+-- Status views: gaps, exit, entry, programme (30_status.sql) and
+-- contiguity (20_territories.sql), with the Spanish labels of every code
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.entry_periods()
+RETURNS TABLE (period integer)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT DISTINCT o.period
+    FROM rezago.observation o
+    WHERE o.variable IN ('pobreza_ingresos', 'localidades', 'localidades_aisladas') AND o.value IS NOT NULL
+    ORDER BY 1;
+END;
+COMMENT ON FUNCTION rezago.entry_periods() IS
+'Periods with at least one non-NULL value of an input of the entry criteria (pobreza_ingresos, localidades, localidades_aisladas), in ascending order: the periods of rezago.v_territory_entry. They do not depend on the methodology: its variables are those of the index.';
+
+CREATE FUNCTION rezago.default_contiguity_tolerance()
+RETURNS double precision
+LANGUAGE sql STABLE PARALLEL SAFE
+RETURN rezago.valid_tolerance(coalesce(nullif(pg_catalog.btrim(pg_catalog.current_setting('rezago.contiguity_tolerance_m', true)), ''),
+                                       '0')::double precision);
+COMMENT ON FUNCTION rezago.default_contiguity_tolerance() IS
+'Adjacency tolerance in metres used by rezago.v_territory_contiguity: the setting rezago.contiguity_tolerance_m when set and not empty (e.g. ALTER DATABASE ... SET rezago.contiguity_tolerance_m = 150 for the simplified BCN boundaries, whose neighbours are split by slivers), otherwise 0 (METHOD.md section 6: the boundaries intersect). A value that is not a number raises 22P02; NaN, infinite, negative or above 100 km raise 22023 (rezago.valid_tolerance).';
+
+CREATE VIEW rezago.v_territory_gaps WITH (security_invoker = true) AS
+WITH m AS MATERIALIZED (
+    SELECT rezago.default_methodology() AS methodology
+), p AS MATERIALIZED (
+    SELECT x.period FROM m, LATERAL rezago.index_periods(m.methodology) x
+), th AS MATERIALIZED (
+    SELECT p.period, x.variable, x.source
+    FROM m CROSS JOIN p CROSS JOIN LATERAL rezago.variable_thresholds(p.period, m.methodology) x
+), g AS MATERIALIZED (
+    SELECT p.period, x.*
+    FROM m CROSS JOIN p CROSS JOIN LATERAL rezago.territory_gaps(p.period, m.methodology) x
+)
+SELECT m.methodology, g.period, g.territory, t.name AS territory_name, g.variable, v.name AS variable_name,
+       v.dimension, d.name AS dimension_name, v.unit, v.polarity, g.value, g.threshold,
+       th.source AS threshold_source, tl.label AS threshold_source_label,
+       g.gap, g.overcome, gl.label AS overcome_label
+FROM m
+CROSS JOIN g
+JOIN rezago.territory t ON t.code = g.territory
+JOIN rezago.variable v ON v.code = g.variable
+JOIN rezago.dimension d ON d.code = v.dimension
+LEFT JOIN th ON th.period = g.period AND th.variable = g.variable
+LEFT JOIN rezago.status_label tl ON tl.kind = 'threshold_rule' AND tl.code = split_part(th.source, ' ', 1)
+LEFT JOIN rezago.status_label gl ON gl.kind = 'gap_status'
+      AND gl.code = CASE WHEN g.overcome THEN 'overcome' WHEN NOT g.overcome THEN 'behind' ELSE 'not_evaluated' END;
+COMMENT ON VIEW rezago.v_territory_gaps IS
+'Gap (brecha) of every territory with members in every variable of the default methodology (rezago.default_methodology()), in every period with data (METHOD.md section 4): rezago.territory_gaps with names, the source of the threshold and Spanish labels. One row per territory, period and variable. Stable: columns are only ever added at the end.';
+COMMENT ON COLUMN rezago.v_territory_gaps.methodology IS 'Methodology code the numbers follow.';
+COMMENT ON COLUMN rezago.v_territory_gaps.period IS 'Year the data refer to.';
+COMMENT ON COLUMN rezago.v_territory_gaps.territory IS 'Territory code.';
+COMMENT ON COLUMN rezago.v_territory_gaps.territory_name IS 'Territory name.';
+COMMENT ON COLUMN rezago.v_territory_gaps.variable IS 'Variable code.';
+COMMENT ON COLUMN rezago.v_territory_gaps.variable_name IS 'Variable name in Spanish.';
+COMMENT ON COLUMN rezago.v_territory_gaps.dimension IS 'Dimension code of the variable.';
+COMMENT ON COLUMN rezago.v_territory_gaps.dimension_name IS 'Dimension name in Spanish.';
+COMMENT ON COLUMN rezago.v_territory_gaps.unit IS 'Unit of value and threshold.';
+COMMENT ON COLUMN rezago.v_territory_gaps.polarity IS '+1 when more is better, -1 when more is worse.';
+COMMENT ON COLUMN rezago.v_territory_gaps.value IS 'Territory value: mean of its members'' non-NULL raw values; NULL when no member has one.';
+COMMENT ON COLUMN rezago.v_territory_gaps.threshold IS 'Threshold (umbral) of the variable in the period (rezago.variable_thresholds); NULL when it cannot be set (no comuna has data, no fixed value).';
+COMMENT ON COLUMN rezago.v_territory_gaps.threshold_source IS 'Where the threshold comes from: official (rezago.official_threshold), mean, median, percentile p or fixed.';
+COMMENT ON COLUMN rezago.v_territory_gaps.threshold_source_label IS 'Spanish label of threshold_source (rezago.status_label, kind threshold_rule), e.g. promedio nacional.';
+COMMENT ON COLUMN rezago.v_territory_gaps.gap IS 'polarity * (threshold - value): positive = still behind, <= 0 = overcome; NULL when value or threshold is NULL.';
+COMMENT ON COLUMN rezago.v_territory_gaps.overcome IS 'gap <= 0 (the gap is overcome); NULL when the variable is not evaluated.';
+COMMENT ON COLUMN rezago.v_territory_gaps.overcome_label IS 'Spanish label: brecha superada, brecha pendiente or sin evaluar (rezago.status_label, kind gap_status).';
+
+CREATE VIEW rezago.v_territory_exit WITH (security_invoker = true) AS
+WITH m AS MATERIALIZED (
+    SELECT rezago.default_methodology() AS methodology
+), n AS MATERIALIZED (
+    SELECT count(*)::integer AS variables FROM m, LATERAL rezago.methodology_weights(m.methodology) w
+), e AS MATERIALIZED (
+    SELECT p.period, x.* FROM m
+    CROSS JOIN LATERAL rezago.index_periods(m.methodology) p
+    CROSS JOIN LATERAL rezago.territory_exit(p.period, m.methodology) x
+)
+SELECT m.methodology, e.period, e.territory, t.name AS territory_name, n.variables, e.evaluated, e.overcome,
+       e.share, e.stage, l.label AS stage_label
+FROM m
+CROSS JOIN n
+CROSS JOIN e
+JOIN rezago.territory t ON t.code = e.territory
+LEFT JOIN rezago.status_label l ON l.kind = 'exit_stage' AND l.code = e.stage;
+COMMENT ON VIEW rezago.v_territory_exit IS
+'Exit (egreso) stage of every territory in every period with data, under the default methodology (METHOD.md section 4): rezago.territory_exit with the Spanish label of the stage. One row per territory and period. Stable: columns are only ever added at the end.';
+COMMENT ON COLUMN rezago.v_territory_exit.methodology IS 'Methodology code the numbers follow.';
+COMMENT ON COLUMN rezago.v_territory_exit.period IS 'Year the data refer to.';
+COMMENT ON COLUMN rezago.v_territory_exit.territory IS 'Territory code.';
+COMMENT ON COLUMN rezago.v_territory_exit.territory_name IS 'Territory name.';
+COMMENT ON COLUMN rezago.v_territory_exit.variables IS 'Variables of the methodology; fewer than exit_min_evaluated_share of them evaluated gives insufficient_data.';
+COMMENT ON COLUMN rezago.v_territory_exit.evaluated IS 'Variables with a territory value and a threshold.';
+COMMENT ON COLUMN rezago.v_territory_exit.overcome IS 'Evaluated variables whose gap is overcome (gap <= 0).';
+COMMENT ON COLUMN rezago.v_territory_exit.share IS 'overcome / evaluated; NULL when nothing is evaluated.';
+COMMENT ON COLUMN rezago.v_territory_exit.stage IS 'insufficient_data, lagging (share below exit_started_share, 1/3 by default), exit_started, exit_advanced (from exit_advanced_share, 2/3) or exited (all evaluated variables overcome).';
+COMMENT ON COLUMN rezago.v_territory_exit.stage_label IS 'Spanish label of stage (rezago.status_label), e.g. egreso iniciado.';
+
+CREATE VIEW rezago.v_territory_entry WITH (security_invoker = true) AS
+WITH m AS MATERIALIZED (
+    SELECT rezago.default_methodology() AS methodology
+), e AS MATERIALIZED (
+    SELECT p.period, x.* FROM m
+    CROSS JOIN rezago.entry_periods() p
+    CROSS JOIN LATERAL rezago.territory_entry(p.period, m.methodology) x
+)
+SELECT m.methodology, e.period, e.territory, t.name AS territory_name,
+       e.e1_national, l1.label AS e1_national_label, e.e2_regional, l2.label AS e2_regional_label,
+       e.e3_isolation, l3.label AS e3_isolation_label, e.criteria_met, e.eligible, le.label AS eligible_label
+FROM m
+CROSS JOIN e
+JOIN rezago.territory t ON t.code = e.territory
+LEFT JOIN rezago.status_label l1 ON l1.kind = 'criterion_value' AND l1.code = rezago.criterion_value(e.e1_national)
+LEFT JOIN rezago.status_label l2 ON l2.kind = 'criterion_value' AND l2.code = rezago.criterion_value(e.e2_regional)
+LEFT JOIN rezago.status_label l3 ON l3.kind = 'criterion_value' AND l3.code = rezago.criterion_value(e.e3_isolation)
+LEFT JOIN rezago.status_label le ON le.kind = 'programme_status'
+      AND le.code = CASE WHEN e.eligible THEN 'candidate' WHEN NOT e.eligible THEN 'not_eligible' ELSE 'eligibility_unknown' END;
+COMMENT ON VIEW rezago.v_territory_entry IS
+'Pilot entry criteria of every territory in every period with poverty or locality data (rezago.entry_periods), under the default methodology''s entry parameters (METHOD.md section 5): rezago.territory_entry with Spanish labels. Three-valued: NULL = the missing data could change the result. One row per territory and period. Stable: columns are only ever added at the end.';
+COMMENT ON COLUMN rezago.v_territory_entry.methodology IS 'Methodology whose entry parameters apply (entry_national_top, entry_regional_share, entry_isolation_share, entry_min_criteria).';
+COMMENT ON COLUMN rezago.v_territory_entry.period IS 'Year the data refer to.';
+COMMENT ON COLUMN rezago.v_territory_entry.territory IS 'Territory code.';
+COMMENT ON COLUMN rezago.v_territory_entry.territory_name IS 'Territory name.';
+COMMENT ON COLUMN rezago.v_territory_entry.e1_national IS 'E1 national poverty gap: half or more of its comunas among the poorest of the country (100 by default); NULL when missing data could change it.';
+COMMENT ON COLUMN rezago.v_territory_entry.e1_national_label IS 'Spanish label of e1_national: cumple, no cumple or indeterminado.';
+COMMENT ON COLUMN rezago.v_territory_entry.e2_regional IS 'E2 regional poverty gap: half or more of its comunas among the poorest share of their own región (30% by default); NULL when unknown.';
+COMMENT ON COLUMN rezago.v_territory_entry.e2_regional_label IS 'Spanish label of e2_regional: cumple, no cumple or indeterminado.';
+COMMENT ON COLUMN rezago.v_territory_entry.e3_isolation IS 'E3 isolation: more than the methodology''s share (10% by default) of its comunas'' localities isolated; NULL when unknown.';
+COMMENT ON COLUMN rezago.v_territory_entry.e3_isolation_label IS 'Spanish label of e3_isolation: cumple, no cumple or indeterminado.';
+COMMENT ON COLUMN rezago.v_territory_entry.criteria_met IS 'Criteria known to be met (unknown ones are not counted).';
+COMMENT ON COLUMN rezago.v_territory_entry.eligible IS 'Eligible: at least the methodology''s number of criteria met (2 by default); false when even the unknown ones could not reach it; NULL when undecided.';
+COMMENT ON COLUMN rezago.v_territory_entry.eligible_label IS 'Spanish label of eligible: elegible, no elegible or elegibilidad indeterminada.';
+
+CREATE VIEW rezago.v_programme_status WITH (security_invoker = true) AS
+WITH m AS MATERIALIZED (
+    SELECT rezago.default_methodology() AS methodology
+), p AS MATERIALIZED (
+    -- the exit stage needs the index variables, eligibility the entry inputs
+    SELECT x.period FROM m, LATERAL rezago.index_periods(m.methodology) x
+    UNION
+    SELECT y.period FROM rezago.entry_periods() y
+), s AS MATERIALIZED (
+    SELECT p.period, x.* FROM m CROSS JOIN p
+    CROSS JOIN LATERAL rezago.programme_status(p.period, m.methodology, NULL::date) x
+)
+SELECT m.methodology, s.period, make_date(s.period, 12, 31) AS as_of, s.territory, t.name AS territory_name,
+       s.status, sl.label AS status_label, s.in_programme, s.decree, s.date_in, s.plan_end,
+       s.kept_until_plan_end, s.eligible, s.criteria_met, s.exit_stage, xl.label AS exit_stage_label
+FROM m
+CROSS JOIN s
+JOIN rezago.territory t ON t.code = s.territory
+LEFT JOIN rezago.status_label sl ON sl.kind = 'programme_status' AND sl.code = s.status
+LEFT JOIN rezago.status_label xl ON xl.kind = 'exit_stage' AND xl.code = s.exit_stage;
+COMMENT ON VIEW rezago.v_programme_status IS
+'Programme situation of every territory at the end of every period with index or entry data, under the default methodology: rezago.programme_status (as of 31 December of the period) with Spanish labels. A territory in the programme keeps its place until its plan ends (METHOD.md section 5). One row per territory and period. Stable: columns are only ever added at the end.';
+COMMENT ON COLUMN rezago.v_programme_status.methodology IS 'Methodology code the numbers follow.';
+COMMENT ON COLUMN rezago.v_programme_status.period IS 'Year of the data (index and entry inputs).';
+COMMENT ON COLUMN rezago.v_programme_status.as_of IS 'Date the programme membership and plan are read at: 31 December of the period.';
+COMMENT ON COLUMN rezago.v_programme_status.territory IS 'Territory code.';
+COMMENT ON COLUMN rezago.v_programme_status.territory_name IS 'Territory name.';
+COMMENT ON COLUMN rezago.v_programme_status.status IS 'in_programme, kept_until_plan_end (in the programme, no longer qualifying, plan still running), plan_ended, candidate (outside, eligible), not_eligible or eligibility_unknown.';
+COMMENT ON COLUMN rezago.v_programme_status.status_label IS 'Spanish label of status (rezago.status_label), e.g. se mantiene hasta el fin de su plan.';
+COMMENT ON COLUMN rezago.v_programme_status.in_programme IS 'True when declared by decree (rezago.programme_territory) on as_of and not out by then.';
+COMMENT ON COLUMN rezago.v_programme_status.decree IS 'Decree that declared the territory; NULL outside the programme.';
+COMMENT ON COLUMN rezago.v_programme_status.date_in IS 'Date the territory entered the programme.';
+COMMENT ON COLUMN rezago.v_programme_status.plan_end IS 'End of its current territorial plan; NULL when unknown (the place is kept).';
+COMMENT ON COLUMN rezago.v_programme_status.kept_until_plan_end IS 'In the programme, plan not ended, and no longer qualifying (not eligible, or exited): it keeps its place until plan_end; NULL when unknown.';
+COMMENT ON COLUMN rezago.v_programme_status.eligible IS 'Entry eligibility in the period (rezago.territory_entry); NULL when undecided.';
+COMMENT ON COLUMN rezago.v_programme_status.criteria_met IS 'Entry criteria known to be met.';
+COMMENT ON COLUMN rezago.v_programme_status.exit_stage IS 'Exit stage in the period (rezago.territory_exit).';
+COMMENT ON COLUMN rezago.v_programme_status.exit_stage_label IS 'Spanish label of exit_stage (rezago.status_label).';
+
+CREATE VIEW rezago.v_territory_contiguity WITH (security_invoker = true) AS
+WITH tol AS MATERIALIZED (
+    SELECT rezago.default_contiguity_tolerance() AS tolerance_m
+)
+SELECT c.territory, t.name AS territory_name, c.members, c.components, c.contiguous,
+       l.label AS contiguous_label, c.reason, tol.tolerance_m, c.detail
+FROM tol
+CROSS JOIN LATERAL rezago.territory_contiguity(tol.tolerance_m, NULL::text[]) c
+JOIN rezago.territory t ON t.code = c.territory
+LEFT JOIN rezago.status_label l ON l.kind = 'contiguity'
+      AND l.code = CASE WHEN c.contiguous THEN 'contiguous' ELSE 'not_contiguous' END;
+COMMENT ON VIEW rezago.v_territory_contiguity IS
+'Whether each territory is a valid group of contiguous comunas (METHOD.md section 6): rezago.territory_contiguity at the tolerance rezago.default_contiguity_tolerance() (0 unless the setting rezago.contiguity_tolerance_m says otherwise), with a Spanish label and the reason when it is not. One row per territory. Stable: columns are only ever added at the end.';
+COMMENT ON COLUMN rezago.v_territory_contiguity.territory IS 'Territory code.';
+COMMENT ON COLUMN rezago.v_territory_contiguity.territory_name IS 'Territory name.';
+COMMENT ON COLUMN rezago.v_territory_contiguity.members IS 'Member comunas (distinct).';
+COMMENT ON COLUMN rezago.v_territory_contiguity.components IS 'Connected components of the members'' adjacency graph (1 = one connected group).';
+COMMENT ON COLUMN rezago.v_territory_contiguity.contiguous IS 'True when the territory is valid: two or more members, all with a boundary, forming one component; never NULL.';
+COMMENT ON COLUMN rezago.v_territory_contiguity.contiguous_label IS 'Spanish label: contiguo or no contiguo (rezago.status_label, kind contiguity).';
+COMMENT ON COLUMN rezago.v_territory_contiguity.reason IS 'NULL when valid; otherwise every problem in words, e.g. the comunas cut off from the largest component.';
+COMMENT ON COLUMN rezago.v_territory_contiguity.tolerance_m IS 'Adjacency tolerance used, in metres (adjacent = boundaries within this distance, or an explicit rezago.adjacency_link).';
+COMMENT ON COLUMN rezago.v_territory_contiguity.detail IS 'jsonb: components (each connected component''s CUTs, largest first), unknown, without_geometry, null_entries, tolerance_m.';
 
 --------------------------------------------------------------------------
 -- Materialised copies for portals that poll often

@@ -104,5 +104,75 @@ SELECT xml_is_well_formed_document(s) AS well_formed,
        position('Isla de Pascua' IN s) = 0 AS no_pascua,
        (SELECT count(*) FROM regexp_matches(rezago.svg_map('comuna', 2023, insular => true), '<path ', 'g')) AS paths_with_islands
 FROM rezago.svg_map('comuna', 2023) s;
+-- status views (gaps, exit, entry, programme, contiguity) present the
+-- functions of the status and territories work, which 03_contiguity and
+-- 04_status check against oracles, for every period, with a label on
+-- every row.  Gaps also equal the explanations' (checked against plain SQL
+-- above) to 1e-12.
+SELECT count(*) AS gap_rows, count(DISTINCT period) AS periods,
+       count(*) FILTER (WHERE abs(g.gap - e.gap) > 1e-12 * greatest(1, abs(e.threshold))
+                          OR (g.gap IS NULL) <> (e.gap IS NULL)
+                          OR g.overcome IS DISTINCT FROM e.overcome) AS differing_from_explanation,
+       count(*) FILTER (WHERE g.threshold_source <> 'mean') AS not_mean,
+       count(*) FILTER (WHERE g.overcome_label IS NULL OR g.threshold_source_label IS NULL) AS without_label
+FROM rezago.v_territory_gaps g JOIN rezago.v_territory_explanation e USING (period, territory, variable);
+SELECT count(*) AS gap_rows_differing
+FROM rezago.v_territory_gaps v
+FULL JOIN (SELECT p, x.* FROM generate_series(2019, 2023) p, LATERAL rezago.territory_gaps(p, 'sinim4') x) f
+  ON f.p = v.period AND f.territory = v.territory AND f.variable = v.variable
+WHERE v.period IS NULL OR f.p IS NULL
+   OR (v.value, v.threshold, v.gap, v.overcome) IS DISTINCT FROM (f.value, f.threshold, f.gap, f.overcome);
+SELECT count(*) AS exit_rows, count(*) FILTER (WHERE v.stage_label IS NULL) AS without_label,
+       count(*) FILTER (WHERE f.territory IS NULL OR (v.evaluated, v.overcome, v.share, v.stage)
+                        IS DISTINCT FROM (f.evaluated, f.overcome, f.share, f.stage)) AS differing
+FROM rezago.v_territory_exit v
+LEFT JOIN LATERAL rezago.territory_exit(v.period, 'sinim4') f ON f.territory = v.territory;
+SELECT stage_label, count(*) AS provinces FROM rezago.v_territory_exit
+WHERE period = 2023 AND territory LIKE 'prov\_%' GROUP BY stage_label ORDER BY 2 DESC, 1;
+
+-- entry: with the poverty estimates 2017, 2020, 2022 (no isolation data, so
+-- E3 is unknown everywhere); Arauco (prov_82) declared, for the programme view
+\i ../load/stage_poverty.sql
+CREATE TEMP TABLE poverty_staging AS
+SELECT cut_comuna AS cut, 'pobreza_ingresos' AS variable, period, pobreza AS value FROM sae;
+SELECT rezago.import_observations('poverty_staging');
+SELECT v.period, count(*) AS territories, count(*) FILTER (WHERE v.e3_isolation IS NOT NULL) AS e3_known,
+       count(*) FILTER (WHERE v.e3_isolation_label <> 'indeterminado') AS e3_label_not_unknown,
+       count(*) FILTER (WHERE f.territory IS NULL OR (v.e1_national, v.e2_regional, v.e3_isolation, v.criteria_met, v.eligible)
+                        IS DISTINCT FROM (f.e1_national, f.e2_regional, f.e3_isolation, f.criteria_met, f.eligible)) AS differing,
+       string_agg(DISTINCT v.eligible_label, ', ') AS eligible_labels
+FROM rezago.v_territory_entry v
+LEFT JOIN LATERAL rezago.territory_entry(v.period, 'sinim4') f ON f.territory = v.territory
+GROUP BY v.period ORDER BY v.period;
+INSERT INTO rezago.programme_territory (territory, decree, date_in, plan_end)
+VALUES ('prov_82', 'decreto de prueba (illustrative)', '2014-06-01', '2021-12-31');
+SELECT count(*) AS programme_rows, count(DISTINCT period) AS periods,
+       count(*) FILTER (WHERE v.status_label IS NULL OR v.exit_stage_label IS NULL) AS without_label,
+       count(*) FILTER (WHERE f.territory IS NULL
+                           OR (v.status, v.in_programme, v.kept_until_plan_end, v.eligible, v.exit_stage)
+                              IS DISTINCT FROM (f.status, f.in_programme, f.kept_until_plan_end, f.eligible, f.exit_stage)) AS differing
+FROM rezago.v_programme_status v
+LEFT JOIN LATERAL rezago.programme_status(v.period, 'sinim4', NULL::date) f ON f.territory = v.territory;
+-- Arauco: in the programme until its plan ends (2021), then plan_ended
+SELECT period, status, status_label, eligible, exit_stage_label
+FROM rezago.v_programme_status WHERE territory = 'prov_82' ORDER BY period;
+
+-- contiguity: the view at tolerance 0 (the default), then at the setting
+-- rezago.contiguity_tolerance_m = 150 (the value 03_contiguity recommends
+-- for this simplified file); it presents rezago.territory_contiguity, and
+-- every province it calls broken says why
+SELECT count(*) AS territories, count(*) FILTER (WHERE contiguous) AS contiguous,
+       count(*) FILTER (WHERE NOT contiguous AND reason IS NULL) AS broken_without_reason,
+       min(tolerance_m) AS tolerance_m
+FROM rezago.v_territory_contiguity WHERE territory LIKE 'prov\_%';
+SET LOCAL rezago.contiguity_tolerance_m = 150;
+SELECT count(*) AS territories, count(*) FILTER (WHERE v.contiguous) AS contiguous, min(v.tolerance_m) AS tolerance_m,
+       count(*) FILTER (WHERE (v.components, v.contiguous, v.reason, v.detail) IS DISTINCT FROM (f.components, f.contiguous, f.reason, f.detail)) AS differing
+FROM rezago.v_territory_contiguity v JOIN rezago.territory_contiguity(150) f USING (territory)
+WHERE v.territory LIKE 'prov\_%';
+-- the four still broken are cut by the sea (or Antártica has no boundary):
+-- they need rezago.adjacency_link rows (ferries, bridges), as in 03_contiguity
+SELECT territory, territory_name, contiguous_label, reason
+FROM rezago.v_territory_contiguity WHERE territory LIKE 'prov\_%' AND NOT contiguous ORDER BY territory;
 ROLLBACK;
 RESET rezago.default_methodology;
