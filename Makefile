@@ -1,7 +1,14 @@
 # rezago: PGXS build.  `make && make install`, then `make installcheck`
 # (see README.md: test/run_tests.sh runs everything in a throwaway cluster).
+# `make` alone builds everything (the update-script rule below would otherwise
+# be the default goal and `make ASSERTS=1` would compile nothing).
+.DEFAULT_GOAL := all
 EXTENSION  = rezago
 MODULE_big = rezago
+# `make` builds everything (the rule for the assembled update script below
+# would otherwise be the default goal, and `make ASSERTS=1` would not build
+# the module: `make install` would then build it without assertions).
+.DEFAULT_GOAL := all
 OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 
 # Install scripts.  0.1.0 is written by hand.  The 0.1.0 -> 0.2.0 update is
@@ -21,7 +28,10 @@ sql/rezago--0.1.0--0.2.0.sql: $(UPDATE_0_2_0)
 # (rezago--*.sql) live beside them and are told apart by their names.
 TESTS        = $(filter-out sql/rezago--%,$(wildcard sql/*.sql))
 REGRESS      = $(sort $(patsubst sql/%.sql,%,$(TESTS)))
-REGRESS_OPTS = --inputdir=. --load-extension=postgis
+# rezago is created before the first test, so that no expected output depends
+# on which test happens to run first (each still says CREATE EXTENSION IF NOT
+# EXISTS, and gets the same "already exists" notice).
+REGRESS_OPTS = --inputdir=. --load-extension=postgis --load-extension=rezago
 
 # Warnings are errors; `make ASSERTS=1` adds assertion checking.
 # PostgreSQL's own headers trip -Wsign-compare and -Wunused-parameter under

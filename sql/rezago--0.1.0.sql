@@ -213,7 +213,7 @@ BEGIN
         RAISE EXCEPTION 'built-in rows of %.% are read-only', TG_TABLE_SCHEMA, TG_TABLE_NAME
             USING ERRCODE = 'insufficient_privilege',
                   DETAIL = 'The extension seeds these rows; they are restored by CREATE EXTENSION, not by pg_dump, so changes would be lost.',
-                  HINT = 'Copy the methodology with rezago.copy_methodology(''ufro2017'', ''my_code'') and edit the copy.';
+                  HINT = 'Add rows of your own instead; to change a built-in methodology, copy it with rezago.copy_methodology(''ufro2017'', ''my_code'') and edit the copy.';
     END IF;
     RETURN CASE TG_OP WHEN 'DELETE' THEN OLD ELSE NEW END;
 END

@@ -33,6 +33,18 @@ rezago_require_finite(float8 v, const char *what, const char *fn)
 }
 
 void
+rezago_require_finite_result(float8 v, const char *what, const char *fn)
+{
+	if (isnan(v) || isinf(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("%s is out of range", what),
+				 errdetail("Function %s computed %s = %s from finite inputs.", fn, what,
+						   isnan(v) ? "NaN" : (v > 0 ? "Infinity" : "-Infinity")),
+				 errhint("The inputs are too large (or too close to zero) for double precision: rescale them, e.g. express the values in thousands.")));
+}
+
+void
 rezago_require_weight(float8 w, const char *fn)
 {
 	rezago_require_finite(w, "weight", fn);
@@ -47,12 +59,17 @@ rezago_require_weight(float8 w, const char *fn)
 static void
 check_state_array(ArrayType *a, int len, const char *fn)
 {
-	if (ARR_NDIM(a) != 1 || ARR_DIMS(a)[0] != len || ARR_HASNULL(a) ||
-		ARR_ELEMTYPE(a) != FLOAT8OID)
+	bool		ok = ARR_NDIM(a) == 1 && ARR_DIMS(a)[0] == len && !ARR_HASNULL(a) &&
+		ARR_ELEMTYPE(a) == FLOAT8OID;
+
+	/* a state is built from finite numbers only: NaN or Infinity is forged */
+	for (int i = 0; ok && i < len; i++)
+		ok = !isnan(((float8 *) ARR_DATA_PTR(a))[i]) && !isinf(((float8 *) ARR_DATA_PTR(a))[i]);
+	if (!ok)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid aggregate state"),
-				 errdetail("Function %s expects a one-dimensional float8 array of %d elements without NULLs.", fn, len),
+				 errdetail("Function %s expects a one-dimensional float8 array of %d finite elements without NULLs.", fn, len),
 				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
 }
 
@@ -69,6 +86,12 @@ rezago_state_values(FunctionCallInfo fcinfo, int argno, int len,
 {
 	ArrayType  *a;
 
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("aggregate state must not be NULL"),
+				 errdetail("Function %s received a NULL state.", fn),
+				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
 	if (AggCheckCallContext(fcinfo, NULL))
 		a = PG_GETARG_ARRAYTYPE_P(argno);	/* ours to scribble on */
 	else

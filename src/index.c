@@ -24,7 +24,7 @@
 #define WM_DECLARED		4
 
 /* coverage computed from sums of weights is compared with this slack */
-#define COVERAGE_SLACK	1e-12
+#define COVERAGE_SLACK	REZAGO_COVERAGE_SLACK
 
 PG_FUNCTION_INFO_V1(rezago_lag_score);
 PG_FUNCTION_INFO_V1(rezago_lag_score_zscore);
@@ -52,8 +52,7 @@ rezago_lag_score(PG_FUNCTION_ARGS)
 {
 	float8		x,
 				lo,
-				hi,
-				s;
+				hi;
 	int			pol;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
@@ -72,8 +71,21 @@ rezago_lag_score(PG_FUNCTION_ARGS)
 				 errhint("Pass the smallest and largest value of the reference population, in that order.")));
 	if (isnan(x) || isinf(x))
 		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(rezago_minmax_lag(x, lo, hi, pol));
+}
+
+/*
+ * The min-max formula of lag_score on validated, finite arguments (lo <= hi,
+ * polarity +-1); shared with the uncertainty analysis so that both compute
+ * the same number.
+ */
+float8
+rezago_minmax_lag(float8 x, float8 lo, float8 hi, int pol)
+{
+	float8		s;
+
 	if (hi == lo)
-		PG_RETURN_FLOAT8(0.0);
+		return 0.0;
 	if (isinf(hi - lo))
 	{
 		/* halve everything so that a range wider than DBL_MAX stays finite */
@@ -86,7 +98,7 @@ rezago_lag_score(PG_FUNCTION_ARGS)
 		s = 0.0;
 	else if (s > 1.0)
 		s = 1.0;
-	PG_RETURN_FLOAT8(s);
+	return s;
 }
 
 /*
@@ -100,8 +112,7 @@ rezago_lag_score_zscore(PG_FUNCTION_ARGS)
 {
 	float8		x,
 				mean,
-				sd,
-				z;
+				sd;
 	int			pol;
 
 	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
@@ -120,10 +131,22 @@ rezago_lag_score_zscore(PG_FUNCTION_ARGS)
 				 errhint("Pass stddev_samp() of the reference population.")));
 	if (isnan(x) || isinf(x))
 		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(rezago_zscore_lag(x, mean, sd, pol));
+}
+
+/* The formula of lag_score_zscore on validated, finite arguments (sd >= 0). */
+float8
+rezago_zscore_lag(float8 x, float8 mean, float8 sd, int pol)
+{
+	float8		z;
+
 	if (sd == 0)
-		PG_RETURN_FLOAT8(0.0);
+		return 0.0;
 	z = -pol * (x / sd - mean / sd);
-	PG_RETURN_FLOAT8(z);
+	if (isnan(z) || isinf(z))
+		z = -pol * ((x - mean) / sd);	/* the quotients overflowed */
+	rezago_require_finite_result(z, "z-score", "lag_score_zscore");
+	return z;
 }
 
 /* Adds one (score, weight) pair to the state. */
@@ -135,11 +158,13 @@ wmean_add(float8 *st, bool score_null, float8 score, float8 weight,
 	if (weight == 0)
 		return;					/* a zero weight leaves the item out */
 	st[WM_TOTAL] += weight;
+	rezago_require_finite_result(st[WM_TOTAL], "sum of weights", fn);
 	if (score_null)
 		return;
 	rezago_require_finite(score, "score", fn);
 	st[WM_SCORED] += weight;
 	st[WM_SUM] += weight * score;
+	rezago_require_finite_result(st[WM_SUM], "weighted sum of scores", fn);
 }
 
 static void
@@ -300,6 +325,8 @@ rezago_wmean_combine(PG_FUNCTION_ARGS)
 	st[WM_TOTAL] += other[WM_TOTAL];
 	st[WM_SCORED] += other[WM_SCORED];
 	st[WM_SUM] += other[WM_SUM];
+	rezago_require_finite_result(st[WM_TOTAL], "sum of weights", fn);
+	rezago_require_finite_result(st[WM_SUM], "weighted sum of scores", fn);
 	PG_RETURN_ARRAYTYPE_P(a);
 }
 

@@ -25,15 +25,38 @@ extern int	rezago_polarity(int32 polarity, const char *fn);
 /* Errors out (22023) unless v is a finite number; what names the argument. */
 extern void rezago_require_finite(float8 v, const char *what, const char *fn);
 
+/*
+ * Errors out (22003) when a result computed from finite inputs overflowed to
+ * an infinity or became NaN; what names the result.
+ */
+extern void rezago_require_finite_result(float8 v, const char *what,
+										 const char *fn);
+
 /* Errors out (22023) unless w is a finite number >= 0. */
 extern void rezago_require_weight(float8 w, const char *fn);
+
+/*
+ * Coverage (a share of weight computed from sums of weights) is compared
+ * with the minimum coverage with this slack, so that 3 x (1/3) counts as 1.
+ */
+#define REZAGO_COVERAGE_SLACK 1e-12
+
+/*
+ * The lag-score formulas of lag_score and lag_score_zscore (index.c) on
+ * validated, finite arguments: min-max with lo <= hi, clamped to [0, 1] (0
+ * when hi = lo); z-score -polarity * (x - mean) / sd, 0 when sd = 0.  The
+ * uncertainty analysis calls them so that it computes the same numbers.
+ */
+extern float8 rezago_minmax_lag(float8 x, float8 lo, float8 hi, int polarity);
+extern float8 rezago_zscore_lag(float8 x, float8 mean, float8 sd, int polarity);
 
 /*
  * Aggregate state kept as a plain float8[] of a fixed length (so that
  * parallel aggregation needs no serial/deserial functions).  Returns a
  * pointer to the elements of a validated array: when called as an aggregate
  * transition function the array is modified in place (it lives in the
- * aggregate context), otherwise a copy is made first.
+ * aggregate context), otherwise a copy is made first.  A NULL state (only
+ * possible when a support function is called directly) is an error.
  */
 extern float8 *rezago_state_values(FunctionCallInfo fcinfo, int argno,
 								   int len, ArrayType **result, const char *fn);

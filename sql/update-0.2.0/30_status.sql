@@ -54,14 +54,16 @@ SELECT pg_catalog.pg_extension_config_dump('rezago.programme_territory', '');
 CREATE TABLE rezago.status_label (
     code        text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]*$'),
     kind        text NOT NULL CHECK (kind IN ('exit_stage', 'programme_status', 'entry_criterion',
-                                              'criterion_value', 'threshold_rule')),
+                                              'criterion_value', 'threshold_rule',
+                                              -- seeded by the portal views (70_portal.sql)
+                                              'index_status', 'gap_status', 'contiguity')),
     label       text NOT NULL,
     description text,
     builtin     boolean NOT NULL DEFAULT false
 );
-COMMENT ON TABLE rezago.status_label IS 'Spanish label of every code the status functions return (exit stages, programme statuses, entry criteria and their values, threshold rules), for portals and BI tools: join on code.';
+COMMENT ON TABLE rezago.status_label IS 'Spanish label of every code the status functions and the portal views return (exit stages, programme statuses, entry criteria and their values, threshold rules, index statuses, gap statuses, contiguity), for portals and BI tools: join on code.';
 COMMENT ON COLUMN rezago.status_label.code IS 'Code as returned by the functions, e.g. lagging.';
-COMMENT ON COLUMN rezago.status_label.kind IS 'exit_stage (territory_exit.stage), programme_status (programme_status.status), entry_criterion (a column of territory_entry), criterion_value (met, not_met, unknown for a boolean criterion), threshold_rule (variable_thresholds.source, without the percentile).';
+COMMENT ON COLUMN rezago.status_label.kind IS 'exit_stage (territory_exit.stage), programme_status (programme_status.status), entry_criterion (a column of territory_entry), criterion_value (met, not_met, unknown for a boolean criterion), threshold_rule (variable_thresholds.source, without the percentile); for the portal views: index_status (index_status and score_status of v_comuna_index, v_territory_index, v_comuna_dimension_scores: scored, incomplete, no_data, low_coverage), gap_status (overcome_label of v_territory_gaps: overcome, behind, not_evaluated), contiguity (contiguous_label of v_territory_contiguity: contiguous, not_contiguous).';
 COMMENT ON COLUMN rezago.status_label.label IS 'Spanish label, e.g. rezagado.';
 COMMENT ON COLUMN rezago.status_label.description IS 'One-sentence Spanish explanation for tooltips.';
 COMMENT ON COLUMN rezago.status_label.builtin IS 'True for rows seeded by the extension (read-only).';
@@ -389,7 +391,7 @@ RETURNS TABLE (territory text, in_programme boolean, decree text, date_in date, 
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     WITH d AS MATERIALIZED (
-        SELECT coalesce(programme_status.as_of, pg_catalog.make_date(programme_status.period, 12, 31)) AS day
+        SELECT coalesce(programme_status.as_of, CASE WHEN programme_status.period BETWEEN 1 AND 9999 THEN pg_catalog.make_date(programme_status.period, 12, 31) END) AS day
     ), x AS (
         SELECT t.code AS territory,
                coalesce(p.date_in <= d.day AND (p.date_out IS NULL OR p.date_out > d.day), false) AS in_programme,

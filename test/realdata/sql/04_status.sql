@@ -12,19 +12,8 @@ SELECT :'datadir' IS NOT NULL AND :'datadir' <> '' AS data_folder_given;
 SET extra_float_digits = 0;
 BEGIN;
 
--- the three files as published (codes zero-padded, proportions 0..1)
-CREATE TEMP TABLE sae2017 (cut_comuna text, region text, comuna text, personas_pobres text, pobreza text,
-                           li text, ls text, metodo text);
-\copy sae2017 from program 'cat "$REZAGO_DATA/pobreza_ingresos_sae_2017.csv"' with (format csv, header)
-CREATE TEMP TABLE sae2020 (cut_comuna text, region text, comuna text, personas text, personas_pobres text,
-                           pobreza text, li text, ls text, en_muestra text, tipo text);
-\copy sae2020 from program 'cat "$REZAGO_DATA/pobreza_ingresos_sae_2020.csv"' with (format csv, header)
-CREATE TEMP TABLE sae2022 (cut_comuna text, comuna text, pobreza text, li text, ls text);
-\copy sae2022 from program 'cat "$REZAGO_DATA/pobreza_ingresos_sae_2022.csv"' with (format csv, header)
-CREATE TEMP TABLE sae AS
-SELECT 2017 AS period, cut_comuna, pobreza FROM sae2017
-UNION ALL SELECT 2020, cut_comuna, pobreza FROM sae2020
-UNION ALL SELECT 2022, cut_comuna, pobreza FROM sae2022;
+-- the three files as published (temporary table sae)
+\i ../load/stage_poverty.sql
 
 -- what the files hold: every code is a CUT 2018 code (Ñuble already 16xxx,
 -- no pre-2018 084xx codes), Antártica (12202) is the one comuna missing

@@ -1,0 +1,318 @@
+-- The bad-input matrix: every public function and aggregate against the
+-- cases of the issue (NULLs, NaN, +-Infinity, empty input, one row, huge and
+-- tiny magnitudes, zero and negative weights, weights summing to zero,
+-- unknown methodology and period, a variable with one comuna, every comuna
+-- equal, territories with 0 or 1 member, a comuna in two territories,
+-- invalid and empty geometries, wrong SRID).  Each case shows its result
+-- (worked out by hand in the comment) or its SQLSTATE and message, and
+-- whether the error has a detail and a hint.  A last query lists public
+-- routines that no case calls: add a case when you add a function.
+CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
+SET extra_float_digits = 0;
+BEGIN;
+-- fixture: five comunas with unit squares; methodology toy = agrupaciones
+-- (social, +1) and antenas (fisico, +1), equal weights
+INSERT INTO rezago.comuna (cut, name, geom)
+SELECT 100 + g, 'C' || g,
+       ST_Multi(ST_MakeEnvelope(g, 0, g + 1, 1, 4326))
+FROM generate_series(1, 5) g;
+SELECT rezago.copy_methodology('ufro2017', 'toy');
+DELETE FROM rezago.methodology_variable WHERE methodology = 'toy'
+   AND variable NOT IN ('agrupaciones_sociales', 'antenas');
+UPDATE rezago.methodology_dimension SET weight = 0 WHERE methodology = 'toy'
+   AND dimension NOT IN ('capital_social', 'capital_fisico');
+SELECT rezago.copy_methodology('toy', 'toyz');
+UPDATE rezago.methodology SET normalisation = 'zscore' WHERE code = 'toyz';
+SELECT rezago.copy_methodology('toy', 'allzero');
+UPDATE rezago.methodology_dimension SET weight = 0 WHERE methodology = 'allzero';
+-- 2020: agrupaciones 10..50 (scores 1, .75, .5, .25, 0), antenas equal (0):
+--       index = social / 2 = .5, .375, .25, .125, 0
+INSERT INTO rezago.observation SELECT 100 + g, 'agrupaciones_sociales', 2020, 10 * g FROM generate_series(1, 5) g;
+INSERT INTO rezago.observation SELECT 100 + g, 'antenas', 2020, 5 FROM generate_series(1, 5) g;
+-- 2021: one comuna only (101) for both variables: max = min, score 0
+INSERT INTO rezago.observation VALUES (101, 'agrupaciones_sociales', 2021, 10), (101, 'antenas', 2021, 3);
+-- 2022: huge magnitudes (1.7e308, -1.7e308, 0) and tiny equal values
+INSERT INTO rezago.observation VALUES (101, 'agrupaciones_sociales', 2022, 1.7e308),
+    (102, 'agrupaciones_sociales', 2022, -1.7e308), (103, 'agrupaciones_sociales', 2022, 0),
+    (101, 'antenas', 2022, 1e-310), (102, 'antenas', 2022, 1e-310), (103, 'antenas', 2022, 1e-310);
+-- territories: none, one and two members; 101 belongs to t1 and t2
+INSERT INTO rezago.territory VALUES ('t0', 'Empty'), ('t1', 'One'), ('t2', 'Two');
+INSERT INTO rezago.territory_member VALUES ('t1', 101), ('t2', 101), ('t2', 102);
+-- comunas with an invalid (bow tie), an empty and no boundary, and
+-- territories using them; tgap has two members that do not touch
+INSERT INTO rezago.comuna (cut, name, geom) VALUES
+    (107, 'Bow tie', 'SRID=4326;MULTIPOLYGON(((10 0,12 2,12 0,10 2,10 0)))'),
+    (108, 'Empty', 'SRID=4326;MULTIPOLYGON EMPTY'),
+    (109, 'No boundary', NULL);
+INSERT INTO rezago.territory VALUES ('tgap', 'Gap'), ('tbad', 'Invalid member'), ('tempty', 'Empty member'),
+                                    ('tnull', 'Member without boundary');
+INSERT INTO rezago.territory_member VALUES ('tgap', 101), ('tgap', 103), ('tbad', 107), ('tbad', 102),
+                                           ('tempty', 108), ('tempty', 101), ('tnull', 109), ('tnull', 101);
+-- staging tables for the loaders
+CREATE TABLE matrix_empty_obs (cut text, variable text, period text, value text);
+CREATE TABLE matrix_obs AS SELECT '101' AS cut, 'empresas' AS variable, '2020' AS period, '4' AS value;
+CREATE TABLE matrix_nan_obs AS SELECT 101 AS cut, 'empresas' AS variable, 2020 AS period, 'NaN'::float8 AS value;
+CREATE TABLE matrix_empty_geom (cut int, name text, provincia text, region text, geom geometry);
+CREATE TABLE matrix_geom AS
+SELECT * FROM (VALUES
+    ('bow_tie',    'SRID=4326;POLYGON((0 0,2 2,2 0,0 2,0 0))'::geometry),   -- invalid: made valid
+    ('empty',      'SRID=4326;POLYGON EMPTY'),
+    ('srid0',      'POLYGON((0 0,1 0,1 1,0 0))'),
+    ('srid999999', 'SRID=999999;POLYGON((0 0,1 0,1 1,0 0))'),
+    ('degenerate', 'SRID=4326;POLYGON((0 0,1 1,2 2,0 0))'),                 -- collapses when made valid
+    ('line',       'SRID=4326;LINESTRING(0 0,1 1)')) g(kind, geom);
+CREATE TABLE matrix_one_geom (cut int, name text, provincia text, region text, geom geometry);
+-- puts comuna 106 with the geometry of that kind into matrix_one_geom
+CREATE FUNCTION pg_temp.stage(k text) RETURNS text LANGUAGE sql AS $$
+    DELETE FROM matrix_one_geom;
+    INSERT INTO matrix_one_geom SELECT 106, 'Seis', NULL, NULL, g.geom FROM matrix_geom g WHERE g.kind = k;
+    SELECT '';
+$$;
+
+\i sql/include/outcome.sql
+CREATE TEMP TABLE matrix (id serial, label text, q text);
+INSERT INTO matrix (label, q) VALUES
+-- lag_score: (max - x)/(max - min), clamped
+ ('lag_score NULL value -> NULL',            $$SELECT rezago.lag_score(NULL, 0, 1, 1)$$),
+ ('lag_score NaN value -> NULL',             $$SELECT rezago.lag_score('NaN', 0, 1, 1)$$),
+ ('lag_score +Infinity value -> NULL',       $$SELECT rezago.lag_score('Infinity', 0, 1, 1)$$),
+ ('lag_score -Infinity value -> NULL',       $$SELECT rezago.lag_score('-Infinity', 0, 1, 1)$$),
+ ('lag_score NULL polarity -> NULL',         $$SELECT rezago.lag_score(1, 0, 1, NULL)$$),
+ ('lag_score NaN min',                       $$SELECT rezago.lag_score(1, 'NaN', 1, 1)$$),
+ ('lag_score -Infinity min',                 $$SELECT rezago.lag_score(1, '-Infinity', 1, 1)$$),
+ ('lag_score max < min',                     $$SELECT rezago.lag_score(1, 2, 1, 1)$$),
+ ('lag_score polarity 0',                    $$SELECT rezago.lag_score(1, 0, 1, 0)$$),
+ ('lag_score min = max (all equal) -> 0',    $$SELECT rezago.lag_score(5, 5, 5, -1)$$),
+ ('lag_score huge range -> 0.25',            $$SELECT rezago.lag_score(0.85e308, -1.7e308, 1.7e308, 1)$$),
+ ('lag_score tiny range -> 0.5',             $$SELECT rezago.lag_score(1e-310, 0, 2e-310, 1)$$),
+-- lag_score_zscore: -polarity (x - mean) / sd
+ ('zscore NULL sd -> NULL',                  $$SELECT rezago.lag_score_zscore(1, 0, NULL, 1)$$),
+ ('zscore NaN value -> NULL',                $$SELECT rezago.lag_score_zscore('NaN', 0, 1, 1)$$),
+ ('zscore Infinity sd',                      $$SELECT rezago.lag_score_zscore(1, 0, 'Infinity', 1)$$),
+ ('zscore negative sd',                      $$SELECT rezago.lag_score_zscore(1, 0, -1, 1)$$),
+ ('zscore sd 0 -> 0',                        $$SELECT rezago.lag_score_zscore(1, 0, 0, 1)$$),
+ ('zscore huge, opposite signs -> -2',     $$SELECT rezago.lag_score_zscore(1.7e308, -1.7e308, 1.7e308, 1)$$),
+ ('zscore overflow (tiny sd)',               $$SELECT rezago.lag_score_zscore(1e300, 0, 1e-300, 1)$$),
+ ('zscore tiny magnitudes -> -2',            $$SELECT rezago.lag_score_zscore(3e-310, 1e-310, 1e-310, 1)$$),
+-- dimension_score / dimension_coverage / territory_average
+ ('dimension_score empty -> NULL',           $$SELECT rezago.dimension_score(s, w) FROM (VALUES (1::float8, 1::float8)) v(s, w) WHERE false$$),
+ ('dimension_score one row -> 0.3',          $$SELECT rezago.dimension_score(0.3, 2)$$),
+ ('dimension_score all NULL scores -> NULL', $$SELECT rezago.dimension_score(s, 1) FROM (VALUES (NULL::float8), (NULL)) v(s)$$),
+ ('dimension_score zero weights -> NULL',    $$SELECT rezago.dimension_score(s, 0) FROM (VALUES (0.2::float8), (0.4)) v(s)$$),
+ ('dimension_coverage zero weights -> NULL', $$SELECT rezago.dimension_coverage(s, 0) FROM (VALUES (0.2::float8), (0.4)) v(s)$$),
+ ('dimension_score weights summing to zero', $$SELECT rezago.dimension_score(s, w) FROM (VALUES (0.2::float8, 1::float8), (0.4, -1)) v(s, w)$$),
+ ('dimension_score negative weight',         $$SELECT rezago.dimension_score(0.2, -0.5)$$),
+ ('dimension_score NULL weight',             $$SELECT rezago.dimension_score(0.2, NULL)$$),
+ ('dimension_score NaN weight',              $$SELECT rezago.dimension_score(0.2, 'NaN')$$),
+ ('dimension_score NaN score',               $$SELECT rezago.dimension_score('NaN', 1)$$),
+ ('dimension_score -Infinity score',         $$SELECT rezago.dimension_score('-Infinity', 1)$$),
+ ('dimension_score huge weights overflow',   $$SELECT rezago.dimension_score(s, 1e308) FROM (VALUES (0.5::float8), (0.5)) v(s)$$),
+ ('dimension_score tiny weights -> 0.3',     $$SELECT rezago.dimension_score(s, 1e-300) FROM (VALUES (0.2::float8), (0.4)) v(s)$$),
+ ('dimension_score NaN min_coverage',        $$SELECT rezago.dimension_score(0.2, 1, 'NaN')$$),
+ ('dimension_score total_weight 0',          $$SELECT rezago.dimension_score(0.2, 1, 0.5, 0)$$),
+ ('dimension_coverage NULL total',           $$SELECT rezago.dimension_coverage(0.2, 1, NULL)$$),
+ ('territory_average empty -> NULL',         $$SELECT rezago.territory_average(s) FROM (VALUES (1::float8)) v(s) WHERE false$$),
+ ('territory_average one row -> 0.7',        $$SELECT rezago.territory_average(0.7)$$),
+ ('territory_average Infinity',              $$SELECT rezago.territory_average('Infinity')$$),
+ ('territory_average huge overflow',         $$SELECT rezago.territory_average(s) FROM (VALUES (1.7e308::float8), (1.7e308)) v(s)$$),
+-- support functions with forged states (weighted_mean_accum(NULL, ...) crashed the server)
+ ('weighted_mean_accum NULL state',          $$SELECT rezago.weighted_mean_accum(NULL, 1, 1)$$),
+ ('weighted_mean_accum_total NULL state',    $$SELECT rezago.weighted_mean_accum_total(NULL, 1, 1, 1)$$),
+ ('average_accum NULL state',                $$SELECT rezago.average_accum(NULL, 1)$$),
+ ('weighted_mean_final NaN state',           $$SELECT rezago.weighted_mean_final('{0,1,NaN,0,0}')$$),
+ ('weighted_mean_coverage short state',      $$SELECT rezago.weighted_mean_coverage('{1}')$$),
+ ('weighted_mean_combine 2-D state',         $$SELECT rezago.weighted_mean_combine('{0,0,0,0,0}', '{{0,0,0,0,0}}')$$),
+-- methodology helpers
+ ('require_methodology unknown',             $$SELECT rezago.require_methodology('nope')$$),
+ ('require_methodology NULL',                $$SELECT rezago.require_methodology(NULL)$$),
+ ('require_methodology all weights zero',    $$SELECT rezago.require_methodology('allzero')$$),
+ ('require_new_methodology_code exists',     $$SELECT rezago.require_new_methodology_code('toy')$$),
+ ('copy_methodology NULL target',            $$SELECT rezago.copy_methodology('toy', NULL)$$),
+ ('copy_methodology bad target code',        $$SELECT rezago.copy_methodology('toy', 'Mi Índice')$$),
+ ('copy_methodology existing target',        $$SELECT rezago.copy_methodology('toy', 'ufro2017')$$),
+ ('copy_methodology unknown source',         $$SELECT rezago.copy_methodology('nope', 'x')$$),
+ ('methodology_in_force NULL -> NULL',       $$SELECT rezago.methodology_in_force(NULL)$$),
+ ('methodology_in_force 1900 -> NULL',       $$SELECT rezago.methodology_in_force(1900)$$),
+ ('methodology_weights toy',                 $$SELECT string_agg(variable || '=' || effective_weight, ' ' ORDER BY variable) FROM rezago.methodology_weights('toy')$$),
+ ('methodology_weights unknown',             $$SELECT count(*) FROM rezago.methodology_weights('nope')$$),
+-- the index over tables
+ ('comuna_lag_scores unknown methodology',   $$SELECT count(*) FROM rezago.comuna_lag_scores(2020, 'nope')$$),
+ ('comuna_lag_scores NULL methodology',      $$SELECT count(*) FROM rezago.comuna_lag_scores(2020, NULL)$$),
+ ('comuna_lag_scores one comuna -> 0, 0',    $$SELECT string_agg(cut || ':' || variable || '=' || score, ' ' ORDER BY variable) FROM rezago.comuna_lag_scores(2021, 'toy')$$),
+ ('comuna_lag_scores huge -> 0, 1, .5; tiny equal -> 0', $$SELECT string_agg(cut || ':' || left(variable, 4) || '=' || score, ' ' ORDER BY variable, cut) FROM rezago.comuna_lag_scores(2022, 'toy')$$),
+ ('comuna_dimension_scores unknown period -> no rows', $$SELECT count(*) FROM rezago.comuna_dimension_scores(1900, 'toy')$$),
+ ('comuna_dimension_scores NULL period -> no rows', $$SELECT count(*) FROM rezago.comuna_dimension_scores(NULL, 'toy')$$),
+ ('comuna_index 2020 -> .5 .375 .25 .125 0', $$SELECT string_agg(cut || '=' || index || '#' || rank, ' ' ORDER BY cut) FROM rezago.comuna_index(2020, 'toy')$$),
+ ('comuna_index one comuna: 101 = 0, others missing', $$SELECT string_agg(cut || '=' || coalesce(index::text, array_to_string(missing_dimensions, '+')), ' ' ORDER BY cut) FROM rezago.comuna_index(2021, 'toy') WHERE cut <= 105$$),
+ ('comuna_index unknown period -> all NULL', $$SELECT count(*) || ' comunas, ' || count(index) || ' indices' FROM rezago.comuna_index(1900, 'toy') WHERE cut <= 105$$),
+ ('comuna_index huge, minmax -> 0 .5 .25',   $$SELECT string_agg(cut || '=' || index, ' ' ORDER BY cut) FROM rezago.comuna_index(2022, 'toy') WHERE index IS NOT NULL$$),
+ ('comuna_index huge, zscore -> -.5 .5 0',   $$SELECT string_agg(cut || '=' || round(index::numeric, 12), ' ' ORDER BY cut) FROM rezago.comuna_index(2022, 'toyz') WHERE index IS NOT NULL$$),
+ ('comuna_index unknown methodology',        $$SELECT count(*) FROM rezago.comuna_index(2020, 'nope')$$),
+ ('territory_index 0, 1, 2 members (101 twice) -> t1 .5, t2 .4375 (rank 4: tempty, tnull score .5 too)', $$SELECT string_agg(territory || '=' || coalesce(index::text, 'NULL') || '#' || coalesce(rank::text, '-') || ' ' || members || '/' || scored, ' ' ORDER BY territory) FROM rezago.territory_index(2020, 'toy') WHERE territory IN ('t0', 't1', 't2')$$),
+ ('territory_index unknown period',          $$SELECT string_agg(territory || '=' || coalesce(index::text, 'NULL') || ' ' || members || '/' || scored, ' ' ORDER BY territory) FROM rezago.territory_index(1900, 'toy') WHERE territory IN ('t0', 't1', 't2')$$),
+ ('territory_dimension_scores 0, 1, 2 members', $$SELECT string_agg(territory || ':' || left(dimension, 10) || '=' || coalesce(score::text, 'NULL') || ' ' || members || '/' || scored, ' ' ORDER BY territory, dimension) FROM rezago.territory_dimension_scores(2020, 'toy') WHERE territory IN ('t0', 't1', 't2')$$),
+ ('territory_dimension_scores unknown methodology', $$SELECT count(*) FROM rezago.territory_dimension_scores(2020, 'nope')$$),
+-- loaders
+ ('import_observations NULL source -> NULL (strict)', $$SELECT rezago.import_observations(NULL)$$),
+ ('import_observations empty source -> 0',  $$SELECT rezago.import_observations('matrix_empty_obs')$$),
+ ('import_observations one row -> 1',       $$SELECT rezago.import_observations('matrix_obs')$$),
+ ('import_observations NaN value',          $$SELECT rezago.import_observations('matrix_nan_obs')$$),
+ ('import_observations no such table (PostgreSQL''s regclass input)', $$SELECT rezago.import_observations('no_such_table')$$),
+ ('import_comunas NULL source',             $$SELECT rezago.import_comunas(NULL)$$),
+ ('import_comunas empty source -> 0',       $$SELECT rezago.import_comunas('matrix_empty_geom')$$),
+ ('import_comunas NULL cut column',         $$SELECT rezago.import_comunas('matrix_empty_geom', cut_column => NULL)$$),
+ ('import_comunas invalid bow tie -> 1, made valid', $$SELECT pg_temp.stage('bow_tie') || rezago.import_comunas('matrix_one_geom')$$),
+ ('import_comunas empty geometry',          $$SELECT pg_temp.stage('empty') || rezago.import_comunas('matrix_one_geom')$$),
+ ('import_comunas SRID 0',                  $$SELECT pg_temp.stage('srid0') || rezago.import_comunas('matrix_one_geom')$$),
+ ('import_comunas unknown SRID',            $$SELECT pg_temp.stage('srid999999') || rezago.import_comunas('matrix_one_geom')$$),
+ ('import_comunas degenerate polygon',      $$SELECT pg_temp.stage('degenerate') || rezago.import_comunas('matrix_one_geom')$$),
+ ('import_comunas a line',                  $$SELECT pg_temp.stage('line') || rezago.import_comunas('matrix_one_geom')$$),
+ ('import_comunas_geojson not a collection', $$SELECT rezago.import_comunas_geojson('{"type": "Feature"}')$$),
+ ('import_comunas_geojson NULL',            $$SELECT rezago.import_comunas_geojson(NULL)$$),
+ ('import_comunas_geojson no features -> 0', $$SELECT rezago.import_comunas_geojson('{"type": "FeatureCollection", "features": []}')$$),
+ ('import_comunas_geojson no coordinates',  $$SELECT rezago.import_comunas_geojson('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"cod_comuna": 107, "Comuna": "Siete"}, "geometry": {"type": "Polygon"}}]}')$$),
+-- role helpers
+ ('grant_reader NULL role',                 $$SELECT count(*) FROM rezago.grant_reader(NULL)$$),
+ ('grant_editor no such role (PostgreSQL''s regrole input)',              $$SELECT count(*) FROM rezago.grant_editor('no_such_role')$$),
+ ('grant_methodology_owner NULL',           $$SELECT count(*) FROM rezago.grant_methodology_owner(NULL)$$),
+ ('revoke_reader NULL',                     $$SELECT count(*) FROM rezago.revoke_reader(NULL)$$),
+ ('revoke_editor NULL',                     $$SELECT count(*) FROM rezago.revoke_editor(NULL)$$),
+ ('revoke_methodology_owner NULL',          $$SELECT count(*) FROM rezago.revoke_methodology_owner(NULL)$$),
+ ('access_statements unknown level',        $$SELECT count(*) FROM rezago.access_statements('admin', 'postgres')$$),
+ ('apply_access NULL levels',               $$SELECT count(*) FROM rezago.apply_access(NULL, 'postgres', true)$$),
+ ('restrict_public_execute twice -> 0',     $$SELECT count(*) FROM rezago.restrict_public_execute()$$),
+ ('unclassified_objects -> 0',              $$SELECT count(*) FROM rezago.unclassified_objects()$$),
+-- territories and contiguity (issue 3): 0 and 1 member, a comuna in two
+-- territories, invalid, empty and missing boundaries, bad tolerances
+ ('territory_contiguity per territory',     $$SELECT string_agg(territory || ':' || members || '/' || components || '/' || coalesce(contiguous::text, 'NULL'), ' ' ORDER BY territory) FROM rezago.territory_contiguity(0)$$),
+ ('territory_contiguity unknown code -> no rows', $$SELECT count(*) FROM rezago.territory_contiguity(0, ARRAY['nope'])$$),
+ ('territory_contiguity NaN tolerance',     $$SELECT count(*) FROM rezago.territory_contiguity('NaN')$$),
+ ('territory_contiguity negative tolerance', $$SELECT count(*) FROM rezago.territory_contiguity(-1)$$),
+ ('territory_contiguity NULL tolerance',    $$SELECT count(*) FROM rezago.territory_contiguity(NULL)$$),
+ ('check_territory two touching -> contiguous', $$SELECT members || '/' || components || '/' || contiguous FROM rezago.check_territory(ARRAY[101, 102])$$),
+ ('check_territory empty list',             $$SELECT members || '/' || components || '/' || coalesce(contiguous::text, 'NULL') FROM rezago.check_territory('{}')$$),
+ ('check_territory one member',             $$SELECT members || '/' || components || '/' || coalesce(contiguous::text, 'NULL') FROM rezago.check_territory(ARRAY[101])$$),
+ ('check_territory duplicate and unknown',  $$SELECT members || '/' || components || '/' || coalesce(contiguous::text, 'NULL') FROM rezago.check_territory(ARRAY[101, 101, 999])$$),
+ ('check_territory invalid + empty boundary', $$SELECT members || '/' || components || '/' || coalesce(contiguous::text, 'NULL') FROM rezago.check_territory(ARRAY[107, 108, 102])$$),
+ ('check_territory NULL',                   $$SELECT count(*) FROM rezago.check_territory(NULL)$$),
+ ('group_contiguity two groups',            $$SELECT string_agg(territory || ':' || members || '/' || components, ' ' ORDER BY territory) FROM rezago.group_contiguity(ARRAY['a', 'a', 'b', 'b'], ARRAY[101, 102, 101, 103])$$),
+ ('group_contiguity arrays of unequal length', $$SELECT count(*) FROM rezago.group_contiguity(ARRAY['a'], ARRAY[101, 102])$$),
+ ('comuna_adjacency of 101..103 -> 101-102, 102-103', $$SELECT string_agg(cut_a || '-' || cut_b, ' ' ORDER BY cut_a, cut_b) FROM rezago.comuna_adjacency(0, false, ARRAY[101, 102, 103])$$),
+ ('comuna_adjacency with invalid and empty', $$SELECT count(*) FROM rezago.comuna_adjacency(0, true, ARRAY[107, 108, 109, 102])$$),
+ ('comuna_adjacency Infinity tolerance',    $$SELECT count(*) FROM rezago.comuna_adjacency('Infinity')$$),
+ ('territory_union invalid member',         $$SELECT members || '/' || members_with_geometry || ' ' || ST_IsValid(geom) FROM rezago.territory_union(ARRAY['tbad'])$$),
+ ('territory_union_geom',                   $$SELECT count(*) || ' ' || bool_and(ST_IsValid(geom)) FROM rezago.territory_union_geom()$$),
+ ('refresh_territory_geometry unknown code', $$SELECT rezago.refresh_territory_geometry(ARRAY['nope'])$$),
+ ('create_province_territories without provincias', $$SELECT count(*) FROM rezago.create_province_territories('p_', 0)$$),
+ ('create_province_territories NULL prefix', $$SELECT count(*) FROM rezago.create_province_territories(NULL)$$),
+ ('create_pilot_territories without the comunas', $$SELECT count(*) FROM rezago.create_pilot_territories()$$),
+ ('connected_components of 1-2, 2-3, 5-5', $$SELECT rezago.connected_components(a, b)::text FROM (VALUES (1::bigint, 2::bigint), (2, 3), (5, 5)) e(a, b)$$),
+ ('component_count empty -> 0',             $$SELECT rezago.component_count(a, b) FROM (VALUES (1::bigint, 2::bigint)) e(a, b) WHERE false$$),
+ ('component_count NULL edge',              $$SELECT rezago.component_count(a, b) FROM (VALUES (1::bigint, NULL::bigint)) e(a, b)$$),
+ ('valid_geometry of a bow tie',            $$SELECT ST_IsValid(rezago.valid_geometry('SRID=4326;POLYGON((0 0,2 2,2 0,0 2,0 0))'))$$),
+ ('valid_tolerance NaN',                    $$SELECT rezago.valid_tolerance('NaN')$$),
+ ('valid_tolerance 1e6',                    $$SELECT rezago.valid_tolerance(1e6)$$),
+ ('metric_srid of Santiago -> 32719',       $$SELECT rezago.metric_srid('SRID=4326;POINT(-70.65 -33.45)')$$),
+ ('metric_srid NULL',                       $$SELECT rezago.metric_srid(NULL)$$),
+ ('expand_by_metres NaN -> NULL',           $$SELECT rezago.expand_by_metres('SRID=4326;POINT(0 0)', 'NaN')$$),
+ ('expand_by_metres tiny -> 1 mm box',      $$SELECT ST_XMax(rezago.expand_by_metres('SRID=4326;POINT(0 0)', 5e-324)) > 0$$),
+ ('name_key accents and case',              $$SELECT rezago.name_key('  Ñuñoa / RÁNQUIL ')$$),
+ ('comuna_cut unknown name',                $$SELECT rezago.comuna_cut('Nowhere')$$),
+ ('comuna_cut NULL -> NULL',                $$SELECT rezago.comuna_cut(NULL)$$),
+ ('comuna_cuts with a NULL element',        $$SELECT rezago.comuna_cuts(ARRAY['C1', NULL])::text$$),
+ ('provincia_code unknown',                 $$SELECT rezago.provincia_code('Nowhere')$$),
+ ('resolve_name unknown kind',              $$SELECT rezago.resolve_name('region', 'C1')$$),
+ ('find_comuna empty name',                 $$SELECT count(*) FROM rezago.find_comuna('')$$),
+ ('find_provincia NULL',                    $$SELECT count(*) FROM rezago.find_provincia(NULL)$$),
+ ('find_place unknown kind',                $$SELECT count(*) FROM rezago.find_place('region', 'C1')$$),
+-- entry and exit status (issue 4)
+ ('exit_status empty -> insufficient_data', $$SELECT (rezago.exit_status(v, t, 1)).stage FROM (VALUES (1::float8, 2::float8)) x(v, t) WHERE false$$),
+ ('exit_status NaN value',                  $$SELECT (rezago.exit_status('NaN', 1, 1)).stage$$),
+ ('exit_status polarity 0',                 $$SELECT (rezago.exit_status(1, 1, 0)).stage$$),
+ ('exit_status one overcome of one -> exited', $$SELECT (rezago.exit_status(3, 2, 1)).stage$$),
+ ('entry_status empty',                     $$SELECT rezago.entry_status(n, r, c, l, i)::text FROM (VALUES (1::bigint, 1::bigint, 1::bigint, 1::float8, 0::float8)) x(n, r, c, l, i) WHERE false$$),
+ ('entry_status negative localities',       $$SELECT rezago.entry_status(1, 1, 3, -1, 0)::text$$),
+ ('entry_status isolated > localities',     $$SELECT rezago.entry_status(1, 1, 3, 1, 5)::text$$),
+ ('territory_gaps unknown methodology',     $$SELECT count(*) FROM rezago.territory_gaps(2020, 'nope')$$),
+ ('territory_gaps 0 members excluded, 101 twice', $$SELECT string_agg(DISTINCT territory, ' ' ORDER BY territory) FROM rezago.territory_gaps(2020, 'toy') WHERE territory IN ('t0', 't1', 't2')$$),
+ ('territory_exit unknown period',          $$SELECT string_agg(territory || '=' || coalesce(stage, 'NULL'), ' ' ORDER BY territory) FROM rezago.territory_exit(1900, 'toy') WHERE territory IN ('t0', 't1', 't2')$$),
+ ('territory_entry without poverty data',   $$SELECT string_agg(territory || '=' || coalesce(eligible::text, 'NULL'), ' ' ORDER BY territory) FROM rezago.territory_entry(2020, 'toy') WHERE territory IN ('t0', 't1', 't2')$$),
+ ('variable_thresholds unknown methodology', $$SELECT count(*) FROM rezago.variable_thresholds(2020, 'nope')$$),
+ ('comuna_poverty_ranks no data -> 0',      $$SELECT count(*) FROM rezago.comuna_poverty_ranks(2020)$$),
+ ('programme_status period 0 -> not in programme', $$SELECT count(*) || ' ' || bool_or(in_programme) FROM rezago.programme_status(0, 'toy')$$),
+ ('programme_status as_of infinity',        $$SELECT count(*) FROM rezago.programme_status(2020, 'toy', 'infinity')$$),
+ ('most_lagged n = 0',                      $$SELECT count(*) FROM rezago.most_lagged(0, 2020, 'toy')$$),
+ ('most_lagged n = -1',                     $$SELECT count(*) FROM rezago.most_lagged(-1, 2020, 'toy')$$),
+-- portal (issue 7): views' functions, explanations, maps
+ ('default_methodology',                    $$SELECT rezago.default_methodology()$$),
+ ('index_periods toy -> 2020 2021 2022',    $$SELECT string_agg(period::text, ' ' ORDER BY period) FROM rezago.index_periods('toy')$$),
+ ('index_status_label unknown',             $$SELECT rezago.index_status_label('nope')$$),
+ ('comuna_contributions unknown methodology', $$SELECT count(*) FROM rezago.comuna_contributions(2020, 'nope')$$),
+ ('territory_contributions unknown period', $$SELECT count(*) FROM rezago.territory_contributions(1900, 'toy')$$),
+ ('explain_territory 0 members',            $$SELECT count(*) FROM rezago.explain_territory('t0', 2020, 'toy')$$),
+ ('explain_territory unknown territory',    $$SELECT count(*) FROM rezago.explain_territory('nope', 2020, 'toy')$$),
+ ('entry_periods without poverty data -> 0', $$SELECT count(*) FROM rezago.entry_periods()$$),
+ ('criterion_value NULL',                   $$SELECT rezago.criterion_value(NULL)$$),
+ ('default_contiguity_tolerance',           $$SELECT rezago.default_contiguity_tolerance()$$),
+ ('map_features territories with invalid/empty members', $$SELECT count(*) FROM rezago.map_features('territory', 2020, 'toy')$$),
+ ('map_features unknown layer',             $$SELECT count(*) FROM rezago.map_features('region', 2020, 'toy')$$),
+ ('geojson decimals -1',                    $$SELECT rezago.geojson('comuna', 2020, 'toy', -1)::text$$),
+ ('geojson empty geometry comuna skipped',  $$SELECT jsonb_array_length(rezago.geojson('comuna', 2020, 'toy') -> 'features')$$),
+ ('svg_map width 0',                        $$SELECT length(rezago.svg_map('comuna', 2020, 'toy', 0))$$),
+ ('svg_map classes 99',                     $$SELECT length(rezago.svg_map('comuna', 2020, 'toy', classes => 99))$$),
+ ('map_tile zoom 30',                       $$SELECT length(rezago.map_tile('comuna', 30, 0, 0, 2020, 'toy'))$$),
+ ('map_tile NULL coordinates -> NULL',      $$SELECT length(rezago.map_tile('comuna', NULL, 0, 0, 2020, 'toy'))$$),
+ ('comuna_tiles x out of range',            $$SELECT length(rezago.comuna_tiles(1, 5, 0, 2020, 'toy'))$$),
+ ('territory_tiles tile 0/0/0',             $$SELECT length(rezago.territory_tiles(0, 0, 0, 2020, 'toy')) > 0$$),
+ ('comuna_tiles_martin bad period',         $$SELECT length(rezago.comuna_tiles_martin(0, 0, 0, '{"period": "x"}'))$$),
+ ('territory_tiles_martin NULL params',     $$SELECT length(rezago.territory_tiles_martin(0, 0, 0, NULL)) > 0$$),
+ ('check_tile negative',                    $$SELECT rezago.check_tile(1, -1, 0)$$),
+ ('check_map_layer NULL',                   $$SELECT rezago.check_map_layer(NULL)$$),
+ ('check_svg_args bad breaks',              $$SELECT rezago.check_svg_args(600, 400, 5, 'nope')$$),
+ ('map_palette 0 classes',                  $$SELECT rezago.map_palette(0)::text$$),
+ ('xml_escape',                             $$SELECT rezago.xml_escape('<a href="x">&</a>')$$),
+ ('refresh_portal_views (owner)',           $$SELECT count(*) FROM rezago.refresh_portal_views(false)$$),
+-- uncertainty and sensitivity (issue 5)
+ ('random_uniforms 3 in [0,1)',             $$SELECT bool_and(u >= 0 AND u < 1) || ' ' || count(*) FROM unnest(rezago.random_uniforms(1, 0, 3)) u$$),
+ ('random_uniforms negative stream',        $$SELECT rezago.random_uniforms(1, -1, 3)::text$$),
+ ('random_uniforms n too large',            $$SELECT cardinality(rezago.random_uniforms(1, 0, 2000000))$$),
+ ('uncertainty_draws 0 runs',               $$SELECT count(*) FROM rezago.uncertainty_draws(0)$$),
+ ('uncertainty_runs unknown period',        $$SELECT count(*) FROM rezago.uncertainty_runs(1900, 5, 1, 'toy')$$),
+ ('rank_uncertainty NaN perturbation',      $$SELECT count(*) FROM rezago.rank_uncertainty(2020, 5, 1, 'toy', weight_perturbation => 'NaN')$$),
+ ('rank_uncertainty unknown normalisation', $$SELECT count(*) FROM rezago.rank_uncertainty(2020, 5, 1, 'toy', normalisations => ARRAY['nope'])$$),
+ ('rank_uncertainty 0, 1, 2 members',       $$SELECT string_agg(territory, ' ' ORDER BY territory) FROM rezago.rank_uncertainty(2020, 5, 1, 'toy') WHERE territory IN ('t0', 't1', 't2')$$),
+ ('rank_sensitivity 1 base sample',         $$SELECT count(*) FROM rezago.rank_sensitivity(2020, 1, 1, 'toy')$$),
+ ('sensitivity_analytic unknown model',     $$SELECT count(*) FROM rezago.sensitivity_analytic('nope')$$),
+ ('exit_status_accum NULL state',           $$SELECT rezago.exit_status_accum(NULL, 1, 2, 1)::text$$),
+ ('exit_status_accum (7 arguments) NULL state', $$SELECT rezago.exit_status_accum(NULL, 1, 2, 1, 3, 0.3, 0.6, 0.5)::text$$),
+ ('exit_status_combine short state',        $$SELECT rezago.exit_status_combine('{1}', '{1}')::text$$),
+ ('exit_status_final NaN state',            $$SELECT rezago.exit_status_final('{NaN,0,0,0,0,0,0}')::text$$),
+ ('entry_status_accum NULL state',          $$SELECT rezago.entry_status_accum(NULL, 1, 1, 3, 1, 0)::text$$),
+ ('entry_status_accum (9 arguments) NULL state', $$SELECT rezago.entry_status_accum(NULL, 1, 1, 3, 1, 0, 100, 0.3, 0.1, 2)::text$$),
+ ('entry_status_combine short state',       $$SELECT rezago.entry_status_combine('{1}', '{1}')::text$$),
+ ('entry_status_final Infinity state',      $$SELECT rezago.entry_status_final('{Infinity,0,0,0,0,0,0,0,0,0,0,0,0,0,0}')::text$$),
+ ('territory_geometry_sync called directly (PostgreSQL''s own check)', $$SELECT rezago.territory_geometry_sync()$$),
+ ('protect_builtin_rows called directly (PostgreSQL''s own check)',   $$SELECT rezago.protect_builtin_rows()$$);
+
+SELECT m.id, m.label,
+       coalesce(o.result, format('%s %s%s%s', o.state, o.message,
+                    CASE WHEN o.detail <> '' THEN ' [detail: ' || left(replace(o.detail, E'\n', ' / '), 90) || ']'
+                         ELSE ' [NO DETAIL]' END,
+                    CASE WHEN o.hint <> '' THEN ' [hint]' ELSE ' [NO HINT]' END)) AS outcome
+FROM matrix m CROSS JOIN LATERAL pg_temp.outcome(m.q) o ORDER BY m.id;
+
+-- the bow tie for real: stored valid, two triangles of area 1 each
+SELECT pg_temp.stage('bow_tie') || rezago.import_comunas('matrix_one_geom') AS loaded;
+SELECT ST_IsValid(geom) AS valid, GeometryType(geom) AS type, ST_NumGeometries(geom) AS parts, ST_Area(geom) AS area
+FROM rezago.comuna WHERE cut = 106;
+
+-- public routines of the extension that no case above calls (expected: none;
+-- support functions taking internal cannot be called from SQL at all)
+SELECT p.oid::regprocedure AS routine_without_case
+FROM pg_proc p JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid
+WHERE d.refclassid = 'pg_extension'::regclass AND d.deptype = 'e'
+  AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'rezago')
+  AND NOT 'internal'::regtype = ANY (p.proargtypes::regtype[])
+  AND NOT EXISTS (SELECT 1 FROM matrix m WHERE m.q ~ ('rezago\.' || p.proname || '\('))
+ORDER BY 1::text;
+ROLLBACK;

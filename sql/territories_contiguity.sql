@@ -1,0 +1,145 @@
+-- Adjacency, contiguity and territory geometry on synthetic comunas whose
+-- answers are known by construction: squares of 0.01 degree near 33°S,
+-- a gap of 0.001 degree of longitude (about 93 m), an island, a comuna
+-- without boundary, an invalid (bow-tie) boundary.
+CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
+\set SHOW_CONTEXT never
+SET extra_float_digits = 0;
+BEGIN;
+
+--   y -32.98 +--------+--------+--------+
+--            | 99104  | 99105  | 99106  |
+--   y -32.99 +--------+--------+--------+  . . 99107 (gap 0.001°)
+--            | 99101  | 99102  | 99103  |  |99107 |
+--   y -33.00 +--------+--------+--------+
+--          x -70.00   -69.99   -69.98   -69.97
+-- 99108: bow-tie west of 99104 (invalid as stored); 99201 an island
+-- far away; 99202 without boundary; 99301 alone in its provincia
+INSERT INTO rezago.comuna (cut, name, provincia_code, provincia, region_code, region, geom)
+SELECT 99101 + r * 3 + c, 'Cuadro ' || (99101 + r * 3 + c), 991, 'Prueba', 99, 'Región de Prueba',
+       ST_Multi(ST_MakeEnvelope(-70.00 + c * 0.01, -33.00 + r * 0.01, -69.99 + c * 0.01, -32.99 + r * 0.01, 4326))
+FROM generate_series(0, 2) c, generate_series(0, 1) r;
+INSERT INTO rezago.comuna (cut, name, provincia_code, provincia, region_code, region, geom) VALUES
+    (99107, 'Brecha', 991, 'Prueba', 99, 'Región de Prueba',
+     ST_Multi(ST_MakeEnvelope(-69.969, -33.00, -69.959, -32.99, 4326))),
+    (99108, 'Corbata', 991, 'Prueba', 99, 'Región de Prueba',
+     ST_GeomFromText('MULTIPOLYGON(((-70.01 -32.99, -70.00 -32.98, -70.00 -32.99, -70.01 -32.98, -70.01 -32.99)))', 4326)),
+    (99201, 'Isla', 992, 'Islas', 99, 'Región de Prueba',
+     ST_Multi(ST_MakeEnvelope(-70.50, -33.50, -70.49, -33.49, 4326))),
+    (99202, 'Sin límite', 992, 'Islas', 99, 'Región de Prueba', NULL),
+    (99301, 'Sola', 993, 'Soledad', 99, 'Región de Prueba',
+     ST_Multi(ST_MakeEnvelope(-71.00, -34.00, -70.99, -33.99, 4326)));
+SELECT cut, (ST_IsValidDetail(geom)).valid FROM rezago.comuna WHERE cut = 99108;
+
+-- tolerance 0: the 7 shared sides and 4 shared corners of the grid, and the
+-- bow-tie (made valid: two triangles) on the side of 99104 and the corner
+-- of 99101.  99107 (93 m away), the island and 99202 have no neighbour.
+SELECT cut_a, cut_b, by_geometry, distance_m, round(shared_boundary_m::numeric) AS shared_m, by_link
+FROM rezago.comuna_adjacency(0);
+-- oracle for the lengths: a shared side is the intersection of the two
+-- squares, measured on the ellipsoid (geography); corners give 0
+SELECT count(*) AS pairs,
+       count(*) FILTER (WHERE abs(a.shared_boundary_m - coalesce(ST_Length(ST_Intersection(ca.geom, cb.geom)::geography), 0))
+                              > 0.002 * greatest(1, a.shared_boundary_m)) AS length_off_by_more_than_0_2_percent
+FROM rezago.comuna_adjacency(0) a
+JOIN rezago.comuna ca ON ca.cut = a.cut_a JOIN rezago.comuna cb ON cb.cut = a.cut_b
+WHERE a.cut_a <> 99108 AND a.cut_b <> 99108;
+
+-- tolerance 50 m: nothing new; 100 m: 99107 joins 99103 (side) and 99106
+-- (corner), at the gap measured on the ellipsoid (geography), within 0.2 %
+SELECT count(*) AS pairs_at_50_m FROM rezago.comuna_adjacency(50);
+SELECT a.cut_a, a.cut_b, round(a.distance_m::numeric, 1) AS distance_m,
+       round(ST_Distance(ca.geom::geography, cb.geom::geography)::numeric, 1) AS geography_distance_m,
+       abs(a.distance_m / ST_Distance(ca.geom::geography, cb.geom::geography) - 1) < 0.002 AS within_0_2_percent,
+       round(a.shared_boundary_m::numeric) AS shared_m
+FROM rezago.comuna_adjacency(100) a
+JOIN rezago.comuna ca ON ca.cut = a.cut_a JOIN rezago.comuna cb ON cb.cut = a.cut_b
+WHERE a.distance_m > 0;
+-- with_length => false leaves the lengths out; cuts restricts the graph
+SELECT count(*) AS pairs, count(shared_boundary_m) AS with_length
+FROM rezago.comuna_adjacency(0, false);
+SELECT cut_a, cut_b FROM rezago.comuna_adjacency(100, cuts => ARRAY[99103, 99106, 99107]);
+
+-- tolerance policy
+SAVEPOINT s;
+SELECT * FROM rezago.comuna_adjacency(NULL);
+ROLLBACK TO s;
+SELECT * FROM rezago.comuna_adjacency(-1);
+ROLLBACK TO s;
+SELECT * FROM rezago.comuna_adjacency('NaN');
+ROLLBACK TO s;
+SELECT * FROM rezago.check_territory(ARRAY[99101, 99102], 'Infinity');
+ROLLBACK TO s;
+SELECT * FROM rezago.territory_contiguity(100001);
+ROLLBACK TO s;
+
+-- explicit links: unordered pairs, no self-links, no duplicates
+INSERT INTO rezago.adjacency_link (cut_a, cut_b, note) VALUES (99201, 99101, 'ferry');
+SAVEPOINT s;
+INSERT INTO rezago.adjacency_link (cut_a, cut_b) VALUES (99101, 99201);
+ROLLBACK TO s;
+INSERT INTO rezago.adjacency_link (cut_a, cut_b) VALUES (99101, 99101);
+ROLLBACK TO s;
+SELECT * FROM rezago.comuna_adjacency(0) WHERE by_link;
+
+-- territories: each kind of problem has its reason; contiguous is never NULL
+INSERT INTO rezago.territory (code, name) VALUES
+    ('grid', 'Grilla'), ('gap', 'Brecha'), ('island', 'Isla por transbordador'), ('nogeom', 'Sin límite'),
+    ('single', 'Una sola'), ('empty', 'Vacío'), ('bowtie', 'Corbata'), ('split', 'Partido');
+INSERT INTO rezago.territory_member (territory, cut)
+SELECT 'grid', g FROM generate_series(99101, 99106) g
+UNION ALL VALUES ('gap', 99103), ('gap', 99107), ('island', 99101), ('island', 99201),
+    ('nogeom', 99101), ('nogeom', 99202), ('single', 99301), ('bowtie', 99104), ('bowtie', 99108),
+    ('split', 99101), ('split', 99103);
+SELECT * FROM rezago.territory_contiguity();
+-- 100 m joins the gap; a territory list restricts the output
+SELECT territory, components, contiguous, detail, reason
+FROM rezago.territory_contiguity(100, ARRAY['gap', 'split', 'no such territory']);
+-- without the ferry link the island is cut off
+DELETE FROM rezago.adjacency_link;
+SELECT territory, components, contiguous, reason FROM rezago.territory_contiguity(0, ARRAY['island']);
+
+-- proposals that are not stored: duplicates count once; NULL elements,
+-- unknown CUTs, empty or NULL lists each give a reason
+SELECT * FROM rezago.check_territory(ARRAY[99101, 99102, 99102, 99105]);
+SELECT * FROM rezago.check_territory(ARRAY[99101, NULL, 12345678]);
+SELECT * FROM rezago.check_territory(ARRAY[]::integer[]);
+SELECT * FROM rezago.check_territory(NULL);
+-- many proposals at once; a NULL group is skipped
+SELECT territory, members, components, contiguous
+FROM rezago.group_contiguity(ARRAY['a', 'a', 'b', 'b', NULL], ARRAY[99101, 99102, 99101, 99106, 99103]);
+
+-- territory geometry: one union per territory, kept fresh by the triggers
+SELECT territory, round((ST_Area(geom) * 1e4)::numeric, 4) AS area_cells, members, members_with_geometry,
+       ST_IsValid(geom) AS valid, GeometryType(geom) AS type, error
+FROM rezago.territory_geometry ORDER BY territory;
+DELETE FROM rezago.territory_member WHERE territory = 'grid' AND cut = 99106;
+UPDATE rezago.comuna SET geom = ST_Multi(ST_MakeEnvelope(-69.98, -33.00, -69.975, -32.99, 4326)) WHERE cut = 99103;
+SELECT territory, round((ST_Area(geom) * 1e4)::numeric, 4) AS area_cells, members
+FROM rezago.territory_geometry WHERE territory IN ('grid', 'gap', 'split') ORDER BY territory;
+-- a change that does not touch a boundary does not recompute anything
+UPDATE rezago.territory_geometry SET members = -1 WHERE territory = 'grid';
+UPDATE rezago.comuna SET name = 'Cuadro tres' WHERE cut = 99103;
+SELECT members FROM rezago.territory_geometry WHERE territory = 'grid';
+SELECT rezago.refresh_territory_geometry(ARRAY['grid']) AS refreshed;
+SELECT members FROM rezago.territory_geometry WHERE territory = 'grid';
+-- renaming a territory follows; deleting it or its members drops the row
+UPDATE rezago.territory SET code = 'grid2' WHERE code = 'grid';
+DELETE FROM rezago.territory WHERE code = 'split';
+DELETE FROM rezago.territory_member WHERE territory = 'single';
+SELECT string_agg(territory, ', ' ORDER BY territory) AS with_geometry FROM rezago.territory_geometry;
+-- moving a member to another territory (UPDATE) refreshes both
+UPDATE rezago.territory_member SET territory = 'gap' WHERE territory = 'bowtie' AND cut = 99104;
+SELECT territory, members FROM rezago.territory_geometry WHERE territory IN ('gap', 'bowtie') ORDER BY territory;
+TRUNCATE rezago.territory_member;
+SELECT count(*) AS after_truncate FROM rezago.territory_geometry;
+
+-- one territory per provincia with two or more comunas; 993 has one
+SELECT * FROM rezago.create_province_territories();
+SELECT territory, contiguous, reason FROM rezago.create_province_territories(tolerance_m => 100);
+-- run again after a comuna moved provincia: members follow, nothing is duplicated
+UPDATE rezago.comuna SET provincia_code = 993, provincia = 'Soledad' WHERE cut = 99107;
+SELECT territory, members, contiguous FROM rezago.create_province_territories();
+SELECT territory, count(*) AS members FROM rezago.territory_member GROUP BY territory ORDER BY territory;
+SELECT code, name FROM rezago.territory WHERE code LIKE 'prov%' ORDER BY code;
+ROLLBACK;

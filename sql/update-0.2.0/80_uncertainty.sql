@@ -1,0 +1,108 @@
+--------------------------------------------------------------------------
+-- Uncertainty and sensitivity analysis of the territory ranking
+-- (src/uncertainty.c, src/rng.c).  How sure is a rank?  The index is rebuilt
+-- `runs` times with other normalisations, aggregations, weights and
+-- threshold rules; all in C over arrays read once.
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.rank_uncertainty(
+    period integer,
+    runs integer DEFAULT 1000,
+    seed bigint DEFAULT 1,
+    methodology text DEFAULT 'ufro2017',
+    vary_normalisation boolean DEFAULT true,
+    vary_aggregation boolean DEFAULT true,
+    weight_perturbation double precision DEFAULT 0.25,
+    vary_threshold boolean DEFAULT true,
+    normalisations text[] DEFAULT ARRAY['minmax', 'zscore', 'rank'],
+    threshold_rules text[] DEFAULT ARRAY['mean', 'median'],
+    top_n integer DEFAULT 10)
+RETURNS TABLE (territory text, nominal_index double precision, nominal_rank bigint,
+               median_rank double precision, rank_p05 double precision, rank_p95 double precision,
+               best_rank bigint, worst_rank bigint, top_n_probability double precision,
+               ranked_runs integer, nominal_stage text,
+               p_insufficient_data double precision, p_lagging double precision,
+               p_exit_started double precision, p_exit_advanced double precision,
+               p_exited double precision, runs integer)
+AS 'MODULE_PATHNAME', 'rezago_rank_uncertainty'
+LANGUAGE C STABLE PARALLEL SAFE CALLED ON NULL INPUT ROWS 60;
+COMMENT ON FUNCTION rezago.rank_uncertainty(integer, integer, bigint, text, boolean, boolean, double precision, boolean, text[], text[], integer) IS
+'How sure is the ranking? Rebuilds the territory index runs times (1..1000000), each run drawing a normalisation from normalisations, an aggregation (arithmetic or geometric), weights perturbed by up to +-weight_perturbation (in [0,1); renormalised) and a threshold rule from threshold_rules, for the inputs whose vary_ flag is true. Per territory: the nominal index and rank (the methodology as stored; equal to territory_index), the median, 5th and 95th percentile (percentile_cont) of its rank over the runs where it has one, best and worst rank, the probability of ranking among the top_n most lagged, the nominal exit stage and the probability of each stage. Deterministic for a seed: run r draws from xoshiro256** stream (seed, r). Errors: NULL argument (22004), out-of-range or unknown option (22023), unknown methodology (42704).';
+
+CREATE FUNCTION rezago.uncertainty_runs(
+    period integer,
+    runs integer DEFAULT 1000,
+    seed bigint DEFAULT 1,
+    methodology text DEFAULT 'ufro2017',
+    vary_normalisation boolean DEFAULT true,
+    vary_aggregation boolean DEFAULT true,
+    weight_perturbation double precision DEFAULT 0.25,
+    vary_threshold boolean DEFAULT true,
+    normalisations text[] DEFAULT ARRAY['minmax', 'zscore', 'rank'],
+    threshold_rules text[] DEFAULT ARRAY['mean', 'median'])
+RETURNS TABLE (run integer, normalisation text, aggregation text, threshold_rule text,
+               territory text, index double precision, rank bigint, exit_stage text)
+AS 'MODULE_PATHNAME', 'rezago_uncertainty_runs'
+LANGUAGE C STABLE PARALLEL SAFE CALLED ON NULL INPUT ROWS 60000;
+COMMENT ON FUNCTION rezago.uncertainty_runs(integer, integer, bigint, text, boolean, boolean, double precision, boolean, text[], text[]) IS
+'Every run of rank_uncertainty (same arguments, same draws): one row per run and territory with the run''s choices, the territory index, rank (NULL when unranked) and exit stage. Run 0 is the nominal run. For plots and for checking a run by hand; rank_uncertainty summarises the same runs.';
+
+CREATE FUNCTION rezago.uncertainty_draws(
+    runs integer DEFAULT 1000,
+    seed bigint DEFAULT 1,
+    methodology text DEFAULT 'ufro2017',
+    vary_normalisation boolean DEFAULT true,
+    vary_aggregation boolean DEFAULT true,
+    weight_perturbation double precision DEFAULT 0.25,
+    vary_threshold boolean DEFAULT true,
+    normalisations text[] DEFAULT ARRAY['minmax', 'zscore', 'rank'],
+    threshold_rules text[] DEFAULT ARRAY['mean', 'median'])
+RETURNS TABLE (run integer, normalisation text, aggregation text, threshold_rule text,
+               dimension text, variable text, dimension_weight double precision,
+               variable_weight double precision)
+AS 'MODULE_PATHNAME', 'rezago_uncertainty_draws'
+LANGUAGE C STABLE PARALLEL SAFE CALLED ON NULL INPUT ROWS 18000;
+COMMENT ON FUNCTION rezago.uncertainty_draws(integer, bigint, text, boolean, boolean, double precision, boolean, text[], text[]) IS
+'The choices each run of rank_uncertainty / uncertainty_runs makes (same arguments but the period): one row per run and variable with the normalisation, aggregation, threshold rule, the dimension''s weight (dimension weights sum to 1) and the variable''s weight within its dimension (sum to 1 per dimension). Run 0 is the nominal run. Lets anyone recompute a run independently.';
+
+CREATE FUNCTION rezago.rank_sensitivity(
+    period integer,
+    base_samples integer DEFAULT 1000,
+    seed bigint DEFAULT 1,
+    methodology text DEFAULT 'ufro2017',
+    vary_normalisation boolean DEFAULT true,
+    vary_aggregation boolean DEFAULT true,
+    weight_perturbation double precision DEFAULT 0.25,
+    vary_threshold boolean DEFAULT true,
+    normalisations text[] DEFAULT ARRAY['minmax', 'zscore', 'rank'],
+    threshold_rules text[] DEFAULT ARRAY['mean', 'median'],
+    output text DEFAULT 'rank_shift')
+RETURNS TABLE (input text, first_order double precision, total_order double precision,
+               first_order_se double precision, total_order_se double precision,
+               output_mean double precision, output_variance double precision,
+               base_samples integer, model_runs bigint, inputs integer)
+AS 'MODULE_PATHNAME', 'rezago_rank_sensitivity'
+LANGUAGE C STABLE PARALLEL SAFE CALLED ON NULL INPUT ROWS 10;
+COMMENT ON FUNCTION rezago.rank_sensitivity(integer, integer, bigint, text, boolean, boolean, double precision, boolean, text[], text[], text) IS
+'Which choice moves the ranking most? Variance-based sensitivity of the output (rank_shift: mean absolute rank change from the nominal ranking over the territories ranked in both; stage_shift: share of territories whose exit stage changes) to each varied input: normalisation, aggregation, threshold_rule, and weights:<dimension> (the dimension''s weight with its variables'' weights). Saltelli design with base_samples (2..100000) rows, base_samples x (inputs + 2) model runs; first_order by the Saltelli 2010 estimator, total_order by Jansen''s, with standard errors. Indices NULL when the output does not vary. Deterministic for a seed. Errors as rank_uncertainty; 22023 when nothing varies or output is unknown.';
+
+CREATE FUNCTION rezago.sensitivity_analytic(
+    model text,
+    base_samples integer DEFAULT 10000,
+    seed bigint DEFAULT 1,
+    coefficients double precision[] DEFAULT NULL)
+RETURNS TABLE (input text, first_order double precision, total_order double precision,
+               first_order_se double precision, total_order_se double precision,
+               output_mean double precision, output_variance double precision,
+               base_samples integer, model_runs bigint, inputs integer)
+AS 'MODULE_PATHNAME', 'rezago_sensitivity_analytic'
+LANGUAGE C IMMUTABLE PARALLEL SAFE CALLED ON NULL INPUT ROWS 3;
+COMMENT ON FUNCTION rezago.sensitivity_analytic(text, integer, bigint, double precision[]) IS
+'The estimators of rank_sensitivity (same design, same code) on test functions whose indices are known: linear (Y = sum of coefficients[i] x_i, x_i uniform on [0,1): S_i = ST_i = a_i^2 / sum a^2) and ishigami (a, b = coefficients, default 7 and 0.1; x uniform on [-pi, pi]). For checking the estimators and judging their error at a sample size. NULL model, base_samples or seed: 22004; unknown model or bad coefficients: 22023.';
+
+CREATE FUNCTION rezago.random_uniforms(seed bigint, stream bigint, n integer)
+RETURNS double precision[]
+AS 'MODULE_PATHNAME', 'rezago_random_uniforms'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.random_uniforms(bigint, bigint, integer) IS
+'The first n (0..1000000) uniforms in [0,1) of stream `stream` (>= 0) under `seed`: xoshiro256** seeded with SplitMix64, the generator of the uncertainty analysis (run r of rank_uncertainty is stream r). NULL argument: NULL.';
