@@ -162,14 +162,7 @@ CREATE TABLE rezago.observation (
              CHECK (value > '-Infinity' AND value < 'Infinity'),
     PRIMARY KEY (cut, variable, period)
 );
--- (period, variable, value): the rows of one variable and period, in value
--- order, so that its min and max (the min-max reference population) are two
--- index probes
-CREATE INDEX observation_period_idx ON rezago.observation (period, variable, value);
--- (period, cut, variable) with the value: a period's rows comuna by comuna,
--- so that comuna_index aggregates them as they are read (no hash table of
--- every comuna, no sort), in parallel workers too
-CREATE INDEX observation_period_cut_idx ON rezago.observation (period, cut, variable) INCLUDE (value);
+CREATE INDEX observation_period_idx ON rezago.observation (period, variable);
 COMMENT ON TABLE rezago.observation IS 'Raw comuna values: one row per comuna, variable and period. NULL value = known to be missing. Load with rezago.import_observations.';
 COMMENT ON COLUMN rezago.observation.cut IS 'Comuna (rezago.comuna.cut).';
 COMMENT ON COLUMN rezago.observation.variable IS 'Variable (rezago.variable.code).';
@@ -394,105 +387,6 @@ CREATE AGGREGATE rezago.territory_average(score double precision) (
 COMMENT ON AGGREGATE rezago.territory_average(double precision) IS
 'Arithmetic mean of the non-NULL member scores (the plan''s territory score). NULL when no member is scored or the input is empty. Error on NaN/infinite score. Count the scored members with count(score).';
 
--- The whole index of one unit in one group: one row per variable of the
--- unit, one group per unit (comuna_index aggregates per comuna in a single
--- pass instead of per comuna and dimension, then per comuna).
-CREATE FUNCTION rezago.unit_accum(double precision[], integer, integer, double precision,
-                                  double precision, double precision, double precision)
-RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_accum'
-LANGUAGE C IMMUTABLE PARALLEL SAFE;
-CREATE FUNCTION rezago.unit_combine(double precision[], double precision[])
-RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_combine'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rezago.unit_index_final(double precision[])
-RETURNS double precision AS 'MODULE_PATHNAME', 'rezago_unit_index'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rezago.unit_dimension_scores_final(double precision[])
-RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_dimension_scores'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rezago.unit_dimension_coverage_final(double precision[])
-RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_dimension_coverage'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-CREATE FUNCTION rezago.unit_missing_dimensions_final(double precision[])
-RETURNS integer[] AS 'MODULE_PATHNAME', 'rezago_unit_missing_dimensions'
-LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
-COMMENT ON FUNCTION rezago.unit_accum(double precision[], integer, integer, double precision, double precision, double precision, double precision) IS 'Transition function of the unit_* aggregates; not for direct use.';
-COMMENT ON FUNCTION rezago.unit_combine(double precision[], double precision[]) IS 'Combine function of the unit_* aggregates (parallel aggregation); not for direct use.';
-COMMENT ON FUNCTION rezago.unit_index_final(double precision[]) IS 'Final function of rezago.unit_index; not for direct use.';
-COMMENT ON FUNCTION rezago.unit_dimension_scores_final(double precision[]) IS 'Final function of rezago.unit_dimension_scores; not for direct use.';
-COMMENT ON FUNCTION rezago.unit_dimension_coverage_final(double precision[]) IS 'Final function of rezago.unit_dimension_coverage; not for direct use.';
-COMMENT ON FUNCTION rezago.unit_missing_dimensions_final(double precision[]) IS 'Final function of rezago.unit_missing_dimensions; not for direct use.';
-
-CREATE AGGREGATE rezago.unit_index(dimension integer, n_dimensions integer, score double precision,
-                                   weight double precision, dimension_weight double precision,
-                                   min_coverage double precision) (
-    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
-    FINALFUNC = rezago.unit_index_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE rezago.unit_index(integer, integer, double precision, double precision, double precision, double precision) IS
-'Lag index of one unit from one row per variable (METHOD.md 3.3-3.4): dimension numbered 1..n_dimensions, the lag score (NULL = missing), weight = the variable''s share of its dimension (a dimension''s weights sum to 1, so missing variables need no row), the dimension''s weight in the index, and min_coverage. Each dimension score is the weighted mean of its scored rows, NULL when their weight (the coverage) is below min_coverage; the index is the weighted mean of the n dimension scores, NULL when any is NULL or has no row. n_dimensions and min_coverage are constants of the group, dimension_weight of each dimension. Errors: NULL dimension, n_dimensions, weight, dimension_weight or min_coverage (22004); dimension outside 1..n_dimensions, n_dimensions outside 1..1000, NaN/infinite score, negative or non-finite weight, dimension_weight not positive, min_coverage outside [0,1], a constant that changes, rows of a dimension weighing more than 1 (22023). Weight 0 leaves a row out. Empty input: NULL.';
-
-CREATE AGGREGATE rezago.unit_dimension_scores(dimension integer, n_dimensions integer, score double precision,
-                                              weight double precision, dimension_weight double precision,
-                                              min_coverage double precision) (
-    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
-    FINALFUNC = rezago.unit_dimension_scores_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE rezago.unit_dimension_scores(integer, integer, double precision, double precision, double precision, double precision) IS
-'The n dimension scores of one unit, as an array indexed by dimension number: element d is the weighted mean of the scored rows of dimension d, NULL when it has none or their coverage is below min_coverage. Inputs, NULL policy and errors as rezago.unit_index (shares its state).';
-
-CREATE AGGREGATE rezago.unit_dimension_coverage(dimension integer, n_dimensions integer, score double precision,
-                                                weight double precision, dimension_weight double precision,
-                                                min_coverage double precision) (
-    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
-    FINALFUNC = rezago.unit_dimension_coverage_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE rezago.unit_dimension_coverage(integer, integer, double precision, double precision, double precision, double precision) IS
-'The coverage of each of the n dimensions of one unit (the weight of its scored rows, in [0,1]), as an array indexed by dimension number; NULL where the dimension has no row of positive weight. Inputs, NULL policy and errors as rezago.unit_index (shares its state).';
-
-CREATE AGGREGATE rezago.unit_missing_dimensions(dimension integer, n_dimensions integer, score double precision,
-                                                weight double precision, dimension_weight double precision,
-                                                min_coverage double precision) (
-    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
-    FINALFUNC = rezago.unit_missing_dimensions_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE rezago.unit_missing_dimensions(integer, integer, double precision, double precision, double precision, double precision) IS
-'The numbers of the dimensions of one unit without a score (no row, nothing scored, or coverage below min_coverage), ascending; empty when the index can be computed. Inputs, NULL policy and errors as rezago.unit_index (shares its state).';
-
--- The same four aggregates from raw observations (src/index.c: the
--- aggregate looks each row's variable up in the scoring table and scores
--- it), so that comuna_index groups rezago.observation itself by comuna.
-CREATE FUNCTION rezago.unit_values_accum(double precision[], text, double precision, text[],
-                                         double precision[], double precision)
-RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_values_accum'
-LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION rezago.unit_values_accum(double precision[], text, double precision, text[], double precision[], double precision) IS 'Transition function of the unit_*_values aggregates; not for direct use.';
-
-CREATE AGGREGATE rezago.unit_index_values(variable text, value double precision, variables text[],
-        scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
-    FINALFUNC = rezago.unit_index_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE rezago.unit_index_values(text, double precision, text[], double precision[], double precision) IS
-'As rezago.unit_index, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with the other unit_*_values aggregates; empty input: NULL.';
-
-CREATE AGGREGATE rezago.unit_dimension_scores_values(variable text, value double precision, variables text[],
-        scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
-    FINALFUNC = rezago.unit_dimension_scores_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE rezago.unit_dimension_scores_values(text, double precision, text[], double precision[], double precision) IS
-'As rezago.unit_dimension_scores, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with the other unit_*_values aggregates; empty input: NULL.';
-
-CREATE AGGREGATE rezago.unit_dimension_coverage_values(variable text, value double precision, variables text[],
-        scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
-    FINALFUNC = rezago.unit_dimension_coverage_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE rezago.unit_dimension_coverage_values(text, double precision, text[], double precision[], double precision) IS
-'As rezago.unit_dimension_coverage, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with the other unit_*_values aggregates; empty input: NULL.';
-
-CREATE AGGREGATE rezago.unit_missing_dimensions_values(variable text, value double precision, variables text[],
-        scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
-    FINALFUNC = rezago.unit_missing_dimensions_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
-COMMENT ON AGGREGATE rezago.unit_missing_dimensions_values(text, double precision, text[], double precision[], double precision) IS
-'As rezago.unit_missing_dimensions, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with the other unit_*_values aggregates; empty input: NULL.';
-
-
 --------------------------------------------------------------------------
 -- Methodology helpers
 --------------------------------------------------------------------------
@@ -612,159 +506,61 @@ COMMENT ON FUNCTION rezago.methodology_weights(text) IS
 -- The index over the extension's tables (METHOD.md section 3)
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.scoring_rows(period integer, methodology text DEFAULT 'ufro2017')
-RETURNS TABLE (variable text, dimension text, dimension_no integer, n_dimensions integer,
-               polarity smallint, weight double precision, dimension_weight double precision,
-               min_coverage double precision, normalisation text, zscore boolean,
-               lo double precision, hi double precision, win_lo double precision, win_hi double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-    WITH m AS MATERIALIZED (
-        SELECT x.code, x.normalisation, x.winsor_lower, x.winsor_upper, x.min_coverage
-        FROM rezago.methodology x
-        WHERE x.code = (SELECT rezago.require_methodology(scoring_rows.methodology))
-    ), w AS (
-        SELECT w.variable, w.dimension, w.polarity, w.variable_weight, w.dimension_weight,
-               dense_rank() OVER (ORDER BY w.dimension)::integer AS dimension_no
-        FROM rezago.methodology_weights(scoring_rows.methodology) w
-    ), mv AS MATERIALIZED (
-        -- one row per variable with all its scores need.  The reference
-        -- population's min and max are two probes of the index on
-        -- (period, variable, value), not a pass over the observations;
-        -- winsorisation limits (a sort) and moments (a pass) are computed
-        -- only when the methodology asks for them.  min and max of the
-        -- winsorised values are the winsorised min and max.
-        SELECT w.variable, w.dimension, w.polarity, w.variable_weight, w.dimension_weight, w.dimension_no,
-               (max(w.dimension_no) OVER ())::integer AS n_dimensions, m.normalisation, m.min_coverage,
-               lim.lo AS win_lo, lim.hi AS win_hi,
-               CASE WHEN m.normalisation = 'goalpost' THEN v.goalpost_min
-                    ELSE LEAST(GREATEST(ext.lo, lim.lo), lim.hi) END AS lo,
-               CASE WHEN m.normalisation = 'goalpost' THEN v.goalpost_max
-                    ELSE LEAST(GREATEST(ext.hi, lim.lo), lim.hi) END AS hi,
-               m.normalisation = 'zscore' AS zscore, mom.mean, mom.sd
-        FROM w
-        CROSS JOIN m
-        JOIN rezago.methodology_variable v ON v.methodology = m.code AND v.variable = w.variable
-        CROSS JOIN LATERAL (
-            SELECT CASE WHEN m.winsor_lower IS NOT NULL THEN
-                       (SELECT percentile_cont(m.winsor_lower) WITHIN GROUP (ORDER BY o.value)
-                        FROM rezago.observation o
-                        WHERE o.period = scoring_rows.period AND o.variable = w.variable
-                          AND o.value IS NOT NULL) END AS lo,
-                   CASE WHEN m.winsor_upper IS NOT NULL THEN
-                       (SELECT percentile_cont(m.winsor_upper) WITHIN GROUP (ORDER BY o.value)
-                        FROM rezago.observation o
-                        WHERE o.period = scoring_rows.period AND o.variable = w.variable
-                          AND o.value IS NOT NULL) END AS hi
-        ) lim
-        CROSS JOIN LATERAL (
-            SELECT (SELECT min(o.value) FROM rezago.observation o
-                    WHERE o.period = scoring_rows.period AND o.variable = w.variable) AS lo,
-                   (SELECT max(o.value) FROM rezago.observation o
-                    WHERE o.period = scoring_rows.period AND o.variable = w.variable) AS hi
-        ) ext
-        LEFT JOIN LATERAL (
-            SELECT avg(LEAST(GREATEST(o.value, lim.lo), lim.hi)) AS mean,
-                   coalesce(stddev_samp(LEAST(GREATEST(o.value, lim.lo), lim.hi)), 0) AS sd
-            FROM rezago.observation o
-            WHERE m.normalisation = 'zscore'
-              AND o.period = scoring_rows.period AND o.variable = w.variable AND o.value IS NOT NULL
-        ) mom ON true
-    )
-    SELECT mv.variable, mv.dimension, mv.dimension_no, mv.n_dimensions, mv.polarity, mv.variable_weight,
-           mv.dimension_weight, mv.min_coverage, mv.normalisation, mv.zscore,
-           CASE WHEN mv.zscore THEN mv.mean ELSE mv.lo END, CASE WHEN mv.zscore THEN mv.sd ELSE mv.hi END,
-           mv.win_lo, mv.win_hi
-    FROM mv
-    ORDER BY mv.variable;
-END;
-COMMENT ON FUNCTION rezago.scoring_rows(integer, text) IS
-'How each variable of a methodology is scored in a period: its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none). The min and max are read from the index on (period, variable, value). Errors: unknown or incomplete methodology.';
-
-CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017')
-RETURNS TABLE (variables text[], scoring double precision[], n_dimensions integer, dimensions text[],
-               min_coverage double precision, normalisation text)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
-    -- STRICT also keeps it out of the callers' plans (PostgreSQL does not
-    -- inline a strict set-returning function): its 18-row query is planned
-    -- and run once, on its own, and a large caller's plan stays small, which
-    -- is what JIT compiles.
-    SELECT array_agg(r.variable ORDER BY r.variable),
-           array_agg(ARRAY[r.dimension_no, r.n_dimensions, r.weight, r.dimension_weight, r.polarity,
-                           CASE WHEN r.zscore THEN 1 ELSE 0 END, r.lo, r.hi, r.win_lo, r.win_hi]
-                     ORDER BY r.variable),
-           min(r.n_dimensions),
-           (SELECT array_agg(d.dimension ORDER BY d.dimension)
-            FROM (SELECT DISTINCT x.dimension FROM rezago.methodology_weights(variable_scoring.methodology) x) d),
-           min(r.min_coverage), min(r.normalisation)
-    FROM rezago.scoring_rows(variable_scoring.period, variable_scoring.methodology) r;
-END;
-COMMENT ON FUNCTION rezago.variable_scoring(integer, text) IS
-'rezago.scoring_rows as the arguments of the unit_*_values aggregates: variables (codes, in order) and scoring (one row per variable: dimension number, n_dimensions, weight, dimension weight, polarity, 1 for zscore else 0, lo, hi, winsorisation low and high), plus n_dimensions, the dimension codes by number, min_coverage and normalisation. One row. Errors: unknown or incomplete methodology.';
-
-CREATE FUNCTION rezago.lag_score_rows(period integer, methodology text, ranked boolean)
-RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
-               score double precision, weight double precision, dimension_no integer,
-               n_dimensions integer, dimension_weight double precision, min_coverage double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
-BEGIN ATOMIC
-    -- ranked is a constant in every caller: the planner drops the branch
-    -- it rules out, so the rows of the other keep their statistics (the
-    -- number of comunas) for the GROUP BY above.
-    WITH m AS MATERIALIZED (
-        SELECT x.normalisation
-        FROM rezago.methodology x
-        WHERE x.code = (SELECT rezago.require_methodology(lag_score_rows.methodology))
-    ), mv AS MATERIALIZED (
-        SELECT * FROM rezago.scoring_rows(lag_score_rows.period, lag_score_rows.methodology)
-    ), x AS NOT MATERIALIZED (
-        SELECT o.cut, o.value, LEAST(GREATEST(o.value, mv.win_lo), mv.win_hi) AS xv,
-               mv.variable, mv.dimension, mv.polarity, mv.weight, mv.dimension_no, mv.n_dimensions,
-               mv.dimension_weight, mv.min_coverage, mv.lo, mv.hi, mv.zscore
-        FROM rezago.observation o JOIN mv ON mv.variable = o.variable
-        WHERE o.period = lag_score_rows.period AND o.value IS NOT NULL
-    )
-    SELECT x.cut, x.variable, x.dimension, x.value,
-           CASE WHEN x.zscore THEN rezago.lag_score_zscore(x.xv, x.lo, x.hi, x.polarity)
-                ELSE rezago.lag_score(x.xv, x.lo, x.hi, x.polarity) END,   -- minmax, goalpost
-           x.weight, x.dimension_no, x.n_dimensions, x.dimension_weight, x.min_coverage
-    FROM x
-    WHERE NOT lag_score_rows.ranked AND (SELECT m.normalisation <> 'rank' FROM m)
-    UNION ALL
-    SELECT x.cut, x.variable, x.dimension, x.value,
-           percent_rank() OVER (PARTITION BY x.variable ORDER BY x.polarity * x.xv DESC),
-           x.weight, x.dimension_no, x.n_dimensions, x.dimension_weight, x.min_coverage
-    FROM x
-    WHERE lag_score_rows.ranked AND (SELECT m.normalisation = 'rank' FROM m);
-END;
-COMMENT ON FUNCTION rezago.lag_score_rows(integer, text, boolean) IS
-'The rows of rezago.comuna_lag_scores for the rank normalisation (ranked = true) or the others (ranked = false: minmax, goalpost, zscore; a methodology has rows in one of the two), with what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and the methodology''s min_coverage. comuna_dimension_scores and comuna_index aggregate it once per comuna. Errors: unknown or incomplete methodology.';
-
-CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text)
-RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
-               score double precision, weight double precision, dimension_no integer,
-               n_dimensions integer, dimension_weight double precision, min_coverage double precision)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
-    -- STRICT keeps it out of the callers' plans: comuna_index and
-    -- comuna_dimension_scores reach it only for the rank normalisation, and
-    -- then plan it on its own; otherwise its window never enters their plan.
-    SELECT r.* FROM rezago.lag_score_rows(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology, true) r;
-END;
-COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text) IS
-'rezago.lag_score_rows(period, methodology, true): the rows of the rank normalisation, planned on its own when called. NULL arguments: no rows.';
-
 CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT r.cut, r.variable, r.dimension, r.value, r.score, r.weight
-    FROM rezago.lag_score_rows(comuna_lag_scores.period, comuna_lag_scores.methodology, false) r
-    UNION ALL
-    SELECT r.cut, r.variable, r.dimension, r.value, r.score, r.weight
-    FROM rezago.lag_score_rows(comuna_lag_scores.period, comuna_lag_scores.methodology, true) r;
+    WITH m AS MATERIALIZED (
+        SELECT x.code, x.normalisation, x.winsor_lower, x.winsor_upper
+        FROM rezago.methodology x
+        WHERE x.code = (SELECT rezago.require_methodology(comuna_lag_scores.methodology))
+    ), mv AS MATERIALIZED (
+        SELECT w.variable, w.dimension, w.polarity, w.variable_weight AS weight,
+               v.goalpost_min, v.goalpost_max
+        FROM rezago.methodology_weights(comuna_lag_scores.methodology) w
+        JOIN rezago.methodology_variable v
+          ON v.methodology = comuna_lag_scores.methodology AND v.variable = w.variable
+    ), obs AS NOT MATERIALIZED (
+        SELECT o.cut, o.variable, o.value, mv.dimension, mv.polarity, mv.weight,
+               mv.goalpost_min, mv.goalpost_max
+        FROM rezago.observation o JOIN mv ON mv.variable = o.variable
+        WHERE o.period = comuna_lag_scores.period AND o.value IS NOT NULL
+    ), lim AS MATERIALIZED (
+        -- winsorisation limits; the sort only runs when the methodology asks for it
+        SELECT obs.variable,
+               percentile_cont((SELECT m.winsor_lower FROM m)) WITHIN GROUP (ORDER BY obs.value) AS lo,
+               percentile_cont((SELECT m.winsor_upper FROM m)) WITHIN GROUP (ORDER BY obs.value) AS hi
+        FROM obs
+        WHERE (SELECT m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL FROM m)
+        GROUP BY obs.variable
+    ), x AS NOT MATERIALIZED (
+        SELECT obs.*, LEAST(GREATEST(obs.value, lim.lo), lim.hi) AS xv
+        FROM obs LEFT JOIN lim ON lim.variable = obs.variable
+    ), st AS MATERIALIZED (
+        SELECT x.variable, min(x.xv) AS lo, max(x.xv) AS hi, avg(x.xv) AS mean,
+               coalesce(stddev_samp(x.xv), 0) AS sd
+        FROM x
+        WHERE (SELECT m.normalisation <> 'rank' FROM m)
+        GROUP BY x.variable
+    ), rk AS MATERIALIZED (
+        SELECT x.cut, x.variable,
+               percent_rank() OVER (PARTITION BY x.variable ORDER BY x.polarity * x.xv DESC) AS pr
+        FROM x
+        WHERE (SELECT m.normalisation = 'rank' FROM m)
+    )
+    SELECT x.cut, x.variable, x.dimension, x.value,
+           CASE (SELECT m.normalisation FROM m)
+               WHEN 'minmax'   THEN rezago.lag_score(x.xv, st.lo, st.hi, x.polarity)
+               WHEN 'goalpost' THEN rezago.lag_score(x.xv, x.goalpost_min, x.goalpost_max, x.polarity)
+               WHEN 'zscore'   THEN rezago.lag_score_zscore(x.xv, st.mean, st.sd, x.polarity)
+               WHEN 'rank'     THEN rk.pr
+           END,
+           x.weight
+    FROM x
+    LEFT JOIN st ON st.variable = x.variable
+    LEFT JOIN rk ON rk.cut = x.cut AND rk.variable = x.variable
+    WHERE (SELECT rezago.require_methodology(comuna_lag_scores.methodology)) IS NOT NULL;
 END;
 COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text) IS
 'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a non-NULL observation in the period, with the variable''s normalised weight within its dimension. The reference population is every comuna with a value (METHOD.md 3.1-3.2). Errors: unknown or incomplete methodology.';
@@ -773,36 +569,14 @@ CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text 
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    WITH sc AS MATERIALIZED (
-        SELECT * FROM rezago.variable_scoring(comuna_dimension_scores.period, comuna_dimension_scores.methodology)
-    ), u AS (
-        -- one group per comuna (not per comuna and dimension); each branch
-        -- is planned on its own, the one the methodology rules out returns
-        -- nothing
-        SELECT o.cut,
-               rezago.unit_dimension_scores_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                        (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc)) AS scores,
-               rezago.unit_dimension_coverage_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                        (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc)) AS coverage
-        FROM rezago.observation o
-        WHERE o.period = comuna_dimension_scores.period AND o.value IS NOT NULL
-          AND (SELECT sc.normalisation <> 'rank' FROM sc)
-        GROUP BY o.cut
-        UNION ALL
-        SELECT r.cut,
-               rezago.unit_dimension_scores(r.dimension_no, r.n_dimensions, r.score, r.weight,
-                                            r.dimension_weight, r.min_coverage),
-               rezago.unit_dimension_coverage(r.dimension_no, r.n_dimensions, r.score, r.weight,
-                                              r.dimension_weight, r.min_coverage)
-        FROM rezago.ranked_lag_score_rows(comuna_dimension_scores.period, comuna_dimension_scores.methodology) r
-        WHERE (SELECT sc.normalisation = 'rank' FROM sc)
-        GROUP BY r.cut
-    )
-    SELECT u.cut, (SELECT sc.dimensions FROM sc)[s.dimension_no], s.score, s.coverage
-    FROM u
-    CROSS JOIN LATERAL unnest(u.scores, u.coverage) WITH ORDINALITY AS s(score, coverage, dimension_no)
-    WHERE s.coverage IS NOT NULL
-      AND (SELECT rezago.require_methodology(comuna_dimension_scores.methodology)) IS NOT NULL;
+    SELECT s.cut, s.dimension,
+           rezago.dimension_score(s.score, s.weight,
+               (SELECT m.min_coverage FROM rezago.methodology m
+                WHERE m.code = comuna_dimension_scores.methodology), 1.0),
+           rezago.dimension_coverage(s.score, s.weight, 1.0)
+    FROM rezago.comuna_lag_scores(comuna_dimension_scores.period, comuna_dimension_scores.methodology) s
+    WHERE (SELECT rezago.require_methodology(comuna_dimension_scores.methodology)) IS NOT NULL
+    GROUP BY s.cut, s.dimension;
 END;
 COMMENT ON FUNCTION rezago.comuna_dimension_scores(integer, text) IS
 'Dimension score of each comuna (weighted mean of its lag scores in the dimension) and its coverage (share of the dimension''s weight with data). Score NULL when coverage < methodology.min_coverage. One row per comuna and dimension with at least one observation in the period.';
@@ -811,38 +585,24 @@ CREATE FUNCTION rezago.comuna_index(period integer, methodology text DEFAULT 'uf
 RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    WITH sc AS MATERIALIZED (
-        SELECT * FROM rezago.variable_scoring(comuna_index.period, comuna_index.methodology)
+    WITH dims AS MATERIALIZED (
+        SELECT w.dimension, min(w.dimension_weight) AS weight
+        FROM rezago.methodology_weights(comuna_index.methodology) w
+        GROUP BY w.dimension
     ), per_comuna AS (
-        -- the whole index of a comuna in one group (rezago.unit_index); each
-        -- branch is planned on its own, the one the methodology rules out
-        -- returns nothing
-        SELECT o.cut,
-               rezago.unit_index_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                        (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc)) AS index,
-               rezago.unit_missing_dimensions_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                        (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc)) AS missing
-        FROM rezago.observation o
-        WHERE o.period = comuna_index.period AND o.value IS NOT NULL
-          AND (SELECT sc.normalisation <> 'rank' FROM sc)
-        GROUP BY o.cut
-        UNION ALL
-        SELECT r.cut,
-               rezago.unit_index(r.dimension_no, r.n_dimensions, r.score, r.weight,
-                                 r.dimension_weight, r.min_coverage),
-               rezago.unit_missing_dimensions(r.dimension_no, r.n_dimensions, r.score, r.weight,
-                                              r.dimension_weight, r.min_coverage)
-        FROM rezago.ranked_lag_score_rows(comuna_index.period, comuna_index.methodology) r
-        WHERE (SELECT sc.normalisation = 'rank' FROM sc)
-        GROUP BY r.cut
+        SELECT d.cut,
+               rezago.dimension_score(d.score, dims.weight, 1.0, 1.0) AS index,
+               array_agg(d.dimension ORDER BY d.dimension) FILTER (WHERE d.score IS NOT NULL) AS scored
+        FROM rezago.comuna_dimension_scores(comuna_index.period, comuna_index.methodology) d
+        JOIN dims ON dims.dimension = d.dimension
+        GROUP BY d.cut
     )
     SELECT c.cut, p.index,
            CASE WHEN p.index IS NOT NULL THEN rank() OVER (ORDER BY p.index DESC NULLS LAST) END,
-           CASE WHEN p.cut IS NULL THEN (SELECT sc.dimensions FROM sc)
-                WHEN p.index IS NULL THEN
-                    ARRAY(SELECT (SELECT sc.dimensions FROM sc)[i.dimension_no]
-                          FROM unnest(p.missing) WITH ORDINALITY AS i(dimension_no, o)
-                          ORDER BY i.o)
+           CASE WHEN p.index IS NULL THEN
+               ARRAY(SELECT dims.dimension FROM dims
+                     WHERE dims.dimension <> ALL (coalesce(p.scored, '{}'::text[]))
+                     ORDER BY dims.dimension)
            END
     FROM rezago.comuna c
     LEFT JOIN per_comuna p ON p.cut = c.cut
