@@ -77,7 +77,8 @@ static int
 unit_state_n(ArrayType *a, const char *fn)
 {
 	const float8 *st;
-	int			n;
+	int			n,
+				i;
 
 	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
 		ARR_DIMS(a)[0] < UNIT_HEAD)
@@ -88,6 +89,9 @@ unit_state_n(ArrayType *a, const char *fn)
 		n = (st[UNIT_N] >= 1 && st[UNIT_N] <= UNIT_MAX_DIMENSIONS) ? (int) st[UNIT_N] : -1;
 		if (n > 0 && (st[UNIT_N] != n || ARR_DIMS(a)[0] != unit_len(n)))
 			n = -1;
+		for (i = 0; n > 0 && i < unit_len(n); i++)
+			if (isnan(st[i]) || isinf(st[i]))
+				n = -1;			/* a forged state */
 	}
 	if (n < 0)
 		ereport(ERROR,
