@@ -329,7 +329,14 @@ INSERT INTO matrix (label, q) VALUES
  ('variable_scoring NULL period -> no rows', $$SELECT count(*) FROM rezago.variable_scoring(NULL, 'toy')$$),
  ('variable_scoring unknown period -> bounds NULL', $$SELECT scoring::text FROM rezago.variable_scoring(1900, 'toy')$$),
  ('ranked_lag_score_rows minmax methodology -> no rows', $$SELECT count(*) FROM rezago.ranked_lag_score_rows(2020, 'toy')$$),
- ('ranked_lag_score_rows unknown methodology', $$SELECT count(*) FROM rezago.ranked_lag_score_rows(2020, 'nope')$$);
+ ('ranked_lag_score_rows unknown methodology', $$SELECT count(*) FROM rezago.ranked_lag_score_rows(2020, 'nope')$$),
+ ('unit_state -> the state {1,0.5,1,1,.5,.1}', $$SELECT rezago.unit_state(1, 1, s, 0.5, 1, 0.5)::text FROM (VALUES (0.2::float8), (NULL)) v(s)$$),
+ ('unit_state NULL weight',                  $$SELECT rezago.unit_state(1, 1, 0.5, NULL, 1, 0)::text$$),
+ ('unit_state_values agrupaciones 30 -> state with .5 in dimension 2', $$SELECT rezago.unit_state_values('agrupaciones_sociales', 30, s.variables, s.scoring, 0)::text FROM rezago.variable_scoring(2020, 'toy') s$$),
+ ('unit_state_values NULL min_coverage',     $$SELECT rezago.unit_state_values('antenas', 1, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', NULL)::text$$),
+ ('comuna_unit_states 2020 -> index .5 .375 .25 .125 0', $$SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.comuna_unit_states(2020, 'toy')$$),
+ ('comuna_unit_states NULL period -> no rows', $$SELECT count(*) FROM rezago.comuna_unit_states(NULL, 'toy')$$),
+ ('comuna_unit_states unknown methodology',  $$SELECT count(*) FROM rezago.comuna_unit_states(2020, 'nope')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

@@ -51,10 +51,10 @@ RETURNS integer[] AS 'MODULE_PATHNAME', 'rezago_unit_missing_dimensions'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rezago.unit_accum(double precision[], integer, integer, double precision, double precision, double precision, double precision) IS 'Transition function of the unit_* aggregates; not for direct use.';
 COMMENT ON FUNCTION rezago.unit_combine(double precision[], double precision[]) IS 'Combine function of the unit_* aggregates (parallel aggregation); not for direct use.';
-COMMENT ON FUNCTION rezago.unit_index_final(double precision[]) IS 'Final function of rezago.unit_index; not for direct use.';
-COMMENT ON FUNCTION rezago.unit_dimension_scores_final(double precision[]) IS 'Final function of rezago.unit_dimension_scores; not for direct use.';
-COMMENT ON FUNCTION rezago.unit_dimension_coverage_final(double precision[]) IS 'Final function of rezago.unit_dimension_coverage; not for direct use.';
-COMMENT ON FUNCTION rezago.unit_missing_dimensions_final(double precision[]) IS 'Final function of rezago.unit_missing_dimensions; not for direct use.';
+COMMENT ON FUNCTION rezago.unit_index_final(double precision[]) IS 'Final function of rezago.unit_index: what it gives, from a state of rezago.unit_state or unit_state_values. NULL state: NULL (strict); a malformed or non-finite state: 22023.';
+COMMENT ON FUNCTION rezago.unit_dimension_scores_final(double precision[]) IS 'Final function of rezago.unit_dimension_scores: what it gives, from a state of rezago.unit_state or unit_state_values. NULL state: NULL (strict); a malformed or non-finite state: 22023.';
+COMMENT ON FUNCTION rezago.unit_dimension_coverage_final(double precision[]) IS 'Final function of rezago.unit_dimension_coverage: what it gives, from a state of rezago.unit_state or unit_state_values. NULL state: NULL (strict); a malformed or non-finite state: 22023.';
+COMMENT ON FUNCTION rezago.unit_missing_dimensions_final(double precision[]) IS 'Final function of rezago.unit_missing_dimensions: what it gives, from a state of rezago.unit_state or unit_state_values. NULL state: NULL (strict); a malformed or non-finite state: 22023.';
 
 CREATE AGGREGATE rezago.unit_index(dimension integer, n_dimensions integer, score double precision,
                                    weight double precision, dimension_weight double precision,
@@ -126,6 +126,24 @@ COMMENT ON AGGREGATE rezago.unit_missing_dimensions_values(text, double precisio
 'As rezago.unit_missing_dimensions, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with the other unit_*_values aggregates; empty input: NULL.';
 
 
+
+-- The state itself (no final function), so that one query aggregates once
+-- per comuna (rezago.comuna_unit_states) and its callers apply the final
+-- functions they need.
+CREATE AGGREGATE rezago.unit_state(dimension integer, n_dimensions integer, score double precision,
+                                   weight double precision, dimension_weight double precision,
+                                   min_coverage double precision) (
+    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
+    COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.unit_state(integer, integer, double precision, double precision, double precision, double precision) IS
+'The state the unit_* aggregates share, as a float8[] (n_dimensions, min_coverage, then per dimension: dimension weight, weight of its rows, weight of its scored rows, sum of weight x score): pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final to get what the aggregate of that name gives. Inputs, NULL policy and errors as rezago.unit_index; empty input: NULL.';
+
+CREATE AGGREGATE rezago.unit_state_values(variable text, value double precision, variables text[],
+        scoring double precision[], min_coverage double precision) (
+    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
+    COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], double precision[], double precision) IS
+'As rezago.unit_state, from one row per raw observation and a scoring table (inputs, NULL policy and errors as rezago.unit_index_values).';
 
 CREATE FUNCTION rezago.scoring_rows(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (variable text, dimension text, dimension_no integer, n_dimensions integer,
@@ -250,38 +268,47 @@ END;
 COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text) IS
 'The lag scores of a methodology with the rank normalisation (as rezago.comuna_lag_scores) with what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and min_coverage. No rows for a methodology with another normalisation, or NULL arguments (strict). Errors: unknown or incomplete methodology.';
 
+CREATE FUNCTION rezago.comuna_unit_states(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (cut integer, state double precision[])
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    -- one group per comuna (not per comuna and dimension); each branch is
+    -- planned on its own, the one the methodology rules out returns nothing
+    WITH sc AS MATERIALIZED (
+        SELECT * FROM rezago.variable_scoring(comuna_unit_states.period, comuna_unit_states.methodology)
+    )
+    SELECT o.cut,
+           rezago.unit_state_values(o.variable, o.value, (SELECT sc.variables FROM sc),
+                                    (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
+    FROM rezago.observation o
+    WHERE o.period = comuna_unit_states.period AND o.value IS NOT NULL
+      AND (SELECT sc.normalisation <> 'rank' FROM sc)
+    GROUP BY o.cut
+    UNION ALL
+    SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight,
+                                    r.dimension_weight, r.min_coverage)
+    FROM rezago.ranked_lag_score_rows(comuna_unit_states.period, comuna_unit_states.methodology) r
+    WHERE (SELECT sc.normalisation = 'rank' FROM sc)
+    GROUP BY r.cut;
+END;
+COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text) IS
+'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. NULL period: no rows. Errors: unknown (42704) or incomplete (22023) methodology.';
+
 CREATE OR REPLACE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    WITH sc AS MATERIALIZED (
-        SELECT * FROM rezago.variable_scoring(comuna_dimension_scores.period, comuna_dimension_scores.methodology)
-    ), u AS (
-        -- one group per comuna (not per comuna and dimension); each branch
-        -- is planned on its own, the one the methodology rules out returns
-        -- nothing
-        SELECT o.cut,
-               rezago.unit_dimension_scores_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                        (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc)) AS scores,
-               rezago.unit_dimension_coverage_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                        (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc)) AS coverage
-        FROM rezago.observation o
-        WHERE o.period = comuna_dimension_scores.period AND o.value IS NOT NULL
-          AND (SELECT sc.normalisation <> 'rank' FROM sc)
-        GROUP BY o.cut
-        UNION ALL
-        SELECT r.cut,
-               rezago.unit_dimension_scores(r.dimension_no, r.n_dimensions, r.score, r.weight,
-                                            r.dimension_weight, r.min_coverage),
-               rezago.unit_dimension_coverage(r.dimension_no, r.n_dimensions, r.score, r.weight,
-                                              r.dimension_weight, r.min_coverage)
-        FROM rezago.ranked_lag_score_rows(comuna_dimension_scores.period, comuna_dimension_scores.methodology) r
-        WHERE (SELECT sc.normalisation = 'rank' FROM sc)
-        GROUP BY r.cut
+    WITH dims AS MATERIALIZED (
+        -- the dimension codes by number, as rezago.scoring_rows numbers them
+        SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
+        FROM (SELECT DISTINCT w.dimension
+              FROM rezago.methodology_weights(comuna_dimension_scores.methodology) w) d
     )
-    SELECT u.cut, (SELECT sc.dimensions FROM sc)[s.dimension_no], s.score, s.coverage
-    FROM u
-    CROSS JOIN LATERAL unnest(u.scores, u.coverage) WITH ORDINALITY AS s(score, coverage, dimension_no)
+    SELECT u.cut, (SELECT dims.codes FROM dims)[s.dimension_no], s.score, s.coverage
+    FROM rezago.comuna_unit_states(comuna_dimension_scores.period, comuna_dimension_scores.methodology) u
+    CROSS JOIN LATERAL unnest(rezago.unit_dimension_scores_final(u.state),
+                              rezago.unit_dimension_coverage_final(u.state))
+        WITH ORDINALITY AS s(score, coverage, dimension_no)
     WHERE s.coverage IS NOT NULL
       AND (SELECT rezago.require_methodology(comuna_dimension_scores.methodology)) IS NOT NULL;
 END;
@@ -292,36 +319,21 @@ CREATE OR REPLACE FUNCTION rezago.comuna_index(period integer, methodology text 
 RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    WITH sc AS MATERIALIZED (
-        SELECT * FROM rezago.variable_scoring(comuna_index.period, comuna_index.methodology)
+    WITH dims AS MATERIALIZED (
+        -- the dimension codes by number, as rezago.scoring_rows numbers them
+        SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
+        FROM (SELECT DISTINCT w.dimension
+              FROM rezago.methodology_weights(comuna_index.methodology) w) d
     ), per_comuna AS (
-        -- the whole index of a comuna in one group (rezago.unit_index); each
-        -- branch is planned on its own, the one the methodology rules out
-        -- returns nothing
-        SELECT o.cut,
-               rezago.unit_index_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                        (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc)) AS index,
-               rezago.unit_missing_dimensions_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                        (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc)) AS missing
-        FROM rezago.observation o
-        WHERE o.period = comuna_index.period AND o.value IS NOT NULL
-          AND (SELECT sc.normalisation <> 'rank' FROM sc)
-        GROUP BY o.cut
-        UNION ALL
-        SELECT r.cut,
-               rezago.unit_index(r.dimension_no, r.n_dimensions, r.score, r.weight,
-                                 r.dimension_weight, r.min_coverage),
-               rezago.unit_missing_dimensions(r.dimension_no, r.n_dimensions, r.score, r.weight,
-                                              r.dimension_weight, r.min_coverage)
-        FROM rezago.ranked_lag_score_rows(comuna_index.period, comuna_index.methodology) r
-        WHERE (SELECT sc.normalisation = 'rank' FROM sc)
-        GROUP BY r.cut
+        SELECT u.cut, rezago.unit_index_final(u.state) AS index,
+               rezago.unit_missing_dimensions_final(u.state) AS missing
+        FROM rezago.comuna_unit_states(comuna_index.period, comuna_index.methodology) u
     )
     SELECT c.cut, p.index,
            CASE WHEN p.index IS NOT NULL THEN rank() OVER (ORDER BY p.index DESC NULLS LAST) END,
-           CASE WHEN p.cut IS NULL THEN (SELECT sc.dimensions FROM sc)
+           CASE WHEN p.cut IS NULL THEN (SELECT dims.codes FROM dims)
                 WHEN p.index IS NULL THEN
-                    ARRAY(SELECT (SELECT sc.dimensions FROM sc)[i.dimension_no]
+                    ARRAY(SELECT (SELECT dims.codes FROM dims)[i.dimension_no]
                           FROM unnest(p.missing) WITH ORDINALITY AS i(dimension_no, o)
                           ORDER BY i.o)
            END
