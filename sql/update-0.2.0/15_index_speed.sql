@@ -5,7 +5,9 @@
  * plan:
  *   - the unit_* aggregates (src/index_unit.c) compute the whole index of a
  *     comuna in one group, instead of one group per comuna and dimension
- *     and then one per comuna;
+ *     and then one per comuna; rezago.comuna_unit_states is that one
+ *     aggregation, and comuna_index and comuna_dimension_scores apply the
+ *     final functions they need to its states;
  *   - the *_values forms score raw observations themselves from a scoring
  *     table (rezago.variable_scoring), so comuna_index groups
  *     rezago.observation by comuna directly, read in comuna order from a new
@@ -102,30 +104,28 @@ CREATE AGGREGATE rezago.unit_index_values(variable text, value double precision,
     SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
     FINALFUNC = rezago.unit_index_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_index_values(text, double precision, text[], double precision[], double precision) IS
-'As rezago.unit_index, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with the other unit_*_values aggregates; empty input: NULL.';
+'What rezago.unit_index gives, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with unit_dimension_scores_values, unit_dimension_coverage_values, unit_missing_dimensions_values and unit_state_values; empty input: NULL.';
 
 CREATE AGGREGATE rezago.unit_dimension_scores_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
     SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
     FINALFUNC = rezago.unit_dimension_scores_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_dimension_scores_values(text, double precision, text[], double precision[], double precision) IS
-'As rezago.unit_dimension_scores, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with the other unit_*_values aggregates; empty input: NULL.';
+'What rezago.unit_dimension_scores gives, from raw observations and a scoring table: inputs, NULL policy and errors as rezago.unit_index_values (shares its state).';
 
 CREATE AGGREGATE rezago.unit_dimension_coverage_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
     SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
     FINALFUNC = rezago.unit_dimension_coverage_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_dimension_coverage_values(text, double precision, text[], double precision[], double precision) IS
-'As rezago.unit_dimension_coverage, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with the other unit_*_values aggregates; empty input: NULL.';
+'What rezago.unit_dimension_coverage gives, from raw observations and a scoring table: inputs, NULL policy and errors as rezago.unit_index_values (shares its state).';
 
 CREATE AGGREGATE rezago.unit_missing_dimensions_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
     SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
     FINALFUNC = rezago.unit_missing_dimensions_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_missing_dimensions_values(text, double precision, text[], double precision[], double precision) IS
-'As rezago.unit_missing_dimensions, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with the other unit_*_values aggregates; empty input: NULL.';
-
-
+'What rezago.unit_missing_dimensions gives, from raw observations and a scoring table: inputs, NULL policy and errors as rezago.unit_index_values (shares its state).';
 
 -- The state itself (no final function), so that one query aggregates once
 -- per comuna (rezago.comuna_unit_states) and its callers apply the final
