@@ -47,8 +47,10 @@ include $(PGXS)
 
 # Real-data checks: test/realdata/sql/NN_*.sql (run in NN order, 01_load first)
 # against test/realdata/expected,
-# reading ../shared/data (or $REZAGO_DATA).  test/run_tests.sh runs them.
+# reading ../shared/data (or $REZAGO_DATA, made absolute: the tests run from
+# test/realdata).  test/run_tests.sh runs them.
+REZAGO_DATA ?= ../shared/data
 REALDATA_TESTS = $(sort $(patsubst test/realdata/sql/%.sql,%,$(wildcard test/realdata/sql/*.sql)))
 installcheck-realdata:
-	cd test/realdata && $(pg_regress_installcheck) --inputdir=. --load-extension=postgis $(REALDATA_TESTS)
+	cd test/realdata && export REZAGO_DATA="$(abspath $(REZAGO_DATA))" && $(pg_regress_installcheck) --inputdir=. --load-extension=postgis $(REALDATA_TESTS)
 .PHONY: installcheck-realdata

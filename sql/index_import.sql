@@ -2,8 +2,10 @@
 -- nothing is written; replace semantics.
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
-\set VERBOSITY verbose
+\set VERBOSITY default
 \set SHOW_CONTEXT never
+-- SQLSTATEs are echoed after each error (not VERBOSITY verbose, whose LOCATION
+-- lines carry source line numbers that change with any edit or PostgreSQL release)
 BEGIN;
 INSERT INTO rezago.comuna (cut, name) VALUES (101, 'Uno'), (102, 'Dos');
 CREATE TEMP TABLE good (cut int, variable text, period int, value float8);
@@ -30,6 +32,7 @@ INSERT INTO bad VALUES
   ('101', 'antenas', '2020', '9');            -- 15 period already loaded
 SAVEPOINT expect_error;
 SELECT rezago.import_observations('bad');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 ROLLBACK TO expect_error;
 SELECT count(*) AS rows_after_failure, sum(value) AS sum_after_failure FROM rezago.observation;
 -- replace => true swaps the (variable, period) pairs of the source only
@@ -37,6 +40,7 @@ CREATE TEMP TABLE newer (cut int, variable text, period int, value float8);
 INSERT INTO newer VALUES (101, 'antenas', 2020, 30);
 SAVEPOINT expect_error;
 SELECT rezago.import_observations('newer');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 ROLLBACK TO expect_error;
 SELECT rezago.import_observations('newer', replace => true);
 SELECT cut, variable, period, value FROM rezago.observation ORDER BY variable, cut;
@@ -44,6 +48,7 @@ SELECT cut, variable, period, value FROM rezago.observation ORDER BY variable, c
 CREATE TEMP TABLE wrong_shape (code int, val float8);
 SAVEPOINT expect_error;
 SELECT rezago.import_observations('wrong_shape');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 ROLLBACK TO expect_error;
 ROLLBACK;
 
@@ -71,10 +76,12 @@ INSERT INTO bad_shapes VALUES
   ('4201', 'Illapel bis', NULL, NULL, NULL);                                             -- duplicate
 SAVEPOINT expect_error;
 SELECT rezago.import_comunas('bad_shapes');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 ROLLBACK TO expect_error;
 SELECT count(*) AS comunas_after_failure FROM rezago.comuna;
 SAVEPOINT expect_error;
 SELECT rezago.import_comunas_geojson('{"type": "Feature"}');
+\echo sqlstate :LAST_ERROR_SQLSTATE
 ROLLBACK TO expect_error;
 SELECT rezago.import_comunas_geojson('{"type": "FeatureCollection", "features": [
   {"type": "Feature", "properties": {"cod_comuna": 4203, "Comuna": "Los Vilos", "Provincia": "Choapa", "Region": "Coquimbo"},

@@ -59,6 +59,21 @@ SELECT rezago.provincia_code('Cauquenes');
 ROLLBACK TO s;
 SELECT rezago.resolve_name('region', 'Ñuble');
 ROLLBACK TO s;
+-- spellings of the BCN file against the CUT list: Bío-Bío = Biobío,
+-- Til Til = Tiltil (spaces ignored in whole names and in within)
+SAVEPOINT bcn;
+UPDATE rezago.comuna SET region = 'Región del Bío-Bío' WHERE region = 'Biobío';
+UPDATE rezago.comuna SET provincia = 'Bío-Bío' WHERE provincia = 'Biobío';
+INSERT INTO rezago.comuna (cut, name, provincia_code, provincia, region_code, region)
+VALUES (13303, 'Til Til', 133, 'Chacabuco', 13, 'Metropolitana de Santiago');
+SELECT rezago.comuna_cut('Santa Rosa', within => 'Biobío') AS santa_rosa_8310,
+       rezago.comuna_cut('Lebu', within => 'bio bio') AS lebu_8201,
+       rezago.provincia_code('Biobío') AS biobio_83,
+       rezago.provincia_code('Arauco', within => 'Biobío') AS arauco_82,
+       rezago.comuna_cut('Tiltil') AS tiltil_13303;
+-- still one place per name: 'Puerto' is not a whole name, so it stays ambiguous
+SELECT count(*) AS puerto_candidates FROM rezago.find_comuna('Puerto');
+ROLLBACK TO bcn;
 -- the expression index serves exact lookups on large tables
 SET LOCAL enable_seqscan = off;
 CREATE FUNCTION pg_temp.plan_uses(query text, index_name text) RETURNS boolean LANGUAGE plpgsql AS $$

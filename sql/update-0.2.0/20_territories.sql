@@ -36,8 +36,13 @@ CREATE FUNCTION rezago.find_place(kind text, name text, within text DEFAULT NULL
 RETURNS TABLE (code integer, name text, provincia text, region text, comunas bigint, match text)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    WITH q AS (
+    WITH q0 AS (
         SELECT rezago.name_key(find_place.name) AS k, rezago.name_key(find_place.within) AS w
+    ), q AS (
+        -- the same keys without spaces: the BCN file writes Bío-Bío where the
+        -- CUT list writes Biobío, and Til Til / Tiltil both occur
+        SELECT q0.k, q0.w, pg_catalog.replace(q0.k, ' ', '') AS k0, pg_catalog.replace(q0.w, ' ', '') AS w0
+        FROM q0
     ), places AS (
         -- comunas, or provincias (named after any of their comunas' rows)
         SELECT c.cut AS code, c.name, c.provincia, c.region, 1::bigint AS comunas
@@ -52,10 +57,10 @@ BEGIN ATOMIC
         FROM places CROSS JOIN q
         WHERE q.w IS NULL
            OR (find_place.kind = 'comuna'
-               AND pg_catalog.strpos(' ' || rezago.name_key(places.provincia) || ' ', ' ' || q.w || ' ') > 0)
-           OR pg_catalog.strpos(' ' || rezago.name_key(places.region) || ' ', ' ' || q.w || ' ') > 0
+               AND pg_catalog.strpos(pg_catalog.replace(rezago.name_key(places.provincia), ' ', ''), q.w0) > 0)
+           OR pg_catalog.strpos(pg_catalog.replace(rezago.name_key(places.region), ' ', ''), q.w0) > 0
     ), exact AS (
-        SELECT p.* FROM p CROSS JOIN q WHERE p.pk = q.k
+        SELECT p.* FROM p CROSS JOIN q WHERE pg_catalog.replace(p.pk, ' ', '') = q.k0
     )
     SELECT e.code, e.name, e.provincia, e.region, e.comunas, 'exact'::text FROM exact e
     UNION ALL
@@ -66,7 +71,7 @@ BEGIN ATOMIC
     ORDER BY 1;
 END;
 COMMENT ON FUNCTION rezago.find_place(text, text, text) IS
-'Comunas (kind = comuna) or provincias (kind = provincia) whose name matches, ignoring accents, case and punctuation (rezago.name_key): exact matches (match = exact), or when there is none, those whose name contains the given words (match = words: Imperial finds Nueva Imperial). within, when given, keeps the places whose región (or, for comunas, provincia) name contains those words. Never raises; NULL or empty name, or another kind: no rows. rezago.find_comuna and rezago.find_provincia present its rows.';
+'Comunas (kind = comuna) or provincias (kind = provincia) whose name matches, ignoring accents, case and punctuation (rezago.name_key): exact matches (match = exact; spaces are ignored too, so Tiltil = Til Til and Biobío = Bío-Bío), or when there is none, those whose name contains the given words (match = words: Imperial finds Nueva Imperial). within, when given, keeps the places whose región (or, for comunas, provincia) name contains it, spaces ignored (Biobío finds Región del Bío-Bío). Never raises; NULL or empty name, or another kind: no rows. rezago.find_comuna and rezago.find_provincia present its rows.';
 
 CREATE FUNCTION rezago.find_comuna(name text, within text DEFAULT NULL)
 RETURNS TABLE (cut integer, name text, provincia text, region text, match text)

@@ -7,7 +7,8 @@ lib=$top/test/checks/lib
 PG_CONFIG=${PG_CONFIG:-pg_config}
 export PATH="$("$PG_CONFIG" --bindir):$PATH"
 : "${PGHOST:?run this check through test/with_cluster.sh (or test/run_tests.sh)}"
-export REZAGO_DATA=${REZAGO_DATA:-$top/../shared/data}
+# absolute, because checks change directory before reading it
+export REZAGO_DATA=$(realpath -m "${REZAGO_DATA:-$top/../shared/data}")
 
 say() { echo "[$(basename "$0" .sh)] $*"; }
 fail() { echo "[$(basename "$0" .sh)] FAILED: $*" >&2; exit 1; }
