@@ -288,6 +288,28 @@ def compare(db, path):
     return False, f'{rows} rows: ' + ', '.join(what)
 
 
+def plan_indexes(db, query):
+    """The indexes that the plans of a query use, nested statements included
+    (the plans of the SQL functions it calls, caught by auto_explain and sent
+    to the client as notices), with each index's access method:
+    [(index, method)], e.g. [('comuna_geom_idx', 'gist')]."""
+    sql = ("LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0; "
+           "SET auto_explain.log_nested_statements = on; SET auto_explain.log_level = notice; "
+           "SET client_min_messages = notice; "
+           f"SELECT count(*) FROM (SELECT * FROM {query}) q;")
+    r = subprocess.run(['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', db],
+                       input=sql, text=True, capture_output=True)
+    if r.returncode != 0:
+        raise RuntimeError(f'psql failed on {db}:\n{sql}\n{r.stderr}')
+    names = sorted(set(re.findall(r'(?:Index Scan|Index Only Scan|Bitmap Index Scan) (?:using|on) (\w+)', r.stderr)))
+    if not names:
+        return []
+    methods = dict(line.split('|') for line in psql(db, (
+        "SELECT c.relname || '|' || a.amname FROM pg_class c JOIN pg_am a ON a.oid = c.relam "
+        "WHERE c.relname = ANY (ARRAY[" + ', '.join(f"'{n}'" for n in names) + "])")).split())
+    return [(n, methods.get(n, '?')) for n in names]
+
+
 # --------------------------------------------------------------------------
 # Report
 # --------------------------------------------------------------------------
@@ -391,8 +413,11 @@ def main():
             ref = median_runs(db, 'SELECT * FROM ' + path['ref'].format(period=PERIOD), ref_runs)
             log(f'   {path["name"]}: ext {fmt_ms(ext["ms"])}, ref {fmt_ms(ref["ms"])}, '
                 f'peak {ext["peak_kb"] / 1024:.0f} MB')
+            indexes = plan_indexes(db, path['ext'].format(period=PERIOD)) if path['kind'] == 'polygons' else None
+            if indexes is not None:
+                log(f'   {path["name"]}: indexes in its plans: {indexes}')
             results.append(dict(size=sname, path=path['name'], rows=rows, ext=ext, ref=ref, floor=floor,
-                                oracle=text, ok=ok))
+                                oracle=text, ok=ok, indexes=indexes))
         if sname == parallel_size:
             parallel = parallel_study(db, sname, runs)
         psql('postgres', f'DROP DATABASE {db};')
@@ -529,6 +554,10 @@ def targets(results):
         r = by.get((s, 'territory_contiguity'))
         if r:
             line(r['ext']['ms'] < 60_000, f'contiguity at {SIZES[s]["label"]} in {fmt_ms(r["ext"]["ms"])} (target < 1 min)')
+            spatial = [n for n, m in r['indexes'] if m in ('gist', 'spgist', 'brin')]
+            line(bool(spatial), 'contiguity finds neighbours through the spatial index '
+                 f'(indexes in its plans, nested SQL functions included: '
+                 f'{", ".join(f"{n} ({m})" for n, m in r["indexes"]) or "none"}), not by comparing all pairs')
     return out or ['- no size with a target was run']
 
 
