@@ -167,7 +167,7 @@ wmean_add(float8 *st, bool score_null, float8 score, float8 weight,
 	rezago_require_finite_result(st[WM_SUM], "weighted sum of scores", fn);
 }
 
-static void
+void
 require_weight_not_null(bool isnull, const char *fn)
 {
 	if (isnull)
@@ -207,7 +207,7 @@ set_group_constant(float8 *st, int idx, float8 value, const char *what,
 	st[idx] = value;
 }
 
-static float8
+float8
 get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn)
 {
 	float8		mincov;

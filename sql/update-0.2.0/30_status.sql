@@ -235,8 +235,10 @@ BEGIN ATOMIC
           ON v.methodology = variable_thresholds.methodology AND v.variable = w.variable
     ), st AS (
         SELECT o.variable, count(*) AS n, avg(o.value) AS mean,
+               -- sorted only under the rules that use it (FILTER keeps the sort empty otherwise)
                percentile_cont((SELECT CASE m.rule WHEN 'percentile' THEN m.pct ELSE 0.5 END FROM m))
-                   WITHIN GROUP (ORDER BY o.value) AS pct
+                   WITHIN GROUP (ORDER BY o.value)
+                   FILTER (WHERE (SELECT m.rule IN ('median', 'percentile') FROM m)) AS pct
         FROM rezago.observation o JOIN mv ON mv.variable = o.variable
         WHERE o.period = variable_thresholds.period AND o.value IS NOT NULL
         GROUP BY o.variable
@@ -272,17 +274,21 @@ BEGIN ATOMIC
         FROM rezago.variable_thresholds(territory_gaps.period, territory_gaps.methodology) t
         JOIN rezago.variable v ON v.code = t.variable
     ), tv AS (
-        SELECT tm.territory, th.variable, rezago.territory_average(o.value) AS value
+        -- one pass over the period's observations (hash join with the members),
+        -- not one index probe per member and variable
+        SELECT tm.territory, o.variable, rezago.territory_average(o.value) AS value
         FROM rezago.territory_member tm
-        CROSS JOIN th
-        LEFT JOIN rezago.observation o
-          ON o.cut = tm.cut AND o.variable = th.variable AND o.period = territory_gaps.period
-        GROUP BY tm.territory, th.variable
+        JOIN rezago.observation o ON o.cut = tm.cut AND o.period = territory_gaps.period
+        JOIN th ON th.variable = o.variable
+        GROUP BY tm.territory, o.variable
     ), g AS (
-        SELECT tv.territory, tv.variable, tv.value, th.threshold,
+        -- every territory with members in every variable, NULL where no member has a row
+        SELECT tt.territory, th.variable, tv.value, th.threshold,
                -- written so that a zero gap is 0, not -0
                CASE WHEN th.polarity = 1 THEN th.threshold - tv.value ELSE tv.value - th.threshold END AS gap
-        FROM tv JOIN th ON th.variable = tv.variable
+        FROM (SELECT DISTINCT tm.territory FROM rezago.territory_member tm) tt
+        CROSS JOIN th
+        LEFT JOIN tv ON tv.territory = tt.territory AND tv.variable = th.variable
     )
     SELECT g.territory, g.variable, g.value, g.threshold, g.gap, g.gap <= 0
     FROM g

@@ -62,7 +62,8 @@ schema_dump() { pg_dump -s "$1" | grep -v '^\\\(un\)\?restrict ' > "$2"; }
 # record_results DB FILE: one line per call of every reading function of the
 # extension (see record_results.sql) and per extension table (row count and
 # md5), sorted, so that two databases can be compared with diff.
+# record_results DB FILE detail: one line per result row (see above).
 record_results() {
-    sql "$1" -At -f "$lib/record_results.sql" | LC_ALL=C sort > "$2"
+    sql "$1" -At ${3:+-v detail=on} -f "$lib/record_results.sql" | LC_ALL=C sort > "$2"
     [ -s "$2" ] || fail "no results recorded from $1"
 }

@@ -5,6 +5,8 @@
 -- unknown) and every methodology, other arguments left at their defaults.
 -- One line per call:  function|arguments|rows|md5 of the rows (or the
 -- SQLSTATE of its error), then one line per extension table: table|rows|md5.
+-- With psql -v detail=on, one line per row of each call instead:
+-- function|arguments|row (or function|arguments|error SQLSTATE).
 -- Floats print exactly (extra_float_digits = 1), so equal lines mean
 -- identical results.  Geometries are compared by their normalised shape
 -- (ST_Normalize, 1e-9 degree grid), since a union computed in another order
@@ -14,6 +16,13 @@
 SET extra_float_digits = 1;
 SET client_min_messages = warning;
 SET max_parallel_workers_per_gather = 0;
+-- psql -v detail=on: one line per result row instead of a digest per call
+-- (upgrade.sh compares the rows with a float tolerance)
+\if :{?detail}
+SELECT pg_catalog.set_config('record_results.detail', :'detail', false) \gset
+\else
+SELECT pg_catalog.set_config('record_results.detail', 'off', false) \gset
+\endif
 ANALYZE;
 -- a select list for the columns (name, type) of alias a, geometries normalised
 CREATE FUNCTION pg_temp.select_list(cols text[], types regtype[]) RETURNS text
@@ -74,6 +83,18 @@ BEGIN
                 WHERE a.n < cardinality(f.vary))
             SELECT array_to_string(list, ', ') FROM a WHERE a.n = cardinality(f.vary)
         LOOP
+            IF pg_catalog.current_setting('record_results.detail') = 'on' THEN
+                -- one line per row: function|arguments|row
+                BEGIN
+                    RETURN QUERY EXECUTE format('SELECT %L || ''|'' || %L || ''|'' || r::text FROM (SELECT %s FROM %s(%s) a) r',
+                                   f.proname, args,
+                                   CASE WHEN f.out_names IS NULL THEN 'a' ELSE pg_temp.select_list(f.out_names, f.out_types) END,
+                                   f.oid::regproc, args);
+                EXCEPTION WHEN OTHERS THEN
+                    RETURN NEXT format('%s|%s|error %s', f.proname, args, SQLSTATE);
+                END;
+                CONTINUE;
+            END IF;
             BEGIN
                 EXECUTE format('SELECT count(*), md5(coalesce(string_agg(r::text, E''\n'' ORDER BY r::text), '''')) FROM (SELECT %s FROM %s(%s) a) r',
                                CASE WHEN f.out_names IS NULL THEN 'a' ELSE pg_temp.select_list(f.out_names, f.out_types) END,

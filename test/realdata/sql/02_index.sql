@@ -76,6 +76,19 @@ JOIN (SELECT oi.period, tm.territory, avg(oi.index) AS index, count(*) AS member
       GROUP BY oi.period, tm.territory) o ON o.period = p AND o.territory = r.territory
 GROUP BY p ORDER BY p;
 
+-- the README's example: unit_index_values over the raw observations (one
+-- group per comuna, scored by variable_scoring) gives the oracle's index
+SELECT p AS period, count(*) AS comunas, count(u.index) AS with_index,
+       count(*) FILTER (WHERE (u.index IS NULL) <> (o.index IS NULL) OR abs(u.index - o.index) > 1e-9) AS index_diff
+FROM generate_series(2019, 2023) p
+CROSS JOIN LATERAL (
+    SELECT ob.cut, rezago.unit_index_values(ob.variable, ob.value, s.variables, s.scoring, s.min_coverage) AS index
+    FROM rezago.observation ob CROSS JOIN rezago.variable_scoring(p, 'sinim4') s
+    WHERE ob.period = p
+    GROUP BY ob.cut) u
+JOIN oracle_index o ON o.period = p AND o.cut = u.cut
+GROUP BY p ORDER BY p;
+
 -- the five most lagged provinces in 2023 under this subset
 SELECT r.rank, t.name, round(r.index::numeric, 6) AS index, r.members, r.scored
 FROM rezago.territory_index(2023, 'sinim4') r JOIN rezago.territory t ON t.code = r.territory
