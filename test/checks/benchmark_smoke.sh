@@ -11,10 +11,17 @@ out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 test/benchmark.sh --small --out "$out"
 # the results table lists every index path with an equal oracle
-for path in comuna_index comuna_dimension_scores territory_index territory_exit territory_entry; do
+for path in comuna_index comuna_dimension_scores territory_index territory_exit territory_entry territory_contiguity; do
     if ! grep -q "| $path | .* | equal |$" "$out"; then
         echo "benchmark_smoke: no checked result for $path in the results" >&2
         exit 1
     fi
 done
-echo "benchmark_smoke: every path equals the plain-SQL reference"
+# contiguity finds neighbours through a spatial index (a fact of the plans,
+# not a timing)
+if ! grep -q "^- met: contiguity finds neighbours through the spatial index" "$out"; then
+    echo "benchmark_smoke: contiguity's plans use no spatial index:" >&2
+    grep "spatial index" "$out" >&2 || true
+    exit 1
+fi
+echo "benchmark_smoke: every path equals the plain-SQL reference; contiguity uses the spatial index"
