@@ -168,7 +168,7 @@ wmean_add(float8 *st, bool score_null, float8 score, float8 weight,
 }
 
 void
-require_weight_not_null(bool isnull, const char *fn)
+rezago_require_weight_not_null(bool isnull, const char *fn)
 {
 	if (isnull)
 		ereport(ERROR,
@@ -208,7 +208,7 @@ set_group_constant(float8 *st, int idx, float8 value, const char *what,
 }
 
 float8
-get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn)
+rezago_get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn)
 {
 	float8		mincov;
 
@@ -262,10 +262,10 @@ wmean_accum_full(FunctionCallInfo fcinfo, int mincov_arg, int total_arg,
 {
 	ArrayType  *a;
 	float8	   *st;
-	float8		mincov = (mincov_arg > 0) ? get_min_coverage(fcinfo, mincov_arg, fn) : 0;
+	float8		mincov = (mincov_arg > 0) ? rezago_get_min_coverage(fcinfo, mincov_arg, fn) : 0;
 	float8		total = (total_arg > 0) ? get_total_weight(fcinfo, total_arg, fn) : 0;
 
-	require_weight_not_null(PG_ARGISNULL(2), fn);
+	rezago_require_weight_not_null(PG_ARGISNULL(2), fn);
 	st = rezago_state_values(fcinfo, 0, WM_LEN, &a, fn);
 	set_group_constant(st, WM_MINCOV, mincov, "minimum coverage", fn);
 	set_group_constant(st, WM_DECLARED, total, "total weight", fn);

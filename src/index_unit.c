@@ -149,13 +149,13 @@ unit_state(FunctionCallInfo fcinfo, int n, float8 mincov, const char *fn)
 	return a;
 }
 
-/* Adds one variable (score, weight) of dimension dim (1-based) to the state. */
+/*
+ * Records the weight of dimension dim (1-based) in its slot: the first row
+ * of the dimension sets it, every later row (or combined state) must agree.
+ */
 static void
-unit_add(float8 *st, int dim, bool score_null, float8 score, float8 weight,
-		 float8 dweight, const char *fn)
+unit_set_dweight(float8 *slot, float8 dweight, int dim, const char *fn)
 {
-	float8	   *slot = st + UNIT_HEAD + UNIT_SLOT * (dim - 1);
-
 	if (slot[US_DWEIGHT] != 0 && slot[US_DWEIGHT] != dweight)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -163,6 +163,16 @@ unit_add(float8 *st, int dim, bool score_null, float8 score, float8 weight,
 				 errdetail("Function %s received %g and %g for dimension %d.", fn, slot[US_DWEIGHT], dweight, dim),
 				 errhint("Pass the dimension's weight from the methodology.")));
 	slot[US_DWEIGHT] = dweight;
+}
+
+/* Adds one variable (score, weight) of dimension dim (1-based) to the state. */
+static void
+unit_add(float8 *st, int dim, bool score_null, float8 score, float8 weight,
+		 float8 dweight, const char *fn)
+{
+	float8	   *slot = st + UNIT_HEAD + UNIT_SLOT * (dim - 1);
+
+	unit_set_dweight(slot, dweight, dim, fn);
 	if (weight > 0)
 	{
 		slot[US_TOTAL] += weight;
@@ -234,14 +244,14 @@ rezago_unit_accum(PG_FUNCTION_ARGS)
 					 "Number the dimensions 1..n_dimensions, e.g. with dense_rank() OVER (ORDER BY dimension).");
 	dim = PG_GETARG_INT32(1);
 	check_dimension(dim, n, fn);
-	require_weight_not_null(PG_ARGISNULL(4), fn);
+	rezago_require_weight_not_null(PG_ARGISNULL(4), fn);
 	weight = PG_GETARG_FLOAT8(4);
 	rezago_require_weight(weight, fn);
 	require_not_null(fcinfo, 5, "dimension_weight", fn,
 					 "Pass the dimension's weight in the index, a positive number.");
 	dweight = PG_GETARG_FLOAT8(5);
 	check_dimension_weight(dweight, fn);
-	mincov = get_min_coverage(fcinfo, 6, fn);
+	mincov = rezago_get_min_coverage(fcinfo, 6, fn);
 	if (!PG_ARGISNULL(3) && weight > 0)
 		rezago_require_finite(PG_GETARG_FLOAT8(3), "score", fn);
 
@@ -276,13 +286,7 @@ rezago_unit_combine(PG_FUNCTION_ARGS)
 
 		if (o[US_DWEIGHT] == 0)
 			continue;
-		if (s[US_DWEIGHT] != 0 && s[US_DWEIGHT] != o[US_DWEIGHT])
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("dimension_weight must be the same for every row of a dimension"),
-					 errdetail("Function %s received %g and %g for dimension %d.", fn, s[US_DWEIGHT], o[US_DWEIGHT], d + 1),
-					 errhint("Pass the dimension's weight from the methodology.")));
-		s[US_DWEIGHT] = o[US_DWEIGHT];
+		unit_set_dweight(s, o[US_DWEIGHT], d + 1, fn);
 		s[US_TOTAL] += o[US_TOTAL];
 		s[US_SCORED] += o[US_SCORED];
 		s[US_SUM] += o[US_SUM];
@@ -475,10 +479,24 @@ scoring_error(const char *fn, const char *detail)
 			 errhint("Build variables and scoring with rezago.variable_scoring(period, methodology).")));
 }
 
+/*
+ * The slot of code s in the open-addressing table: the one holding it, or
+ * the empty slot (-1) where it would go.
+ */
 static uint32
-scoring_hash(const char *s, int len)
+scoring_probe(const UnitScoring *sc, const char *s, int len)
 {
-	return DatumGetUInt32(hash_any((const unsigned char *) s, len));
+	uint32		h = DatumGetUInt32(hash_any((const unsigned char *) s, len)) & sc->mask;
+
+	while (sc->table[h] >= 0)
+	{
+		const UnitScoringVar *c = &sc->vars[sc->table[h]];
+
+		if (c->len == len && memcmp(c->code, s, len) == 0)
+			break;
+		h = (h + 1) & sc->mask;
+	}
+	return h;
 }
 
 /* Reads and checks the scoring table into a cache in mcxt. */
@@ -573,15 +591,9 @@ scoring_build(Datum vars_d, Datum scoring_d, MemoryContext mcxt, const char *fn)
 		if (v->has_win_hi)
 			rezago_require_finite(v->win_hi, "winsorisation limit", fn);
 
-		h = scoring_hash(v->code, v->len) & sc->mask;
-		while (sc->table[h] >= 0)
-		{
-			UnitScoringVar *o = &sc->vars[sc->table[h]];
-
-			if (o->len == v->len && memcmp(o->code, v->code, v->len) == 0)
-				scoring_error(fn, psprintf("variable %s appears twice", v->code));
-			h = (h + 1) & sc->mask;
-		}
+		h = scoring_probe(sc, v->code, v->len);
+		if (sc->table[h] >= 0)
+			scoring_error(fn, psprintf("variable %s appears twice", v->code));
 		sc->table[h] = i;
 	}
 	sc->vars_ptr = DatumGetPointer(vars_d);
@@ -607,12 +619,6 @@ scoring_same(const UnitScoring *sc, Datum vars_d, Datum scoring_d)
 		memcmp(sp, sc->scoring_copy, sc->scoring_size) == 0;
 }
 
-/*
- * The scoring table is meant to be the same for every row (a scalar
- * subquery).  The transition function caches it per call site (fn_extra),
- * recognised by the argument's address and size, and compared in full at
- * the first row of every group, so a table that changes is read again.
- */
 /* The lag score of x (finite) for variable v; false when it has none. */
 static bool
 scoring_score(const UnitScoringVar *v, float8 x, float8 *score)
@@ -651,7 +657,14 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 					 "Build variables and scoring with rezago.variable_scoring(period, methodology).");
 	require_not_null(fcinfo, 4, "scoring", fn,
 					 "Build variables and scoring with rezago.variable_scoring(period, methodology).");
-	mincov = get_min_coverage(fcinfo, 5, fn);
+	mincov = rezago_get_min_coverage(fcinfo, 5, fn);
+
+	/*
+	 * The scoring table is meant to be the same for every row (a scalar
+	 * subquery).  It is cached per call site (fn_extra), recognised by the
+	 * argument's address and size, and compared in full at the first row of
+	 * every group, so a table that changes is read again.
+	 */
 	{
 		Datum		vars_d = PG_GETARG_DATUM(3),
 					scoring_d = PG_GETARG_DATUM(4);
@@ -679,20 +692,10 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 	{
 		text	   *t = PG_GETARG_TEXT_PP(1);
 		int			len = VARSIZE_ANY_EXHDR(t);
-		const char *s = VARDATA_ANY(t);
-		uint32		h = scoring_hash(s, len) & sc->mask;
+		uint32		h = scoring_probe(sc, VARDATA_ANY(t), len);
 
-		while (sc->table[h] >= 0)
-		{
-			const UnitScoringVar *c = &sc->vars[sc->table[h]];
-
-			if (c->len == len && memcmp(c->code, s, len) == 0)
-			{
-				v = c;
-				break;
-			}
-			h = (h + 1) & sc->mask;
-		}
+		if (sc->table[h] >= 0)
+			v = &sc->vars[sc->table[h]];
 	}
 
 	a = unit_state(fcinfo, sc->n_dimensions, mincov, fn);

@@ -55,8 +55,8 @@ extern float8 rezago_zscore_lag(float8 x, float8 mean, float8 sd, int polarity);
  * unit aggregates (index_unit.c): a NULL weight is an error (22004); the
  * minimum coverage in argument argno must be a finite share in [0, 1].
  */
-extern void require_weight_not_null(bool isnull, const char *fn);
-extern float8 get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn);
+extern void rezago_require_weight_not_null(bool isnull, const char *fn);
+extern float8 rezago_get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn);
 
 /*
  * Aggregate state kept as a plain float8[] of a fixed length (so that

@@ -168,7 +168,7 @@ BEGIN ATOMIC
                dense_rank() OVER (ORDER BY w.dimension)::integer AS dimension_no
         FROM rezago.methodology_weights(scoring_rows.methodology) w
     ), mv AS MATERIALIZED (
-        -- one row per variable with all its scores need.  The reference
+        -- one row per variable with all that its score needs.  The reference
         -- population's min and max are two probes of the index on
         -- (period, variable, value), not a pass over the observations;
         -- winsorisation limits (a sort) and moments (a pass) are computed
