@@ -114,10 +114,10 @@ INSERT INTO calls VALUES
  (14, $$SELECT * FROM rezago.access_statements('editor', 'pg_monitor')$$),
  (15, $$SELECT * FROM rezago.unclassified_objects()$$),
  (16, $$SELECT rezago.weighted_mean_final(rezago.weighted_mean_combine(
-               rezago.weighted_mean_accum('{0,0,0,0,0}', 0.5, 2), rezago.average_accum('{0,0,0,0,0}', 1))) AS a,
-               rezago.weighted_mean_coverage(rezago.weighted_mean_accum_total('{0,0,0,0,0}', NULL, 1, 4)) AS b,
-               rezago.weighted_mean_final(rezago.weighted_mean_accum('{0,0,0,0,0}', 0.5, 2, 0.5)) AS c,
-               rezago.weighted_mean_final(rezago.weighted_mean_accum('{0,0,0,0,0}', 0.5, 2, 0.5, 4)) AS d,
+               rezago.weighted_mean_accum('{2,2,0,0,0}', 0.5, 2), rezago.average_accum('{2,2,0,0,0}', 1))) AS a,
+               rezago.weighted_mean_coverage(rezago.weighted_mean_accum_total('{2,2,0,0,0}', NULL, 1, 4)) AS b,
+               rezago.weighted_mean_final(rezago.weighted_mean_accum('{2,2,0,0,0}', 0.5, 2, 0.5)) AS c,
+               rezago.weighted_mean_final(rezago.weighted_mean_accum('{2,2,0,0,0}', 0.5, 2, 0.5, 4)) AS d,
                rezago.require_new_methodology_code('fresh') AS e$$);
 SELECT format('CREATE TEMP TABLE n_%s AS %s', id, q) FROM calls ORDER BY id
 \gexec

@@ -80,12 +80,9 @@ rezago_state_peek(ArrayType *a, int len, const char *fn)
 	return (const float8 *) ARR_DATA_PTR(a);
 }
 
-float8 *
-rezago_state_values(FunctionCallInfo fcinfo, int argno, int len,
-					ArrayType **result, const char *fn)
+ArrayType *
+rezago_state_arg(FunctionCallInfo fcinfo, int argno, const char *fn)
 {
-	ArrayType  *a;
-
 	if (PG_ARGISNULL(argno))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
@@ -93,9 +90,16 @@ rezago_state_values(FunctionCallInfo fcinfo, int argno, int len,
 				 errdetail("Function %s received a NULL state.", fn),
 				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
 	if (AggCheckCallContext(fcinfo, NULL))
-		a = PG_GETARG_ARRAYTYPE_P(argno);	/* ours to scribble on */
-	else
-		a = PG_GETARG_ARRAYTYPE_P_COPY(argno);
+		return PG_GETARG_ARRAYTYPE_P(argno);	/* ours to scribble on */
+	return PG_GETARG_ARRAYTYPE_P_COPY(argno);
+}
+
+float8 *
+rezago_state_values(FunctionCallInfo fcinfo, int argno, int len,
+					ArrayType **result, const char *fn)
+{
+	ArrayType  *a = rezago_state_arg(fcinfo, argno, fn);
+
 	check_state_array(a, len, fn);
 	*result = a;
 	return (float8 *) ARR_DATA_PTR(a);

@@ -4,24 +4,31 @@
  *	  one raw value, and the weighted-mean aggregates behind dimension scores,
  *	  the index and territory averages.
  *
- * The weighted-mean state is a float8[5]:
- *	 [0] weight of every input row (scored or missing)
- *	 [1] weight of the rows that had a score
- *	 [2] sum of weight * score
- *	 [3] minimum coverage required (0 when the aggregate was given none)
- *	 [4] declared total weight (0 when not declared): coverage is then
- *		 measured against it, so that missing items need no input row
+ * The weighted-mean state is a row-list state (rezago.h) with two fields:
+ *	 minimum coverage required (0 when the aggregate was given none), and
+ *	 declared total weight (0 when not declared): coverage is then measured
+ *	 against it, so that missing items need no input row;
+ * and one row (weight, score) per input row of positive weight, the weight
+ * negated when the row had no score.  The sums are taken in the final
+ * function, in canonical order (canonical_sum.c), so that they do not depend
+ * on the order of the rows.
  */
 #include "rezago.h"
 
 #include "utils/builtins.h"
 
-#define WM_LEN			5
-#define WM_TOTAL		0
-#define WM_SCORED		1
-#define WM_SUM			2
-#define WM_MINCOV		3
-#define WM_DECLARED		4
+#define WM_FIELDS		2
+#define WM_MINCOV		0
+#define WM_DECLARED		1
+#define WM_WIDTH		2
+
+/* The sums of a weighted-mean state. */
+typedef struct WmeanSums
+{
+	float8		total;			/* weight of every row (scored or missing) */
+	float8		scored;			/* weight of the rows that had a score */
+	float8		sum;			/* sum of weight * score */
+} WmeanSums;
 
 /* coverage computed from sums of weights is compared with this slack */
 #define COVERAGE_SLACK	REZAGO_COVERAGE_SLACK
@@ -151,20 +158,51 @@ rezago_zscore_lag(float8 x, float8 mean, float8 sd, int pol)
 
 /* Adds one (score, weight) pair to the state. */
 static void
-wmean_add(float8 *st, bool score_null, float8 score, float8 weight,
+wmean_add(RezagoRows *r, bool score_null, float8 score, float8 weight,
 		  const char *fn)
 {
+	float8	   *row;
+
 	rezago_require_weight(weight, fn);
 	if (weight == 0)
 		return;					/* a zero weight leaves the item out */
-	st[WM_TOTAL] += weight;
-	rezago_require_finite_result(st[WM_TOTAL], "sum of weights", fn);
-	if (score_null)
-		return;
-	rezago_require_finite(score, "score", fn);
-	st[WM_SCORED] += weight;
-	st[WM_SUM] += weight * score;
-	rezago_require_finite_result(st[WM_SUM], "weighted sum of scores", fn);
+	if (!score_null)
+		rezago_require_finite(score, "score", fn);
+	row = rezago_rows_append(r, fn);
+	row[0] = score_null ? -weight : weight;
+	row[1] = score_null ? 0 : score;
+}
+
+/* The sums of the rows of a state, each in canonical order. */
+static WmeanSums
+wmean_sums(const RezagoRows *r, const char *fn)
+{
+	float8	   *total = palloc(sizeof(float8) * Max(r->nrows, 1));
+	float8	   *scored = palloc(sizeof(float8) * Max(r->nrows, 1));
+	float8	   *products = palloc(sizeof(float8) * Max(r->nrows, 1));
+	int			nscored = 0;
+	WmeanSums	sums;
+
+	for (int i = 0; i < r->nrows; i++)
+	{
+		const float8 *row = r->rows + (Size) i * WM_WIDTH;
+
+		total[i] = fabs(row[0]);
+		if (row[0] > 0)
+		{
+			scored[nscored] = row[0];
+			products[nscored++] = row[0] * row[1];
+		}
+	}
+	sums.total = rezago_canonical_sum(total, r->nrows);
+	sums.scored = rezago_canonical_sum(scored, nscored);
+	sums.sum = rezago_canonical_sum(products, nscored);
+	rezago_require_finite_result(sums.total, "sum of weights", fn);
+	rezago_require_finite_result(sums.sum, "weighted sum of scores", fn);
+	pfree(total);
+	pfree(scored);
+	pfree(products);
+	return sums;
 }
 
 void
@@ -182,12 +220,12 @@ rezago_require_weight_not_null(bool isnull, const char *fn)
 static Datum
 wmean_accum(FunctionCallInfo fcinfo, float8 weight, const char *fn)
 {
-	ArrayType  *a;
-	float8	   *st = rezago_state_values(fcinfo, 0, WM_LEN, &a, fn);
+	RezagoRows	r;
 
-	wmean_add(st, PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_FLOAT8(1),
+	rezago_rows_get(fcinfo, 0, WM_FIELDS, WM_WIDTH, &r, fn);
+	wmean_add(&r, PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_FLOAT8(1),
 			  weight, fn);
-	PG_RETURN_ARRAYTYPE_P(a);
+	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
 
 /*
@@ -195,16 +233,16 @@ wmean_accum(FunctionCallInfo fcinfo, float8 weight, const char *fn)
  * slot idx of the state, checking that it does not change within the group.
  */
 static void
-set_group_constant(float8 *st, int idx, float8 value, const char *what,
+set_group_constant(RezagoRows *r, int idx, float8 value, const char *what,
 				   const char *fn)
 {
-	if (st[WM_TOTAL] > 0 && st[idx] != value)
+	if (r->nrows > 0 && r->fields[idx] != value)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be the same for every row of a group", what),
-				 errdetail("Function %s received %g and %g in one group.", fn, st[idx], value),
+				 errdetail("Function %s received %g and %g in one group.", fn, r->fields[idx], value),
 				 errhint("Pass a constant, such as the value stored in the methodology.")));
-	st[idx] = value;
+	r->fields[idx] = value;
 }
 
 float8
@@ -260,18 +298,17 @@ static Datum
 wmean_accum_full(FunctionCallInfo fcinfo, int mincov_arg, int total_arg,
 				 const char *fn)
 {
-	ArrayType  *a;
-	float8	   *st;
+	RezagoRows	r;
 	float8		mincov = (mincov_arg > 0) ? rezago_get_min_coverage(fcinfo, mincov_arg, fn) : 0;
 	float8		total = (total_arg > 0) ? get_total_weight(fcinfo, total_arg, fn) : 0;
 
 	rezago_require_weight_not_null(PG_ARGISNULL(2), fn);
-	st = rezago_state_values(fcinfo, 0, WM_LEN, &a, fn);
-	set_group_constant(st, WM_MINCOV, mincov, "minimum coverage", fn);
-	set_group_constant(st, WM_DECLARED, total, "total weight", fn);
-	wmean_add(st, PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_FLOAT8(1),
+	rezago_rows_get(fcinfo, 0, WM_FIELDS, WM_WIDTH, &r, fn);
+	set_group_constant(&r, WM_MINCOV, mincov, "minimum coverage", fn);
+	set_group_constant(&r, WM_DECLARED, total, "total weight", fn);
+	wmean_add(&r, PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_FLOAT8(1),
 			  PG_GETARG_FLOAT8(2), fn);
-	PG_RETURN_ARRAYTYPE_P(a);
+	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
 
 /* dimension_score(score, weight) transition */
@@ -313,21 +350,18 @@ Datum
 rezago_wmean_combine(PG_FUNCTION_ARGS)
 {
 	const char *fn = "weighted mean combine";
-	ArrayType  *a;
-	float8	   *st = rezago_state_values(fcinfo, 0, WM_LEN, &a, fn);
-	const float8 *other = rezago_state_peek(PG_GETARG_ARRAYTYPE_P(1), WM_LEN, fn);
+	RezagoRows	r,
+				other;
 
-	if (other[WM_TOTAL] > 0)
+	rezago_rows_get(fcinfo, 0, WM_FIELDS, WM_WIDTH, &r, fn);
+	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(1), WM_FIELDS, WM_WIDTH, &other, fn);
+	if (other.nrows > 0)
 	{
-		set_group_constant(st, WM_MINCOV, other[WM_MINCOV], "minimum coverage", fn);
-		set_group_constant(st, WM_DECLARED, other[WM_DECLARED], "total weight", fn);
+		set_group_constant(&r, WM_MINCOV, other.fields[WM_MINCOV], "minimum coverage", fn);
+		set_group_constant(&r, WM_DECLARED, other.fields[WM_DECLARED], "total weight", fn);
 	}
-	st[WM_TOTAL] += other[WM_TOTAL];
-	st[WM_SCORED] += other[WM_SCORED];
-	st[WM_SUM] += other[WM_SUM];
-	rezago_require_finite_result(st[WM_TOTAL], "sum of weights", fn);
-	rezago_require_finite_result(st[WM_SUM], "weighted sum of scores", fn);
-	PG_RETURN_ARRAYTYPE_P(a);
+	rezago_rows_append_all(&r, &other, fn);
+	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
 
 /*
@@ -336,19 +370,19 @@ rezago_wmean_combine(PG_FUNCTION_ARGS)
  * false) when there is no weight at all.
  */
 static bool
-wmean_state_coverage(const float8 *st, float8 *coverage)
+wmean_state_coverage(const RezagoRows *r, const WmeanSums *sums, float8 *coverage)
 {
-	float8		total = st[WM_DECLARED] > 0 ? st[WM_DECLARED] : st[WM_TOTAL];
+	float8		total = r->fields[WM_DECLARED] > 0 ? r->fields[WM_DECLARED] : sums->total;
 
 	if (total <= 0)
 		return false;
-	if (st[WM_TOTAL] > total * (1 + COVERAGE_SLACK))
+	if (sums->total > total * (1 + COVERAGE_SLACK))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the rows of a group weigh more than the declared total weight"),
-				 errdetail("The rows weigh %g in all, the declared total_weight is %g.", st[WM_TOTAL], total),
+				 errdetail("The rows weigh %g in all, the declared total_weight is %g.", sums->total, total),
 				 errhint("Declare the sum of the weights of every item of the group, or check for duplicate rows.")));
-	*coverage = st[WM_SCORED] / total;
+	*coverage = sums->scored / total;
 	return true;
 }
 
@@ -360,26 +394,32 @@ wmean_state_coverage(const float8 *st, float8 *coverage)
 Datum
 rezago_wmean_final(PG_FUNCTION_ARGS)
 {
-	const float8 *st = rezago_state_peek(PG_GETARG_ARRAYTYPE_P(0), WM_LEN,
-										 "weighted mean final");
+	const char *fn = "dimension_score or territory_average";
+	RezagoRows	r;
+	WmeanSums	sums;
 	float8		coverage;
 
-	if (st[WM_SCORED] <= 0 || !wmean_state_coverage(st, &coverage))
+	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(0), WM_FIELDS, WM_WIDTH, &r, fn);
+	sums = wmean_sums(&r, fn);
+	if (sums.scored <= 0 || !wmean_state_coverage(&r, &sums, &coverage))
 		PG_RETURN_NULL();
-	if (coverage < st[WM_MINCOV] - COVERAGE_SLACK)
+	if (coverage < r.fields[WM_MINCOV] - COVERAGE_SLACK)
 		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(st[WM_SUM] / st[WM_SCORED]);
+	PG_RETURN_FLOAT8(sums.sum / sums.scored);
 }
 
 /* Final function of dimension_coverage: share of the weight that was scored. */
 Datum
 rezago_wmean_coverage(PG_FUNCTION_ARGS)
 {
-	const float8 *st = rezago_state_peek(PG_GETARG_ARRAYTYPE_P(0), WM_LEN,
-										 "dimension_coverage");
+	const char *fn = "dimension_coverage";
+	RezagoRows	r;
+	WmeanSums	sums;
 	float8		coverage;
 
-	if (!wmean_state_coverage(st, &coverage))
+	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(0), WM_FIELDS, WM_WIDTH, &r, fn);
+	sums = wmean_sums(&r, fn);
+	if (!wmean_state_coverage(&r, &sums, &coverage))
 		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(coverage);
 }

@@ -28,24 +28,38 @@
  * dimension_weight a constant of each dimension.
  *
  * The four aggregates share one transition function and state, so a query
- * that asks for several of them runs it once per row.  State: a float8[] of
- * UNIT_HEAD + UNIT_SLOT * n elements:
- *	 [0] n_dimensions, [1] min_coverage, then for dimension d (0-based) at
- *	 UNIT_HEAD + UNIT_SLOT * d:
- *	 +0 dimension weight (0 until a row of d is seen)
- *	 +1 weight of d's rows
- *	 +2 weight of d's scored rows
- *	 +3 sum of weight * score
+ * that asks for several of them runs it once per row.  The state is a
+ * row-list state (rezago.h) whose fields are n_dimensions, min_coverage and
+ * the n dimension weights (0 until a row of the dimension is seen), and
+ * whose rows are (dimension, weight, score) for every row of positive
+ * weight, the weight negated when the row had no score.  The sums of a
+ * dimension are taken at the end, in canonical order (canonical_sum.c), so
+ * that they do not depend on the order of the rows.
  */
-#define UNIT_HEAD		2
-#define UNIT_N			0
+#define UNIT_N			0		/* fields */
 #define UNIT_MINCOV		1
-#define UNIT_SLOT		4
-#define US_DWEIGHT		0
-#define US_TOTAL		1
-#define US_SCORED		2
-#define US_SUM			3
+#define UNIT_DWEIGHT	2		/* + dimension - 1 */
+#define UNIT_WIDTH		3		/* rows */
+#define UR_DIMENSION	0
+#define UR_WEIGHT		1
+#define UR_SCORE		2
 #define UNIT_MAX_DIMENSIONS 1000
+
+/* What the final functions need of one dimension. */
+typedef struct UnitDimension
+{
+	float8		dweight;		/* weight in the index (0: no row) */
+	float8		total;			/* weight of its rows */
+	float8		scored;			/* weight of its scored rows */
+	float8		sum;			/* sum of weight * score */
+} UnitDimension;
+
+typedef struct UnitSums
+{
+	int			n;
+	float8		mincov;
+	UnitDimension *dims;
+} UnitSums;
 
 PG_FUNCTION_INFO_V1(rezago_unit_accum);
 PG_FUNCTION_INFO_V1(rezago_unit_combine);
@@ -53,6 +67,7 @@ PG_FUNCTION_INFO_V1(rezago_unit_index);
 PG_FUNCTION_INFO_V1(rezago_unit_dimension_scores);
 PG_FUNCTION_INFO_V1(rezago_unit_dimension_coverage);
 PG_FUNCTION_INFO_V1(rezago_unit_missing_dimensions);
+PG_FUNCTION_INFO_V1(rezago_unit_state_trim);
 
 static void
 require_not_null(FunctionCallInfo fcinfo, int argno, const char *what,
@@ -66,122 +81,173 @@ require_not_null(FunctionCallInfo fcinfo, int argno, const char *what,
 				 errhint("%s", hint)));
 }
 
+/* Number of dimensions of a state, checked against its fields. */
 static int
-unit_len(int n)
+unit_state_n(const RezagoRows *r, const char *fn)
 {
-	return UNIT_HEAD + UNIT_SLOT * n;
-}
+	float8		n = r->nfields > UNIT_N ? r->fields[UNIT_N] : -1;
 
-/* Number of dimensions of a state array, checked against its length. */
-static int
-unit_state_n(ArrayType *a, const char *fn)
-{
-	const float8 *st;
-	int			n,
-				i;
-
-	if (ARR_NDIM(a) != 1 || ARR_HASNULL(a) || ARR_ELEMTYPE(a) != FLOAT8OID ||
-		ARR_DIMS(a)[0] < UNIT_HEAD)
-		n = -1;
-	else
-	{
-		st = (const float8 *) ARR_DATA_PTR(a);
-		n = (st[UNIT_N] >= 1 && st[UNIT_N] <= UNIT_MAX_DIMENSIONS) ? (int) st[UNIT_N] : -1;
-		if (n > 0 && (st[UNIT_N] != n || ARR_DIMS(a)[0] != unit_len(n)))
-			n = -1;
-		for (i = 0; n > 0 && i < unit_len(n); i++)
-			if (isnan(st[i]) || isinf(st[i]))
-				n = -1;			/* a forged state */
-	}
-	if (n < 0)
+	if (n < 1 || n > UNIT_MAX_DIMENSIONS || n != floor(n) || r->nfields != UNIT_DWEIGHT + n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid aggregate state"),
 				 errdetail("Function %s expects the float8 state of the unit aggregates.", fn),
 				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
-	return n;
+	return (int) n;
 }
 
 /*
- * The state of the group in argument 0, or a new zeroed one for n
- * dimensions.  A new state is made in the current (per-row) context:
- * nodeAgg copies a new state into the aggregate context itself, so
+ * The state of the group in argument 0, or a new one for n dimensions with
+ * room for capacity rows.  A new state is made in the current (per-row)
+ * context: nodeAgg copies a new state into the aggregate context itself, so
  * allocating it there would leave a dead copy per group.
  */
-static ArrayType *
-unit_state(FunctionCallInfo fcinfo, int n, float8 mincov, const char *fn)
+static void
+unit_state(FunctionCallInfo fcinfo, int n, float8 mincov, int capacity,
+		   RezagoRows *r, const char *fn)
 {
-	ArrayType  *a;
-	float8	   *st;
+	int			had;
 
 	if (PG_ARGISNULL(0))
 	{
-		int			len = unit_len(n);
-		Size		nbytes = ARR_OVERHEAD_NONULLS(1) + sizeof(float8) * len;
-
-		a = (ArrayType *) palloc0(nbytes);
-		SET_VARSIZE(a, nbytes);
-		a->ndim = 1;
-		a->dataoffset = 0;
-		a->elemtype = FLOAT8OID;
-		ARR_DIMS(a)[0] = len;
-		ARR_LBOUND(a)[0] = 1;
-		st = (float8 *) ARR_DATA_PTR(a);
-		st[UNIT_N] = n;
-		st[UNIT_MINCOV] = mincov;
-		return a;
+		rezago_rows_new(r, UNIT_DWEIGHT + n, UNIT_WIDTH, capacity, fn);
+		r->fields[UNIT_N] = n;
+		r->fields[UNIT_MINCOV] = mincov;
+		return;
 	}
-	a = AggCheckCallContext(fcinfo, NULL) ? PG_GETARG_ARRAYTYPE_P(0) : PG_GETARG_ARRAYTYPE_P_COPY(0);
-	if (unit_state_n(a, fn) != n)
+	rezago_rows_get(fcinfo, 0, -1, UNIT_WIDTH, r, fn);
+	had = unit_state_n(r, fn);
+	if (had != n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("n_dimensions must be the same for every row of a group"),
 				 errdetail("Function %s received n_dimensions = %d in a group that began with %d.",
-						   fn, n, unit_state_n(a, fn)),
+						   fn, n, had),
 				 errhint("Pass a constant: the number of dimensions of the methodology.")));
-	st = (float8 *) ARR_DATA_PTR(a);
-	if (st[UNIT_MINCOV] != mincov)
+	if (r->fields[UNIT_MINCOV] != mincov)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("minimum coverage must be the same for every row of a group"),
-				 errdetail("Function %s received %g and %g in one group.", fn, st[UNIT_MINCOV], mincov),
+				 errdetail("Function %s received %g and %g in one group.", fn, r->fields[UNIT_MINCOV], mincov),
 				 errhint("Pass a constant, such as the value stored in the methodology.")));
-	return a;
 }
 
 /*
- * Records the weight of dimension dim (1-based) in its slot: the first row
- * of the dimension sets it, every later row (or combined state) must agree.
+ * Records the weight of dimension dim (1-based): the first row of the
+ * dimension sets it, every later row (or combined state) must agree.
  */
 static void
-unit_set_dweight(float8 *slot, float8 dweight, int dim, const char *fn)
+unit_set_dweight(RezagoRows *r, float8 dweight, int dim, const char *fn)
 {
-	if (slot[US_DWEIGHT] != 0 && slot[US_DWEIGHT] != dweight)
+	float8	   *slot = &r->fields[UNIT_DWEIGHT + dim - 1];
+
+	if (*slot != 0 && *slot != dweight)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("dimension_weight must be the same for every row of a dimension"),
-				 errdetail("Function %s received %g and %g for dimension %d.", fn, slot[US_DWEIGHT], dweight, dim),
+				 errdetail("Function %s received %g and %g for dimension %d.", fn, *slot, dweight, dim),
 				 errhint("Pass the dimension's weight from the methodology.")));
-	slot[US_DWEIGHT] = dweight;
+	*slot = dweight;
 }
 
 /* Adds one variable (score, weight) of dimension dim (1-based) to the state. */
 static void
-unit_add(float8 *st, int dim, bool score_null, float8 score, float8 weight,
+unit_add(RezagoRows *r, int dim, bool score_null, float8 score, float8 weight,
 		 float8 dweight, const char *fn)
 {
-	float8	   *slot = st + UNIT_HEAD + UNIT_SLOT * (dim - 1);
-
-	unit_set_dweight(slot, dweight, dim, fn);
+	unit_set_dweight(r, dweight, dim, fn);
 	if (weight > 0)
 	{
-		slot[US_TOTAL] += weight;
-		if (!score_null)
+		float8	   *row = rezago_rows_append(r, fn);
+
+		row[UR_DIMENSION] = dim;
+		row[UR_WEIGHT] = score_null ? -weight : weight;
+		row[UR_SCORE] = score_null ? 0 : score;
+	}
+}
+
+/*
+ * The sums of every dimension of the state in argument 0, each in canonical
+ * order.  Every row is checked, since a state can be forged.
+ */
+static UnitSums
+unit_sums(FunctionCallInfo fcinfo, const char *fn)
+{
+	RezagoRows	r;
+	UnitSums	u;
+	int		   *start,
+			   *ntotal,
+			   *nscored;
+	float8	   *total,
+			   *scored,
+			   *products;
+
+	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(0), -1, UNIT_WIDTH, &r, fn);
+	u.n = unit_state_n(&r, fn);
+	u.mincov = r.fields[UNIT_MINCOV];
+	u.dims = palloc0(sizeof(UnitDimension) * u.n);
+	start = palloc0(sizeof(int) * (u.n + 1));
+	ntotal = palloc0(sizeof(int) * u.n);
+	nscored = palloc0(sizeof(int) * u.n);
+	total = palloc(sizeof(float8) * Max(r.nrows, 1));
+	scored = palloc(sizeof(float8) * Max(r.nrows, 1));
+	products = palloc(sizeof(float8) * Max(r.nrows, 1));
+
+	/* rows grouped by dimension: count, then place (a counting sort) */
+	for (int i = 0; i < r.nrows; i++)
+	{
+		float8		dim = r.rows[i * UNIT_WIDTH + UR_DIMENSION];
+
+		if (dim < 1 || dim > u.n || dim != floor(dim) || r.rows[i * UNIT_WIDTH + UR_WEIGHT] == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid aggregate state"),
+					 errdetail("Function %s found a row of dimension %g or weight 0 in a state of %d dimensions.",
+							   fn, dim, u.n),
+					 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+		start[(int) dim]++;
+	}
+	/* start[d] = where dimension d (0-based) begins, start[n] = nrows */
+	for (int d = 0; d < u.n; d++)
+		start[d + 1] += start[d];
+	for (int i = 0; i < r.nrows; i++)
+	{
+		const float8 *row = r.rows + i * UNIT_WIDTH;
+		int			d = (int) row[UR_DIMENSION] - 1;
+
+		total[start[d] + ntotal[d]++] = fabs(row[UR_WEIGHT]);
+		if (row[UR_WEIGHT] > 0)
 		{
-			slot[US_SCORED] += weight;
-			slot[US_SUM] += weight * score;
+			scored[start[d] + nscored[d]] = row[UR_WEIGHT];
+			products[start[d] + nscored[d]++] = row[UR_WEIGHT] * row[UR_SCORE];
 		}
 	}
+	for (int d = 0; d < u.n; d++)
+	{
+		UnitDimension *dd = &u.dims[d];
+
+		dd->dweight = r.fields[UNIT_DWEIGHT + d];
+		if (dd->dweight < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("invalid aggregate state"),
+					 errdetail("Function %s found a negative dimension weight.", fn),
+					 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+		if (ntotal[d] == 0)
+			continue;
+		dd->total = rezago_canonical_sum(total + start[d], ntotal[d]);
+		dd->scored = rezago_canonical_sum(scored + start[d], nscored[d]);
+		dd->sum = rezago_canonical_sum(products + start[d], nscored[d]);
+		rezago_require_finite_result(dd->total, "sum of weights", fn);
+		rezago_require_finite_result(dd->sum, "weighted sum of scores", fn);
+	}
+	pfree(start);
+	pfree(ntotal);
+	pfree(nscored);
+	pfree(total);
+	pfree(scored);
+	pfree(products);
+	return u;
 }
 
 static int
@@ -233,7 +299,7 @@ Datum
 rezago_unit_accum(PG_FUNCTION_ARGS)
 {
 	const char *fn = "the unit aggregates";
-	ArrayType  *a;
+	RezagoRows	r;
 	int32		dim;
 	int			n = get_n_dimensions(fcinfo, 2, fn);
 	float8		weight,
@@ -255,10 +321,10 @@ rezago_unit_accum(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(3) && weight > 0)
 		rezago_require_finite(PG_GETARG_FLOAT8(3), "score", fn);
 
-	a = unit_state(fcinfo, n, mincov, fn);
-	unit_add((float8 *) ARR_DATA_PTR(a), dim, PG_ARGISNULL(3),
-			 PG_ARGISNULL(3) ? 0 : PG_GETARG_FLOAT8(3), weight, dweight, fn);
-	PG_RETURN_ARRAYTYPE_P(a);
+	unit_state(fcinfo, n, mincov, 8, &r, fn);
+	unit_add(&r, dim, PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_FLOAT8(3),
+			 weight, dweight, fn);
+	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
 
 /* Combine (strict: nodeAgg copies the first non-NULL state itself). */
@@ -266,32 +332,24 @@ Datum
 rezago_unit_combine(PG_FUNCTION_ARGS)
 {
 	const char *fn = "unit aggregates combine";
-	ArrayType  *a = AggCheckCallContext(fcinfo, NULL) ? PG_GETARG_ARRAYTYPE_P(0) : PG_GETARG_ARRAYTYPE_P_COPY(0);
-	ArrayType  *b = PG_GETARG_ARRAYTYPE_P(1);
-	int			n = unit_state_n(a, fn);
-	float8	   *st = (float8 *) ARR_DATA_PTR(a);
-	const float8 *other = (const float8 *) ARR_DATA_PTR(b);
-	int			d;
+	RezagoRows	r,
+				other;
+	int			n;
 
-	if (unit_state_n(b, fn) != n || other[UNIT_MINCOV] != st[UNIT_MINCOV])
+	rezago_rows_get(fcinfo, 0, -1, UNIT_WIDTH, &r, fn);
+	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(1), -1, UNIT_WIDTH, &other, fn);
+	n = unit_state_n(&r, fn);
+	if (unit_state_n(&other, fn) != n || other.fields[UNIT_MINCOV] != r.fields[UNIT_MINCOV])
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("n_dimensions and minimum coverage must be the same for every row of a group"),
 				 errdetail("Function %s received states with different constants.", fn),
 				 errhint("Pass constants, such as the values stored in the methodology.")));
-	for (d = 0; d < n; d++)
-	{
-		float8	   *s = st + UNIT_HEAD + UNIT_SLOT * d;
-		const float8 *o = other + UNIT_HEAD + UNIT_SLOT * d;
-
-		if (o[US_DWEIGHT] == 0)
-			continue;
-		unit_set_dweight(s, o[US_DWEIGHT], d + 1, fn);
-		s[US_TOTAL] += o[US_TOTAL];
-		s[US_SCORED] += o[US_SCORED];
-		s[US_SUM] += o[US_SUM];
-	}
-	PG_RETURN_ARRAYTYPE_P(a);
+	for (int d = 0; d < n; d++)
+		if (other.fields[UNIT_DWEIGHT + d] != 0)
+			unit_set_dweight(&r, other.fields[UNIT_DWEIGHT + d], d + 1, fn);
+	rezago_rows_append_all(&r, &other, fn);
+	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
 
 /*
@@ -300,80 +358,77 @@ rezago_unit_combine(PG_FUNCTION_ARGS)
  * weight.  Rows weighing more than the whole dimension are an error.
  */
 static bool
-unit_coverage(const float8 *st, int d, float8 *coverage)
+unit_coverage(const UnitSums *u, int d, float8 *coverage)
 {
-	const float8 *s = st + UNIT_HEAD + UNIT_SLOT * d;
+	const UnitDimension *s = &u->dims[d];
 
-	if (s[US_TOTAL] <= 0)
+	if (s->total <= 0)
 		return false;
-	if (s[US_TOTAL] > 1 + REZAGO_COVERAGE_SLACK)
+	if (s->total > 1 + REZAGO_COVERAGE_SLACK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("the rows of a dimension weigh more than the whole dimension"),
 				 errdetail("The rows of dimension %d weigh %g in all; weights are shares of their dimension and sum to at most 1.",
-						   d + 1, s[US_TOTAL]),
+						   d + 1, s->total),
 				 errhint("Pass each variable's share of its dimension (rezago.methodology_weights().variable_weight), or check for duplicate rows.")));
-	*coverage = s[US_SCORED];
+	*coverage = s->scored;
 	return true;
 }
 
 /* Score of dimension d: NULL (false) when unscored or below min coverage. */
 static bool
-unit_dimension_score(const float8 *st, int d, float8 *score)
+unit_dimension_score(const UnitSums *u, int d, float8 *score)
 {
-	const float8 *s = st + UNIT_HEAD + UNIT_SLOT * d;
+	const UnitDimension *s = &u->dims[d];
 	float8		coverage;
 
-	if (!unit_coverage(st, d, &coverage) || s[US_SCORED] <= 0 ||
-		coverage < st[UNIT_MINCOV] - REZAGO_COVERAGE_SLACK)
+	if (!unit_coverage(u, d, &coverage) || s->scored <= 0 ||
+		coverage < u->mincov - REZAGO_COVERAGE_SLACK)
 		return false;
-	*score = s[US_SUM] / s[US_SCORED];
+	*score = s->sum / s->scored;
 	return true;
 }
 
-/* unit_index: weighted mean of the n dimension scores; NULL if any is NULL. */
+/*
+ * unit_index: weighted mean of the n dimension scores; NULL if any is NULL.
+ * Both sums in canonical order, as dimension_score() takes them.
+ */
 Datum
 rezago_unit_index(PG_FUNCTION_ARGS)
 {
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
-	int			n = unit_state_n(a, "unit_index");
-	const float8 *st = (const float8 *) ARR_DATA_PTR(a);
-	float8		sum = 0,
-				wsum = 0,
-				score;
+	UnitSums	u = unit_sums(fcinfo, "unit_index");
+	float8	   *terms = palloc(sizeof(float8) * u.n);
+	float8	   *weights = palloc(sizeof(float8) * u.n);
+	float8		score;
 	int			d;
 
-	for (d = 0; d < n; d++)
+	for (d = 0; d < u.n; d++)
 	{
-		const float8 *s = st + UNIT_HEAD + UNIT_SLOT * d;
-
-		if (!unit_dimension_score(st, d, &score))
+		if (!unit_dimension_score(&u, d, &score))
 			PG_RETURN_NULL();
-		sum += s[US_DWEIGHT] * score;
-		wsum += s[US_DWEIGHT];
+		terms[d] = u.dims[d].dweight * score;
+		weights[d] = u.dims[d].dweight;
 	}
-	PG_RETURN_FLOAT8(sum / wsum);
+	PG_RETURN_FLOAT8(rezago_canonical_sum(terms, u.n) / rezago_canonical_sum(weights, u.n));
 }
 
 /* float8[n] of per-dimension values, NULL elements where get() says so. */
 static Datum
-unit_float_array(FunctionCallInfo fcinfo, bool (*get) (const float8 *, int, float8 *),
+unit_float_array(FunctionCallInfo fcinfo, bool (*get) (const UnitSums *, int, float8 *),
 				 const char *fn)
 {
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
-	int			n = unit_state_n(a, fn);
-	const float8 *st = (const float8 *) ARR_DATA_PTR(a);
-	Datum	   *values = palloc(sizeof(Datum) * n);
-	bool	   *nulls = palloc(sizeof(bool) * n);
-	int			dims[1] = {n};
+	UnitSums	u = unit_sums(fcinfo, fn);
+	Datum	   *values = palloc(sizeof(Datum) * u.n);
+	bool	   *nulls = palloc(sizeof(bool) * u.n);
+	int			dims[1] = {u.n};
 	int			lbs[1] = {1};
 	int			d;
 
-	for (d = 0; d < n; d++)
+	for (d = 0; d < u.n; d++)
 	{
 		float8		v;
 
-		nulls[d] = !get(st, d, &v);
+		nulls[d] = !get(&u, d, &v);
 		values[d] = nulls[d] ? (Datum) 0 : Float8GetDatum(v);
 	}
 	PG_RETURN_ARRAYTYPE_P(construct_md_array(values, nulls, 1, dims, lbs, FLOAT8OID,
@@ -398,18 +453,50 @@ rezago_unit_dimension_coverage(PG_FUNCTION_ARGS)
 Datum
 rezago_unit_missing_dimensions(PG_FUNCTION_ARGS)
 {
-	ArrayType  *a = PG_GETARG_ARRAYTYPE_P(0);
-	int			n = unit_state_n(a, "unit_missing_dimensions");
-	const float8 *st = (const float8 *) ARR_DATA_PTR(a);
-	Datum	   *values = palloc(sizeof(Datum) * n);
+	UnitSums	u = unit_sums(fcinfo, "unit_missing_dimensions");
+	Datum	   *values = palloc(sizeof(Datum) * u.n);
 	int			count = 0,
 				d;
 	float8		score;
 
-	for (d = 0; d < n; d++)
-		if (!unit_dimension_score(st, d, &score))
+	for (d = 0; d < u.n; d++)
+		if (!unit_dimension_score(&u, d, &score))
 			values[count++] = Int32GetDatum(d + 1);
 	PG_RETURN_ARRAYTYPE_P(construct_array(values, count, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+}
+
+/* Rows in (dimension, weight, score) order. */
+static int
+unit_row_cmp(const void *a, const void *b)
+{
+	const float8 *x = a,
+			   *y = b;
+
+	for (int i = 0; i < UNIT_WIDTH; i++)
+		if (x[i] != y[i])
+			return x[i] < y[i] ? -1 : 1;
+	return 0;
+}
+
+/*
+ * Final function of unit_state and unit_state_values: the state without its
+ * spare room and with its rows sorted, so that the same rows give the same
+ * array whatever order they came in.  Every element is checked.
+ */
+Datum
+rezago_unit_state_trim(PG_FUNCTION_ARGS)
+{
+	const char *fn = "unit_state";
+	RezagoRows	r,
+				t;
+
+	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(0), -1, UNIT_WIDTH, &r, fn);
+	unit_state_n(&r, fn);
+	rezago_rows_new(&t, r.nfields, UNIT_WIDTH, r.nrows, fn);
+	memcpy(t.fields, r.fields, sizeof(float8) * r.nfields);
+	rezago_rows_append_all(&t, &r, fn);
+	qsort(t.rows, t.nrows, sizeof(float8) * UNIT_WIDTH, unit_row_cmp);
+	PG_RETURN_ARRAYTYPE_P(t.array);
 }
 
 /*
@@ -649,7 +736,7 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 {
 	const char *fn = "the unit_*_values aggregates";
 	UnitScoring *sc;
-	ArrayType  *a;
+	RezagoRows	r;
 	float8		mincov;
 	const UnitScoringVar *v = NULL;
 
@@ -698,7 +785,7 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 			v = &sc->vars[sc->table[h]];
 	}
 
-	a = unit_state(fcinfo, sc->n_dimensions, mincov, fn);
+	unit_state(fcinfo, sc->n_dimensions, mincov, sc->nvar, &r, fn);
 	if (v != NULL)
 	{
 		float8		x,
@@ -711,8 +798,7 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 			if (!isnan(x) && !isinf(x))
 				scored = scoring_score(v, x, &score);
 		}
-		unit_add((float8 *) ARR_DATA_PTR(a), v->dimension, !scored, score,
-				 v->weight, v->dweight, fn);
+		unit_add(&r, v->dimension, !scored, score, v->weight, v->dweight, fn);
 	}
-	PG_RETURN_ARRAYTYPE_P(a);
+	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }

@@ -51,6 +51,80 @@ extern float8 rezago_minmax_lag(float8 x, float8 lo, float8 hi, int polarity);
 extern float8 rezago_zscore_lag(float8 x, float8 mean, float8 sd, int polarity);
 
 /*
+ * Canonical summation (canonical_sum.c).  Every floating-point sum of
+ * rezago adds its terms in ascending magnitude, then ascending value, so
+ * that it depends on the multiset of terms only: not on row order, plan,
+ * parallel workers or a restore.  Both sort terms in place.
+ */
+extern void rezago_canonical_sort(float8 *terms, int n);
+extern float8 rezago_canonical_sum(float8 *terms, int n);
+
+/*
+ * Mean and sample standard deviation (two passes, NaN when n < 2; sd may be
+ * NULL) of x[0..n), n >= 1, each sum in canonical order over the values
+ * scaled by a power of two so that no sum overflows.  What the SQL
+ * aggregates canonical_avg and canonical_stddev_samp give; scratch holds n
+ * elements, x is not changed.
+ */
+extern void rezago_canonical_moments(const float8 *x, int n, float8 *scratch,
+									 float8 *mean, float8 *sd);
+
+/*
+ * Row-list aggregate states (canonical_sum.c): aggregates whose results are
+ * sums keep their rows and sum them in canonical order at the end.  The
+ * state is a float8[] (so that parallel aggregation needs no serial
+ * functions): [0] the number of fields F, [1] the row width W, [2] the
+ * number of rows R, then F fields, then R rows of W elements, then spare
+ * room.  fields and rows point into array, which append may replace.
+ */
+typedef struct RezagoRows
+{
+	ArrayType  *array;
+	float8	   *fields;
+	float8	   *rows;
+	int			nfields;
+	int			width;
+	int			nrows;
+	int			capacity;
+} RezagoRows;
+
+/* A new state with zeroed fields and room for capacity rows. */
+extern void rezago_rows_new(RezagoRows *r, int nfields, int width, int capacity,
+							const char *fn);
+
+/*
+ * The state in argument argno: modified in place when called as an
+ * aggregate support function (its shape checked), else a copy checked in
+ * full.  A NULL or malformed state is an error (22004, 22023).
+ */
+extern void rezago_rows_get(FunctionCallInfo fcinfo, int argno, int nfields,
+							int width, RezagoRows *r, const char *fn);
+
+/*
+ * Read-only view of a state, every element checked finite.  nfields < 0
+ * takes the number of fields from the state (the caller checks it).
+ */
+extern void rezago_rows_peek(ArrayType *a, int nfields, int width,
+							 RezagoRows *r, const char *fn);
+
+/* Room for one more row at the end (zeroed); r->array may change. */
+extern float8 *rezago_rows_append(RezagoRows *r, const char *fn);
+
+/* Appends every row of other (of the same width) to r. */
+extern void rezago_rows_append_all(RezagoRows *r, const RezagoRows *other,
+								   const char *fn);
+
+/* The state without its spare room (r->array itself when it has none). */
+extern ArrayType *rezago_rows_trimmed(const RezagoRows *r, const char *fn);
+
+/*
+ * What a transition or combine function returns: the state itself in an
+ * aggregate, else (a direct call) the state without its spare room.
+ */
+extern ArrayType *rezago_rows_result(FunctionCallInfo fcinfo, const RezagoRows *r,
+									 const char *fn);
+
+/*
  * Argument checks of the weighted-mean aggregates (index.c), shared with the
  * unit aggregates (index_unit.c): a NULL weight is an error (22004); the
  * minimum coverage in argument argno must be a finite share in [0, 1].
@@ -68,6 +142,12 @@ extern float8 rezago_get_min_coverage(FunctionCallInfo fcinfo, int argno, const 
  */
 extern float8 *rezago_state_values(FunctionCallInfo fcinfo, int argno,
 								   int len, ArrayType **result, const char *fn);
+
+/*
+ * The float8[] state in argument argno: itself in an aggregate (to be
+ * modified in place), else a copy.  A NULL state is an error (22004).
+ */
+extern ArrayType *rezago_state_arg(FunctionCallInfo fcinfo, int argno, const char *fn);
 
 /* Read-only view of a float8[] state of a fixed length, validated. */
 extern const float8 *rezago_state_peek(ArrayType *a, int len, const char *fn);

@@ -404,6 +404,13 @@ count_arg(FunctionCallInfo fcinfo, int argno, const char *what, float8 *v,
 				 errmsg("%s must not be negative", what),
 				 errdetail("Function %s received %s = %g.", fn, what, *v),
 				 errhint("Pass the number of localities of the comuna, or NULL when it is not known.")));
+	/* whole numbers below 2^53 add up exactly, in any order */
+	if (*v != floor(*v) || *v > 1e15)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a whole number below 10^15", what),
+				 errdetail("Function %s received %s = %g.", fn, what, *v),
+				 errhint("Pass the number of localities of the comuna, or NULL when it is not known.")));
 	return true;
 }
 

@@ -875,21 +875,18 @@ compute_scores(Model *m, int norm)
 				}
 			case NORM_ZSCORE:
 				{
-					/* avg() and coalesce(stddev_samp(), 0) */
-					float8		sum = 0,
-								ss = 0,
-								mean,
-								sd = 0;
+					/*
+					 * rezago.canonical_avg() and
+					 * coalesce(rezago.canonical_stddev_samp(), 0)
+					 */
+					float8	   *scratch = palloc(sizeof(float8) * n);
+					float8		mean,
+								sd;
 
-					for (i = 0; i < n; i++)
-						sum += x[i];
-					mean = sum / n;
-					if (n > 1)
-					{
-						for (i = 0; i < n; i++)
-							ss += (x[i] - mean) * (x[i] - mean);
-						sd = sqrt(ss / (n - 1));
-					}
+					rezago_canonical_moments(x, n, scratch, &mean, &sd);
+					pfree(scratch);
+					if (n < 2)
+						sd = 0;
 					for (i = 0; i < n; i++)
 					{
 						float8		z = rezago_zscore_lag(x[i], mean, sd, pol);
@@ -942,6 +939,7 @@ static float8 *
 territory_values(const Model *m)
 {
 	float8	   *tv = palloc(sizeof(float8) * ((Size) m->nt * m->nv + 1));
+	float8	   *vals = palloc(sizeof(float8) * (m->nc + 1));
 	int			t,
 				v,
 				j;
@@ -949,21 +947,19 @@ territory_values(const Model *m)
 	for (t = 0; t < m->nt; t++)
 		for (v = 0; v < m->nv; v++)
 		{
-			float8		sum = 0;
 			int			n = 0;
 
+			/* rezago.territory_average(): the canonical sum over n */
 			for (j = 0; j < m->terr_n[t]; j++)
 			{
 				float8		val = m->raw[(Size) m->member[m->terr_first[t] + j] * m->nv + v];
 
 				if (!isnan(val))
-				{
-					sum += val;
-					n++;
-				}
+					vals[n++] = val;
 			}
-			tv[(Size) t * m->nv + v] = n > 0 ? sum / n : get_float8_nan();
+			tv[(Size) t * m->nv + v] = n > 0 ? rezago_canonical_sum(vals, n) / n : get_float8_nan();
 		}
+	pfree(vals);
 	return tv;
 }
 
@@ -976,8 +972,7 @@ compute_stages(Model *m, int rule, const float8 *tv)
 	int		   *idx = palloc(sizeof(int) * (m->nc + 1));
 	uint8	   *stage = palloc(sizeof(uint8) * (m->nt + 1));
 	int			v,
-				t,
-				i;
+				t;
 
 	for (v = 0; v < m->nv; v++)
 	{
@@ -992,13 +987,7 @@ compute_stages(Model *m, int rule, const float8 *tv)
 				thr[v] = m->fixed[v];
 		}
 		else if (n > 0 && rule == THR_MEAN)
-		{
-			float8		sum = 0;
-
-			for (i = 0; i < n; i++)
-				sum += x[i];
-			thr[v] = sum / n;
-		}
+			rezago_canonical_moments(x, n, sorted, &thr[v], NULL);	/* canonical_avg() */
 		else if (n > 0)
 		{
 			qsort(x, n, sizeof(float8), cmp_float8);
@@ -1171,6 +1160,11 @@ evaluate(const Model *m, const RunConfig *cfg, RunResult *res)
 	bool		geo = (cfg->agg == AGG_GEOMETRIC);
 	const float8 *sc = geo ? m->logp[cfg->norm] : m->score[cfg->norm];
 	float8		mincov = m->min_coverage - REZAGO_COVERAGE_SLACK;
+	/* scratch for the terms of one sum: a dimension's or a territory's */
+	float8	   *terms = palloc(sizeof(float8) * (m->nv + m->nc + 1));
+	float8	   *weights = palloc(sizeof(float8) * (m->nv + m->nc + 1));
+	float8	   *dterms = palloc(sizeof(float8) * (m->nd + 1));
+	float8	   *dweights = palloc(sizeof(float8) * (m->nd + 1));
 	int			i,
 				t,
 				n;
@@ -1186,21 +1180,31 @@ evaluate(const Model *m, const RunConfig *cfg, RunResult *res)
 
 		for (d = 0; d < m->nd; d++)
 		{
-			float8		ds = 0,
-						ws = 0;
+			float8		ds,
+						ws;
 			int			v,
+						k = 0,
 						end = m->dim_first[d] + m->dim_nv[d];
 
+			/* the canonical sums of the unit aggregates (index_unit.c) */
 			for (v = m->dim_first[d]; v < end; v++)
-				if (!isnan(s[v]))
+				if (!isnan(s[v]) && cfg->vw[v] > 0)
 				{
-					ds += cfg->vw[v] * s[v];
-					ws += cfg->vw[v];
+					terms[k] = cfg->vw[v] * s[v];
+					weights[k++] = cfg->vw[v];
 				}
+			ds = rezago_canonical_sum(terms, k);
+			ws = rezago_canonical_sum(weights, k);
 			if (ws <= 0 || ws < mincov)
 				break;			/* dimension score NULL: index NULL */
-			isum += cfg->dw[d] * (ds / ws);
-			iw += cfg->dw[d];
+			dterms[d] = cfg->dw[d] * (ds / ws);
+			dweights[d] = cfg->dw[d];
+		}
+		if (d == m->nd)
+		{
+			/* as unit_index: canonical sums over the dimensions */
+			isum = rezago_canonical_sum(dterms, m->nd);
+			iw = rezago_canonical_sum(dweights, m->nd);
 		}
 		if (d < m->nd)
 			res->cidx[c] = get_float8_nan();
@@ -1213,31 +1217,25 @@ evaluate(const Model *m, const RunConfig *cfg, RunResult *res)
 	n = 0;
 	for (t = 0; t < m->nt; t++)
 	{
-		float8		sum = 0,
-					w = 0;
-		int			j;
+		float8		sum,
+					w;
+		int			j,
+					k = 0;
 
+		/* territory_average() or dimension_score(index, population) */
 		for (j = 0; j < m->terr_n[t]; j++)
 		{
 			int			c = m->member[m->terr_first[t] + j];
 			float8		x = res->cidx[c];
+			float8		pw = m->population ? m->pop[c] : 1.0;
 
-			if (isnan(x))
+			if (isnan(x) || !(pw > 0))
 				continue;
-			if (m->population)
-			{
-				if (m->pop[c] > 0)
-				{
-					sum += m->pop[c] * x;
-					w += m->pop[c];
-				}
-			}
-			else
-			{
-				sum += x;
-				w += 1;
-			}
+			terms[k] = pw * x;
+			weights[k++] = pw;
 		}
+		sum = rezago_canonical_sum(terms, k);
+		w = rezago_canonical_sum(weights, k);
 		res->tidx[t] = (w > 0) ? sum / w : get_float8_nan();
 		res->rank[t] = 0;
 		if (w > 0)
@@ -1253,6 +1251,10 @@ evaluate(const Model *m, const RunConfig *cfg, RunResult *res)
 			res->rank[t] = i + 1;
 	}
 	res->stage = m->stage[cfg->thr];
+	pfree(terms);
+	pfree(weights);
+	pfree(dterms);
+	pfree(dweights);
 }
 
 /* --------------------------------------------------------------------

@@ -51,6 +51,10 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 CREATE FUNCTION rezago.unit_missing_dimensions_final(double precision[])
 RETURNS integer[] AS 'MODULE_PATHNAME', 'rezago_unit_missing_dimensions'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rezago.unit_state_trim(double precision[])
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_state_trim'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.unit_state_trim(double precision[]) IS 'Final function of rezago.unit_state and unit_state_values: the state without its spare room, its rows sorted (so that the same rows give the same array in any order); not for direct use. A malformed or non-finite state: 22023.';
 COMMENT ON FUNCTION rezago.unit_accum(double precision[], integer, integer, double precision, double precision, double precision, double precision) IS 'Transition function of the unit_* aggregates; not for direct use.';
 COMMENT ON FUNCTION rezago.unit_combine(double precision[], double precision[]) IS 'Combine function of the unit_* aggregates (parallel aggregation); not for direct use.';
 COMMENT ON FUNCTION rezago.unit_index_final(double precision[]) IS 'Final function of rezago.unit_index: what it gives, from a state of rezago.unit_state or unit_state_values. NULL state: NULL (strict); a malformed or non-finite state: 22023.';
@@ -61,7 +65,7 @@ COMMENT ON FUNCTION rezago.unit_missing_dimensions_final(double precision[]) IS 
 CREATE AGGREGATE rezago.unit_index(dimension integer, n_dimensions integer, score double precision,
                                    weight double precision, dimension_weight double precision,
                                    min_coverage double precision) (
-    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
+    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_index_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_index(integer, integer, double precision, double precision, double precision, double precision) IS
 'Lag index of one unit from one row per variable (METHOD.md 3.3-3.4): dimension numbered 1..n_dimensions, the lag score (NULL = missing), weight = the variable''s share of its dimension (a dimension''s weights sum to 1, so missing variables need no row), the dimension''s weight in the index, and min_coverage. Each dimension score is the weighted mean of its scored rows, NULL when their weight (the coverage) is below min_coverage; the index is the weighted mean of the n dimension scores, NULL when any is NULL or has no row. n_dimensions and min_coverage are constants of the group, dimension_weight of each dimension. Errors: NULL dimension, n_dimensions, weight, dimension_weight or min_coverage (22004); dimension outside 1..n_dimensions, n_dimensions outside 1..1000, NaN/infinite score, negative or non-finite weight, dimension_weight not positive, min_coverage outside [0,1], a constant that changes, rows of a dimension weighing more than 1 (22023). Weight 0 leaves a row out. Empty input: NULL.';
@@ -69,7 +73,7 @@ COMMENT ON AGGREGATE rezago.unit_index(integer, integer, double precision, doubl
 CREATE AGGREGATE rezago.unit_dimension_scores(dimension integer, n_dimensions integer, score double precision,
                                               weight double precision, dimension_weight double precision,
                                               min_coverage double precision) (
-    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
+    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_dimension_scores_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_dimension_scores(integer, integer, double precision, double precision, double precision, double precision) IS
 'The n dimension scores of one unit, as an array indexed by dimension number: element d is the weighted mean of the scored rows of dimension d, NULL when it has none or their coverage is below min_coverage. Inputs, NULL policy and errors as rezago.unit_index (shares its state).';
@@ -77,7 +81,7 @@ COMMENT ON AGGREGATE rezago.unit_dimension_scores(integer, integer, double preci
 CREATE AGGREGATE rezago.unit_dimension_coverage(dimension integer, n_dimensions integer, score double precision,
                                                 weight double precision, dimension_weight double precision,
                                                 min_coverage double precision) (
-    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
+    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_dimension_coverage_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_dimension_coverage(integer, integer, double precision, double precision, double precision, double precision) IS
 'The coverage of each of the n dimensions of one unit (the weight of its scored rows, in [0,1]), as an array indexed by dimension number; NULL where the dimension has no row of positive weight. Inputs, NULL policy and errors as rezago.unit_index (shares its state).';
@@ -85,7 +89,7 @@ COMMENT ON AGGREGATE rezago.unit_dimension_coverage(integer, integer, double pre
 CREATE AGGREGATE rezago.unit_missing_dimensions(dimension integer, n_dimensions integer, score double precision,
                                                 weight double precision, dimension_weight double precision,
                                                 min_coverage double precision) (
-    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
+    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_missing_dimensions_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_missing_dimensions(integer, integer, double precision, double precision, double precision, double precision) IS
 'The numbers of the dimensions of one unit without a score (no row, nothing scored, or coverage below min_coverage), ascending; empty when the index can be computed. Inputs, NULL policy and errors as rezago.unit_index (shares its state).';
@@ -101,28 +105,28 @@ COMMENT ON FUNCTION rezago.unit_values_accum(double precision[], text, double pr
 
 CREATE AGGREGATE rezago.unit_index_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
+    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_index_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_index_values(text, double precision, text[], double precision[], double precision) IS
 'What rezago.unit_index gives, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row (pass scalar subqueries). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with unit_dimension_scores_values, unit_dimension_coverage_values, unit_missing_dimensions_values and unit_state_values; empty input: NULL.';
 
 CREATE AGGREGATE rezago.unit_dimension_scores_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
+    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_dimension_scores_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_dimension_scores_values(text, double precision, text[], double precision[], double precision) IS
 'What rezago.unit_dimension_scores gives, from raw observations and a scoring table: inputs, NULL policy and errors as rezago.unit_index_values (shares its state).';
 
 CREATE AGGREGATE rezago.unit_dimension_coverage_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
+    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_dimension_coverage_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_dimension_coverage_values(text, double precision, text[], double precision[], double precision) IS
 'What rezago.unit_dimension_coverage gives, from raw observations and a scoring table: inputs, NULL policy and errors as rezago.unit_index_values (shares its state).';
 
 CREATE AGGREGATE rezago.unit_missing_dimensions_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
+    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_missing_dimensions_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_missing_dimensions_values(text, double precision, text[], double precision[], double precision) IS
 'What rezago.unit_missing_dimensions gives, from raw observations and a scoring table: inputs, NULL policy and errors as rezago.unit_index_values (shares its state).';
@@ -133,15 +137,15 @@ COMMENT ON AGGREGATE rezago.unit_missing_dimensions_values(text, double precisio
 CREATE AGGREGATE rezago.unit_state(dimension integer, n_dimensions integer, score double precision,
                                    weight double precision, dimension_weight double precision,
                                    min_coverage double precision) (
-    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 256,
-    COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+    SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 640,
+    FINALFUNC = rezago.unit_state_trim, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_state(integer, integer, double precision, double precision, double precision, double precision) IS
-'The state the unit_* aggregates share, as a float8[] (n_dimensions, min_coverage, then per dimension: dimension weight, weight of its rows, weight of its scored rows, sum of weight x score): pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final to get what the aggregate of that name gives. Inputs, NULL policy and errors as rezago.unit_index; empty input: NULL.';
+'The state the unit_* aggregates share, as a float8[]: 3 + n_dimensions (the number of fields), 3 (the width of a row), the number of rows R, then n_dimensions, min_coverage, the weight of each dimension (0 when it has no row), then R rows (dimension, weight, score) in ascending order, one per input row of positive weight, the weight negated when the score is missing. The sums are taken by the final functions in canonical order (ascending magnitude), so that results do not depend on row order. Pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final to get what the aggregate of that name gives. Inputs, NULL policy and errors as rezago.unit_index; empty input: NULL.';
 
 CREATE AGGREGATE rezago.unit_state_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 256,
-    COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
+    FINALFUNC = rezago.unit_state_trim, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], double precision[], double precision) IS
 'As rezago.unit_state, from one row per raw observation and a scoring table (inputs, NULL policy and errors as rezago.unit_index_values).';
 
@@ -204,19 +208,14 @@ BEGIN ATOMIC
                     WHERE o.period = scoring_rows.period AND o.variable = w.variable) AS hi
         ) ext
         LEFT JOIN LATERAL (
-            -- as comuna_lag_scores (60_security): over values scaled by f =
-            -- 2^k with every |value| / f below 2 (exact), so that huge
-            -- values cannot overflow the sums
-            SELECT avg(y.xv / y.f) * min(y.f) AS mean,
-                   coalesce(stddev_samp(y.xv / y.f), 0) * min(y.f) AS sd
-            FROM (SELECT x.xv,
-                         coalesce(pg_catalog.power(2::double precision, GREATEST(-1022::double precision,
-                             pg_catalog.floor(pg_catalog.ln(NULLIF(max(pg_catalog.abs(x.xv)) OVER (), 0))
-                                              / pg_catalog.ln(2::double precision)))), 1) AS f
-                  FROM (SELECT LEAST(GREATEST(o.value, lim.lo), lim.hi) AS xv
-                        FROM rezago.observation o
-                        WHERE m.normalisation = 'zscore' AND o.period = scoring_rows.period
-                          AND o.variable = w.variable AND o.value IS NOT NULL) x) y
+            -- as comuna_lag_scores (60_security): canonical sums over values
+            -- scaled by a power of two, so that huge values cannot overflow
+            SELECT rezago.canonical_avg(x.xv) AS mean,
+                   coalesce(rezago.canonical_stddev_samp(x.xv), 0) AS sd
+            FROM (SELECT LEAST(GREATEST(o.value, lim.lo), lim.hi) AS xv
+                  FROM rezago.observation o
+                  WHERE m.normalisation = 'zscore' AND o.period = scoring_rows.period
+                    AND o.variable = w.variable AND o.value IS NOT NULL) x
         ) mom ON true
     )
     SELECT mv.variable, mv.dimension, mv.dimension_no, mv.n_dimensions, mv.polarity, mv.variable_weight,

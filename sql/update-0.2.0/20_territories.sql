@@ -525,7 +525,9 @@ RETURNS TABLE (territory text, geom geometry, members integer, members_with_geom
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     SELECT tm.territory,
-           ST_Multi(ST_CollectionExtract(ST_Union(rezago.valid_geometry(c.geom)), 3)),
+           -- ORDER BY: the union lists its vertices in an order that depends
+           -- on the order of its inputs; the same members give the same bytes
+           ST_Multi(ST_CollectionExtract(ST_Union(rezago.valid_geometry(c.geom) ORDER BY c.cut), 3)),
            pg_catalog.count(*)::integer, pg_catalog.count(c.geom)::integer
     FROM rezago.territory_member tm
     JOIN rezago.comuna c ON c.cut = tm.cut

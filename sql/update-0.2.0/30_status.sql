@@ -204,7 +204,7 @@ CREATE AGGREGATE rezago.entry_status(national_rank bigint, regional_rank bigint,
     FINALFUNC = rezago.entry_status_final, COMBINEFUNC = rezago.entry_status_combine,
     INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0}', PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.entry_status(bigint, bigint, bigint, double precision, double precision) IS
-'Pilot entry criteria of a territory from one row per member comuna (METHOD.md section 5), with the ufro2017 parameters (100, 0.30, 0.10, 2). national_rank: rank by poverty among the comunas of the country with data (1 = poorest; NULL = no data); regional_rank and regional_count: rank within its región and the number of comunas of the región with data. E1: half or more members with national_rank <= 100; E2: half or more with regional_rank/regional_count <= 0.30; E3: isolated/localities summed over members > 0.10. Three-valued: a criterion is NULL only when members without data could change it; eligible is decided when the known criteria decide it. NULL, NaN or infinite counts are missing; negative counts, ranks < 1, regional_rank > regional_count, isolated > localities: error 22023; regional_rank without regional_count: 22004. Empty input: NULL.';
+'Pilot entry criteria of a territory from one row per member comuna (METHOD.md section 5), with the ufro2017 parameters (100, 0.30, 0.10, 2). national_rank: rank by poverty among the comunas of the country with data (1 = poorest; NULL = no data); regional_rank and regional_count: rank within its región and the number of comunas of the región with data. E1: half or more members with national_rank <= 100; E2: half or more with regional_rank/regional_count <= 0.30; E3: isolated/localities summed over members > 0.10. Three-valued: a criterion is NULL only when members without data could change it; eligible is decided when the known criteria decide it. NULL, NaN or infinite counts are missing; negative counts, counts that are not whole numbers below 10^15 (so that their sums are exact in any order), ranks < 1, regional_rank > regional_count, isolated > localities: error 22023; regional_rank without regional_count: 22004. Empty input: NULL.';
 
 CREATE AGGREGATE rezago.entry_status(national_rank bigint, regional_rank bigint, regional_count bigint,
                                      localities double precision, isolated_localities double precision,
@@ -234,7 +234,7 @@ BEGIN ATOMIC
         JOIN rezago.methodology_variable v
           ON v.methodology = variable_thresholds.methodology AND v.variable = w.variable
     ), st AS (
-        SELECT o.variable, count(*) AS n, avg(o.value) AS mean,
+        SELECT o.variable, count(*) AS n, rezago.canonical_avg(o.value) AS mean,
                -- sorted only under the rules that use it (FILTER keeps the sort empty otherwise)
                percentile_cont((SELECT CASE m.rule WHEN 'percentile' THEN m.pct ELSE 0.5 END FROM m))
                    WITHIN GROUP (ORDER BY o.value)

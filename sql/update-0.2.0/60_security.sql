@@ -82,6 +82,15 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine', 'unit_missing_dimensions_values', 'read'),
     ('routine', 'unit_state',                     'read'),
     ('routine', 'unit_state_values',              'read'),
+    ('routine', 'unit_state_trim',                'read'),
+    ('routine', 'canonical_accum', 'read'),
+    ('routine', 'canonical_combine', 'read'),
+    ('routine', 'canonical_sum_final', 'read'),
+    ('routine', 'canonical_avg_final', 'read'),
+    ('routine', 'canonical_stddev_samp_final', 'read'),
+    ('routine', 'canonical_sum', 'read'),
+    ('routine', 'canonical_avg', 'read'),
+    ('routine', 'canonical_stddev_samp', 'read'),
     ('routine', 'comuna_unit_states',             'read'),
     ('routine', 'scoring_rows',                   'read'),
     ('routine', 'variable_scoring',               'read'),
@@ -343,7 +352,7 @@ DECLARE
     stmt text;
     missing text;
 BEGIN
-    SELECT pg_catalog.string_agg(u.identity, ', ') INTO missing FROM rezago.unclassified_objects() u;
+    SELECT pg_catalog.string_agg(u.identity, ', ' ORDER BY u.identity) INTO missing FROM rezago.unclassified_objects() u;
     IF missing IS NOT NULL THEN
         RAISE WARNING 'rezago objects without an access class were left out: %', missing
             USING DETAIL = 'They have no row in rezago.access_rule, so no role is granted them.',
@@ -529,9 +538,10 @@ ALTER FUNCTION rezago.import_observations(regclass, boolean) STRICT;
 COMMENT ON FUNCTION rezago.import_observations(regclass, boolean) IS
 'Loads a staging table or view with columns (cut, variable, period, value): checks every row and loads all or none. One error (22000) lists every bad row: unknown comuna or variable, bad period, NaN/Infinity, a proportion outside 0..1 (hinting at percentages), duplicate keys, periods already loaded. replace => true replaces the (variable, period) pairs present in the source. Returns the number of rows loaded. NULL value = a known missing value. Strict: a NULL argument loads nothing and returns NULL.';
 
--- Mean and standard deviation are computed for zscore only, over values
--- scaled by a power of two (exact) so that huge values cannot overflow them;
--- before, avg() overflowed for any normalisation once values neared 1e308.
+-- Mean and standard deviation are computed for zscore only, as canonical
+-- sums over values scaled by a power of two (05_canonical_sums), so that
+-- huge values cannot overflow them; before, avg() overflowed for any
+-- normalisation once values neared 1e308.
 CREATE OR REPLACE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision)
@@ -563,20 +573,15 @@ BEGIN ATOMIC
     ), x AS NOT MATERIALIZED (
         SELECT obs.*, LEAST(GREATEST(obs.value, lim.lo), lim.hi) AS xv
         FROM obs LEFT JOIN lim ON lim.variable = obs.variable
-    ), sc AS MATERIALIZED (
-        -- zscore only: 2^k with every |value| / 2^k below 2
-        SELECT x.variable,
-               coalesce(pg_catalog.power(2::double precision, GREATEST(-1022::double precision,
-                   pg_catalog.floor(pg_catalog.ln(NULLIF(max(pg_catalog.abs(x.xv)), 0))
-                                    / pg_catalog.ln(2::double precision)))), 1) AS f
-        FROM x
-        WHERE (SELECT m.normalisation = 'zscore' FROM m)
-        GROUP BY x.variable
     ), st AS MATERIALIZED (
+        -- moments for zscore only, as canonical sums over values scaled by a
+        -- power of two (rezago.canonical_avg), so that huge values cannot
+        -- overflow them and row order cannot change them
         SELECT x.variable, min(x.xv) AS lo, max(x.xv) AS hi,
-               avg(x.xv / sc.f) * min(sc.f) AS mean,
-               coalesce(stddev_samp(x.xv / sc.f), 0) * min(sc.f) AS sd
-        FROM x LEFT JOIN sc ON sc.variable = x.variable
+               rezago.canonical_avg(x.xv) FILTER (WHERE (SELECT m.normalisation = 'zscore' FROM m)) AS mean,
+               coalesce(rezago.canonical_stddev_samp(x.xv)
+                            FILTER (WHERE (SELECT m.normalisation = 'zscore' FROM m)), 0) AS sd
+        FROM x
         WHERE (SELECT m.normalisation <> 'rank' FROM m)
         GROUP BY x.variable
     ), rk AS MATERIALIZED (
@@ -664,7 +669,7 @@ BEGIN
        SET cut = CASE WHEN r.cut_t ~ '^\s*[0-9]{1,9}\s*$' THEN r.cut_t::integer END;
 
     -- code 0 and similar polygons ("Zona sin demarcar") are not comunas
-    SELECT pg_catalog.string_agg(pg_catalog.format('row %s (%s)', r.row_no, coalesce(r.name, 'no name')), ', ')
+    SELECT pg_catalog.string_agg(pg_catalog.format('row %s (%s)', r.row_no, coalesce(r.name, 'no name')), ', ' ORDER BY r.row_no)
       INTO skipped FROM pg_temp.rezago_import_comunas r WHERE r.cut = 0;
     IF skipped IS NOT NULL THEN
         RAISE NOTICE 'import_comunas: skipped features with code 0, which are not comunas: %', skipped;

@@ -116,7 +116,7 @@ BEGIN ATOMIC
     ), avail AS (
         -- weight within the dimension of the variables with a score: the
         -- dimension score divides by it (METHOD.md 3.3)
-        SELECT ls.cut, ls.dimension, sum(ls.weight) AS weight
+        SELECT ls.cut, ls.dimension, rezago.canonical_sum(ls.weight) AS weight
         FROM ls WHERE ls.score IS NOT NULL GROUP BY ls.cut, ls.dimension
     ), ci AS MATERIALIZED (
         SELECT x.cut, x.index FROM m, LATERAL rezago.comuna_index(comuna_contributions.period, m.code) x
@@ -167,7 +167,7 @@ BEGIN ATOMIC
         SELECT tm.territory, tm.cut,
                CASE (SELECT m.territory_weighting FROM m)
                    WHEN 'mean' THEN 1.0::double precision / count(*) OVER (PARTITION BY tm.territory)
-                   ELSE coalesce(pop.value, 0) / nullif(sum(coalesce(pop.value, 0)) OVER (PARTITION BY tm.territory), 0)
+                   ELSE coalesce(pop.value, 0) / nullif(rezago.canonical_sum(coalesce(pop.value, 0)) OVER (PARTITION BY tm.territory), 0)
                END AS member_weight
         FROM rezago.territory_member tm
         JOIN (SELECT DISTINCT cc.cut FROM cc WHERE cc.index IS NOT NULL) s ON s.cut = tm.cut
@@ -175,10 +175,10 @@ BEGIN ATOMIC
           ON pop.cut = tm.cut AND pop.variable = 'poblacion' AND pop.period = territory_contributions.period
     ), tv AS (
         SELECT tm.territory, cc.variable, cc.dimension, cc.polarity,
-               avg(cc.value) AS value, count(cc.value) AS members_with_value,
+               rezago.canonical_avg(cc.value) AS value, count(cc.value) AS members_with_value,
                min(cc.threshold) AS threshold,
-               sum(s.member_weight * cc.effective_weight) AS effective_weight,
-               sum(s.member_weight * cc.contribution) AS contribution
+               rezago.canonical_sum(s.member_weight * cc.effective_weight) AS effective_weight,
+               rezago.canonical_sum(s.member_weight * cc.contribution) AS contribution
         FROM rezago.territory_member tm
         JOIN cc ON cc.cut = tm.cut
         LEFT JOIN scored s ON s.territory = tm.territory AND s.cut = tm.cut
@@ -910,7 +910,9 @@ BEGIN ATOMIC
         WHERE mf.geom && e.box4326
     )
     SELECT CASE WHEN EXISTS (SELECT 1 FROM env) THEN
-        coalesce((SELECT ST_AsMVT(f, CASE map_tile.layer WHEN 'comuna' THEN 'comunas' ELSE 'territories' END, 4096, 'geom')
+        -- features in id order: the same data give the same bytes
+        coalesce((SELECT ST_AsMVT(f, CASE map_tile.layer WHEN 'comuna' THEN 'comunas' ELSE 'territories' END, 4096, 'geom'
+                                  ORDER BY f.id)
                   FROM f WHERE f.geom IS NOT NULL), ''::bytea)
     END;
 END;
