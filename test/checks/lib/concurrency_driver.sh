@@ -421,6 +421,7 @@ SQL
 SELECT json_build_object(
     'seconds', :seconds, 'clients', :clients, 'writer', :'writer', 'tile', :'tile',
     'period', (SELECT min(period) FROM rezago_conc.state_a),
+    'comunas', (SELECT count(*) FROM rezago.comuna),
     'methodology', current_setting('rezago.default_methodology'),
     'queries', (SELECT json_agg(json_build_object(
                     'query', k.kind,
