@@ -622,10 +622,14 @@ def render_concurrency(c):
     lines += ['', table(['writer step', 'times', 'mean', 'max'],
                         [[w['step'], w['times'], fmt_ms(w['mean_ms']), fmt_ms(w['max_ms'])]
                          for w in c.get('writer_steps') or []])]
-    verdict = ('every call saw one of the two committed versions, no reader waited on a lock'
+    if c.get('rounds', 1) > 1:
+        lines += ['', f'(Then {c["rounds"] - 1} more round(s) of 10 s for the queries that had not yet seen both '
+                      'versions; the calls above are those of the first round, the writer steps of all.)']
+    verdict = ('every call saw one of the two committed versions, no reader waited on a lock of the writer'
                if c['ok'] else f'**FAILED**: {c["error"]}')
     lines += ['', f'pg_stat_activity sampled every 100 ms: {c["samples"]} samples, {c["samples_refreshing"]} '
-                  f'during a refresh, {c["samples_lock_wait"]} with a reader waiting on a lock; '
+                  f'during a refresh, {c["samples_lock_wait"]} with a reader waiting on a lock of the writer '
+                  f'({c.get("samples_other_wait", 0)} on a lock of another session); '
                   f'{c["calls_neither_state"]} calls saw neither version. Verdict: {verdict}.']
     return '\n'.join(lines)
 
