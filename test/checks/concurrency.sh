@@ -9,9 +9,11 @@
 # error, on any reader call whose result is not that of one of the two
 # committed versions (a half-loaded period), when some query never saw both
 # versions, or when a sample of pg_stat_activity shows a reader waiting on a
-# lock.  Prints calls per second per query and in total, and the writer's
-# cycles; speed is never asserted.  The driver, shared with the benchmark,
-# is lib/concurrency_driver.sh (its header says how it works, and how to
-# make it run a deliberately broken writer to see this check fail).
+# lock of the writer.  Prints calls per second per query and in total, and
+# the writer's cycles; speed is never asserted.  The driver, shared with the
+# benchmark, is lib/concurrency_driver.sh (its header says how it works).
+# To see this check fail: REZAGO_CONC_WRITER=nonatomic (delete, then insert
+# in a second transaction) or blocking (refresh without CONCURRENTLY);
+# REZAGO_CONC_SECONDS sets the run's length (default 20).
 source "$(dirname "$0")/lib/concurrency_driver.sh"
 run_concurrency --setup --seconds "${REZAGO_CONC_SECONDS:-20}" --writer "${REZAGO_CONC_WRITER:-atomic}" rezago_conc

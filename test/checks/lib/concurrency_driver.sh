@@ -14,8 +14,10 @@
 # methodology's variables in the period, B = the same rows with the square
 # root of every value (sign kept: monotone but not affine, so min-max
 # scores, the index and the ranks change; and smaller, so that B's floats
-# carry no larger rounding errors than A's).  Before the run every reader query runs once in state A, once in
-# B and once more in A, and its result is kept.  Then, for N seconds:
+# carry no larger rounding errors than A's).  Before the run every reader
+# query runs once in state A, once in B and once more in A, and its result
+# is kept.  Then, for N seconds (and, for the queries that have not yet
+# seen both states, up to two more rounds of 10 s):
 #   - CLIENTS readers (pgbench -c CLIENTS -j 2, as role rezago_conc_portal
 #     made with rezago.grant_reader, so the security_invoker views run as a
 #     reader) call at random the portal views, their materialised copies,
