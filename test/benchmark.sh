@@ -8,8 +8,11 @@
 #                                minute; what CI runs through
 #                                test/checks/benchmark_smoke.sh)
 #
-# Other options: --sizes chile,100k,... --paths comuna_index,... --runs N
-# --out FILE --note TEXT (see test/bench/run.py --help).
+# Other options: --sizes chile,100k,... (or none) --paths comuna_index,... --runs N
+# --out FILE --note TEXT --concurrency SECONDS (see test/bench/run.py --help).
+# The full run ends with "Concurrent readers": the workload of
+# test/checks/concurrency.sh (same driver) on the real data, its calls per
+# second reported.
 #
 # For every size it generates synthetic data, checks that the extension's
 # results equal the plain-SQL reference (test/bench/reference.sql) to 1e-9,

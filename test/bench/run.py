@@ -368,9 +368,17 @@ def main():
     ap.add_argument('--out', help='write the results (markdown) to this file')
     ap.add_argument('--seed', type=float, default=0.42)
     ap.add_argument('--note', default='', help='a line added to the results, e.g. about the machine')
+    ap.add_argument('--concurrency', type=int, metavar='SECONDS',
+                    help='concurrent readers while an editor loads, for SECONDS (the workload of '
+                         'test/checks/concurrency.sh, on real data); default 20 in the full run, '
+                         'off (0) with --small, --sizes or --paths')
     args = ap.parse_args()
 
     sizes = args.sizes.split(',') if args.sizes else (SMALL if args.small else FULL)
+    if sizes == ['none']:
+        sizes = []
+    if args.concurrency is None:
+        args.concurrency = 0 if (args.small or args.sizes or args.paths) else 20
     for s in sizes:
         if s not in SIZES:
             sys.exit(f'unknown size {s}; known: {", ".join(SIZES)}')
@@ -422,14 +430,20 @@ def main():
             parallel = parallel_study(db, sname, runs)
         psql('postgres', f'DROP DATABASE {db};')
 
+    conc = concurrency(args.concurrency) if args.concurrency > 0 else None
     report = render(results, failures, loads, parallel, settings, version, args, time.time() - started)
+    if conc:
+        report += '\n\n' + render_concurrency(conc)
     print(report)
     if args.out:
         with open(args.out, 'w') as f:
             f.write(report + '\n')
         log(f'results written to {args.out}')
+    if conc and not conc['ok']:
+        log('CONCURRENCY CHECK FAILED: ' + conc['error'])
     if failures:
         log('ORACLE FAILED: ' + '; '.join(failures))
+    if failures or (conc and not conc['ok']):
         sys.exit(1)
 
 
@@ -559,6 +573,65 @@ def targets(results):
                  f'(indexes in its plans, nested SQL functions included: '
                  f'{", ".join(f"{n} ({m})" for n, m in r["indexes"]) or "none"}), not by comparing all pairs')
     return out or ['- no size with a target was run']
+
+
+# --------------------------------------------------------------------------
+# Concurrent readers: the workload of test/checks/concurrency.sh, run by the
+# same driver (test/checks/lib/concurrency_driver.sh), figures reported here
+# --------------------------------------------------------------------------
+CONC_DRIVER = os.path.join(HERE, '..', 'checks', 'lib', 'concurrency_driver.sh')
+
+
+def concurrency(seconds):
+    """Runs the driver on a fresh database loaded with the real data (or the
+    synthetic set when $REZAGO_DATA is missing); returns its JSON summary
+    with ok and error added."""
+    log(f'== concurrent readers: {seconds} s')
+    db = 'rezago_bench_concurrency'
+    with tempfile.TemporaryDirectory(prefix='rezago-bench-conc-') as tmp:
+        summary = os.path.join(tmp, 'summary.json')
+        r = subprocess.run(['bash', CONC_DRIVER, '--setup', '--seconds', str(seconds), '--summary', summary, db],
+                           stdout=sys.stderr, stderr=sys.stderr)
+        out = {}
+        if os.path.exists(summary) and os.path.getsize(summary):
+            with open(summary) as f:
+                out = json.load(f)
+    psql('postgres', f'DROP DATABASE IF EXISTS {db};', check=False)
+    out['ok'] = r.returncode == 0
+    out['error'] = '' if out['ok'] else f'the concurrency driver failed (exit {r.returncode}; its output is above)'
+    return out
+
+
+def render_concurrency(c):
+    lines = ['## Concurrent readers', '']
+    if not c.get('queries'):
+        return '\n'.join(lines + [f'**FAILED** before the run: {c["error"]}'])
+    secs = c['seconds']
+    lines += [f'{c["clients"]} reader clients (pgbench, one role made with `grant_reader`) for {secs} s call at '
+              f'random the queries below for period {c["period"]} (methodology {c["methodology"]}, '
+              f'{c["comunas"]} comunas{"" if c["comunas"] > 100 else ", SYNTHETIC data"}; tiles {c["tile"]}), '
+              'while one writer alternates `import_observations(..., replace => true)` of the period between two '
+              'versions and `refresh_portal_views()` (concurrently). Figures are per call, client side, '
+              'with 2 CPUs shared by readers, writer and server (the driver is '
+              '`test/checks/lib/concurrency_driver.sh`; `test/checks/concurrency.sh` checks the same run).', '']
+    rows = [[q['query'], q['calls'], f'{q["calls"] / secs:.1f}', fmt_ms(q['mean_ms']), fmt_ms(q['max_ms'])]
+            for q in c['queries']]
+    total = sum(q['calls'] for q in c['queries'])
+    rows.append(['**total**', total, f'{total / secs:.1f}', '-', fmt_ms(max((q['max_ms'] or 0) for q in c['queries']))])
+    lines.append(table(['query', 'calls', 'calls/s', 'mean', 'max'], rows))
+    lines += ['', table(['writer step', 'times', 'mean', 'max'],
+                        [[w['step'], w['times'], fmt_ms(w['mean_ms']), fmt_ms(w['max_ms'])]
+                         for w in c.get('writer_steps') or []])]
+    if c.get('rounds', 1) > 1:
+        lines += ['', f'(Then {c["rounds"] - 1} more round(s) of 10 s for the queries that had not yet seen both '
+                      'versions; the calls above are those of the first round, the writer steps of all.)']
+    verdict = ('every call saw one of the two committed versions, no reader waited on a lock of the writer'
+               if c['ok'] else f'**FAILED**: {c["error"]}')
+    lines += ['', f'pg_stat_activity sampled every 100 ms: {c["samples"]} samples, {c["samples_refreshing"]} '
+                  f'during a refresh, {c["samples_lock_wait"]} with a reader waiting on a lock of the writer '
+                  f'({c.get("samples_other_wait", 0)} on a lock of another session); '
+                  f'{c["calls_neither_state"]} calls saw neither version. Verdict: {verdict}.']
+    return '\n'.join(lines)
 
 
 if __name__ == '__main__':
