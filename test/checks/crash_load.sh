@@ -128,6 +128,12 @@ start_server() {
 }
 wait_ready() {   # after a crash-restart of the postmaster: bounded wait
     local deadline=$((SECONDS + 60))
+    # the postmaster has reinitialised and recovered (not merely "not yet
+    # noticed the crash"), then it accepts connections
+    until log_since "$mark" | grep -q 'database system is ready to accept connections'; do
+        [ $SECONDS -lt $deadline ] || fail "the server did not recover within 60s after $1"
+        sleep 0.2
+    done
     until pg_isready -q; do
         [ $SECONDS -lt $deadline ] || fail "the server did not come back within 60s after $1"
         sleep 0.2
