@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # A crash during a load loses nothing, and leaves nothing half loaded
-# (issue 13).  Real data are loaded, then a large rezago.import_observations
-# (about 200,000 rows) is started and the server crashed under it:
-#   1. replace => true over the loaded periods and 20 new ones, stopped with
+# (issue 13).  Data are loaded (load_data: the real data), then a large
+# rezago.import_observations (about 200,000 rows) is started and the server
+# crashed under it:
+#   1. replace => true over the loaded periods and new ones, stopped with
 #      pg_ctl -m immediate after the import has deleted the old rows and
 #      written the new ones (and a CHECKPOINT has put them in the data files)
 #      but before it returns;
-#   2. an appending load of 25 new periods whose backend is killed with
+#   2. an appending load of new periods whose backend is killed with
 #      SIGKILL while it writes rows, so that the postmaster kills every
 #      session and reinitialises (crash recovery without a restart);
 #   3. the same appending load ended by pg_terminate_backend (a clean abort).
@@ -44,11 +45,12 @@ sql $db -c "CREATE EXTENSION rezago CASCADE" 2> /dev/null
 load_data $db
 
 # Staging tables (plain tables, so that a session of their own can import
-# them): every comuna x every variable x 25 periods (~200,000 rows each),
-# values computed from the key (proportions within 0..1).  crash_replace
-# covers the loaded periods (2019-2023: every loaded row is deleted by the
-# import) and 3000-3019; crash_append only new periods 4000-4024.  Rows are
-# in period, variable, cut order: the import inserts them in that order.
+# them): every comuna x every variable x enough periods for about 200,000
+# rows each (25 periods of the real data), values computed from the key
+# (proportions within 0..1).  crash_replace covers the loaded periods
+# (2019-2023: every loaded row is deleted by the import) and new periods from
+# 3000; crash_append only new periods from 4000.  Rows are in period,
+# variable, cut order: the import inserts them in that order.
 sql $db -q <<'SQL'
 CREATE FUNCTION pg_temp.stage(periods int[]) RETURNS TABLE (cut int, variable text, period int, value float8)
 LANGUAGE sql AS $$
@@ -58,10 +60,12 @@ LANGUAGE sql AS $$
     FROM unnest(periods) p CROSS JOIN rezago.variable v CROSS JOIN rezago.comuna c
     ORDER BY p, v.code, c.cut
 $$;
+SELECT ceil(200000.0 / ((SELECT count(*) FROM rezago.comuna) * (SELECT count(*) FROM rezago.variable)))::int AS periods,
+       (SELECT count(DISTINCT period) FROM rezago.observation) AS loaded_periods \gset
 CREATE TABLE crash_replace AS
 SELECT * FROM pg_temp.stage(ARRAY(SELECT DISTINCT period FROM rezago.observation ORDER BY 1)
-                            || ARRAY(SELECT generate_series(3000, 3019)));
-CREATE TABLE crash_append AS SELECT * FROM pg_temp.stage(ARRAY(SELECT generate_series(4000, 4024)));
+                            || ARRAY(SELECT generate_series(3000, 2999 + greatest(:periods - :loaded_periods, 1))));
+CREATE TABLE crash_append AS SELECT * FROM pg_temp.stage(ARRAY(SELECT generate_series(4000, 3999 + :periods)));
 ANALYZE crash_replace, crash_append;
 CHECKPOINT;
 SQL
@@ -194,7 +198,8 @@ wait_import() {
             read -r import_backend import_wait grown writer <<< "$state"
             if [ "$writer" = t ]; then
                 [ "$until" = blocked ] && [ "$import_wait" = Lock:transactionid ] && break
-                [ "$until" = writing ] && [ "$grown" -ge 1048576 ] && break
+                # (or already blocked on its last row, if its rows take less)
+                [ "$until" = writing ] && { [ "$grown" -ge 1048576 ] || [ "$import_wait" = Lock:transactionid ]; } && break
             fi
         fi
         [ $SECONDS -lt $deadline ] || fail "$name: the import was not $until within 90s (state: ${state:-not seen})"
