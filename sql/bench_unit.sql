@@ -63,7 +63,7 @@ SELECT rezago.unit_index(1, 1, 0.5, w, 1, 0.5) FROM (VALUES (0.7), (0.7)) v(w);
 \echo :LAST_ERROR_SQLSTATE
 SELECT rezago.unit_index_final('{1,2}');
 \echo :LAST_ERROR_SQLSTATE
-SELECT rezago.unit_combine('{3,3,0,1,0,0}', '{4,3,0,2,0,0,0}');
+SELECT rezago.unit_combine('{4,3,0,1,0,0,0}', '{5,3,0,2,0,0,0,0}');
 \echo :LAST_ERROR_SQLSTATE
 
 -- From raw values, with a scoring table of three variables (columns:

@@ -345,7 +345,7 @@ COMMENT ON FUNCTION rezago.weighted_mean_coverage(double precision[]) IS 'Final 
 CREATE AGGREGATE rezago.dimension_score(score double precision, weight double precision) (
     SFUNC = rezago.weighted_mean_accum, STYPE = double precision[],
     FINALFUNC = rezago.weighted_mean_final, COMBINEFUNC = rezago.weighted_mean_combine,
-    INITCOND = '{2,2,0,0,0}', PARALLEL = SAFE);
+    PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.dimension_score(double precision, double precision) IS
 'Weighted mean of the non-NULL scores. A NULL score is missing (its weight lowers coverage); weight 0 leaves a row out. NULL when nothing is scored or the input is empty. Error on NaN/infinite score, NULL/negative/non-finite weight.';
 
@@ -353,7 +353,7 @@ CREATE AGGREGATE rezago.dimension_score(score double precision, weight double pr
                                         min_coverage double precision) (
     SFUNC = rezago.weighted_mean_accum, STYPE = double precision[],
     FINALFUNC = rezago.weighted_mean_final, COMBINEFUNC = rezago.weighted_mean_combine,
-    INITCOND = '{2,2,0,0,0}', PARALLEL = SAFE);
+    PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.dimension_score(double precision, double precision, double precision) IS
 'Weighted mean of the non-NULL scores, NULL when the scored share of the weight (coverage) is below min_coverage (a constant in [0,1]; 1 = any missing score gives NULL). Same NULL/NaN policy as the two-argument form.';
 
@@ -361,14 +361,14 @@ CREATE AGGREGATE rezago.dimension_score(score double precision, weight double pr
                                         min_coverage double precision, total_weight double precision) (
     SFUNC = rezago.weighted_mean_accum, STYPE = double precision[],
     FINALFUNC = rezago.weighted_mean_final, COMBINEFUNC = rezago.weighted_mean_combine,
-    INITCOND = '{2,2,0,0,0}', PARALLEL = SAFE);
+    PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.dimension_score(double precision, double precision, double precision, double precision) IS
 'As dimension_score(score, weight, min_coverage), but coverage is measured against total_weight (the weight of every item of the group, a positive constant), so missing items need no input row. Error when the rows weigh more than total_weight.';
 
 CREATE AGGREGATE rezago.dimension_coverage(score double precision, weight double precision) (
     SFUNC = rezago.weighted_mean_accum, STYPE = double precision[],
     FINALFUNC = rezago.weighted_mean_coverage, COMBINEFUNC = rezago.weighted_mean_combine,
-    INITCOND = '{2,2,0,0,0}', PARALLEL = SAFE);
+    PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.dimension_coverage(double precision, double precision) IS
 'Share of the weight whose score is not NULL, in [0,1]. NULL on empty input or when every weight is 0. Shares its state with dimension_score(score, weight).';
 
@@ -376,14 +376,14 @@ CREATE AGGREGATE rezago.dimension_coverage(score double precision, weight double
                                            total_weight double precision) (
     SFUNC = rezago.weighted_mean_accum_total, STYPE = double precision[],
     FINALFUNC = rezago.weighted_mean_coverage, COMBINEFUNC = rezago.weighted_mean_combine,
-    INITCOND = '{2,2,0,0,0}', PARALLEL = SAFE);
+    PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.dimension_coverage(double precision, double precision, double precision) IS
 'Scored weight divided by total_weight (a positive constant: the weight of every item, present or not). NULL on empty input.';
 
 CREATE AGGREGATE rezago.territory_average(score double precision) (
     SFUNC = rezago.average_accum, STYPE = double precision[],
     FINALFUNC = rezago.weighted_mean_final, COMBINEFUNC = rezago.weighted_mean_combine,
-    INITCOND = '{2,2,0,0,0}', PARALLEL = SAFE);
+    PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.territory_average(double precision) IS
 'Arithmetic mean of the non-NULL member scores (the plan''s territory score). NULL when no member is scored or the input is empty. Error on NaN/infinite score. Count the scored members with count(score).';
 

@@ -20,12 +20,10 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-static int
-canonical_cmp(const void *a, const void *b)
+static inline int
+canonical_cmp(float8 x, float8 y)
 {
-	float8		x = *(const float8 *) a,
-				y = *(const float8 *) b,
-				ax = fabs(x),
+	float8		ax = fabs(x),
 				ay = fabs(y);
 
 	if (ax != ay)
@@ -35,13 +33,21 @@ canonical_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* canonical_qsort(): PostgreSQL's quicksort with the comparison inlined */
+#define ST_SORT canonical_qsort
+#define ST_ELEMENT_TYPE float8
+#define ST_COMPARE(a, b) canonical_cmp(*(a), *(b))
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
+
 /* Sorts terms[0..n) into canonical order (short lists by insertion). */
 void
 rezago_canonical_sort(float8 *terms, int n)
 {
 	if (n > 16)
 	{
-		qsort(terms, n, sizeof(float8), canonical_cmp);
+		canonical_qsort(terms, n);
 		return;
 	}
 	for (int i = 1; i < n; i++)
@@ -49,7 +55,7 @@ rezago_canonical_sort(float8 *terms, int n)
 		float8		t = terms[i];
 		int			j = i;
 
-		while (j > 0 && canonical_cmp(&terms[j - 1], &t) > 0)
+		while (j > 0 && canonical_cmp(terms[j - 1], t) > 0)
 		{
 			terms[j] = terms[j - 1];
 			j--;
@@ -178,6 +184,16 @@ rezago_rows_get(FunctionCallInfo fcinfo, int argno, int nfields, int width,
 }
 
 void
+rezago_rows_get_or_new(FunctionCallInfo fcinfo, int argno, int nfields, int width,
+					   int capacity, RezagoRows *r, const char *fn)
+{
+	if (PG_ARGISNULL(argno))
+		rezago_rows_new(r, nfields, width, capacity, fn);
+	else
+		rezago_rows_get(fcinfo, argno, nfields, width, r, fn);
+}
+
+void
 rezago_rows_peek(ArrayType *a, int nfields, int width, RezagoRows *r,
 				 const char *fn)
 {
@@ -196,7 +212,7 @@ rezago_rows_append(RezagoRows *r, const char *fn)
 		 * into the aggregate context and frees the old one.
 		 */
 		int			nrows = r->nrows;
-		int			capacity = Max(8, Min(2 * r->capacity, (int) (MaxAllocSize / sizeof(float8) / r->width)));
+		int			capacity = Max(16, Min(2 * r->capacity, (int) (MaxAllocSize / sizeof(float8) / r->width)));
 		ArrayType  *a;
 
 		if (capacity <= r->capacity)
@@ -211,6 +227,13 @@ rezago_rows_append(RezagoRows *r, const char *fn)
 	r->nrows++;
 	r->fields[-RL_HEAD + RL_ROWS] = r->nrows;
 	return row;
+}
+
+void
+rezago_rows_fill(RezagoRows *r, int nrows, const char *fn)
+{
+	while (r->nrows < nrows)
+		(void) rezago_rows_append(r, fn);
 }
 
 void
@@ -303,7 +326,7 @@ rezago_canonical_accum(PG_FUNCTION_ARGS)
 	const char *fn = "the canonical_* aggregates";
 	RezagoRows	r;
 
-	rezago_rows_get(fcinfo, 0, 0, 1, &r, fn);
+	rezago_rows_get_or_new(fcinfo, 0, 0, 1, 16, &r, fn);
 	if (!PG_ARGISNULL(1))
 	{
 		float8		x = PG_GETARG_FLOAT8(1);

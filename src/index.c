@@ -177,9 +177,10 @@ wmean_add(RezagoRows *r, bool score_null, float8 score, float8 weight,
 static WmeanSums
 wmean_sums(const RezagoRows *r, const char *fn)
 {
-	float8	   *total = palloc(sizeof(float8) * Max(r->nrows, 1));
-	float8	   *scored = palloc(sizeof(float8) * Max(r->nrows, 1));
-	float8	   *products = palloc(sizeof(float8) * Max(r->nrows, 1));
+	float8		buf[3 * 64];	/* the usual group: a territory's members */
+	float8	   *total = r->nrows <= 64 ? buf : palloc(sizeof(float8) * 3 * r->nrows);
+	float8	   *scored = total + r->nrows;
+	float8	   *products = scored + r->nrows;
 	int			nscored = 0;
 	WmeanSums	sums;
 
@@ -199,9 +200,8 @@ wmean_sums(const RezagoRows *r, const char *fn)
 	sums.sum = rezago_canonical_sum(products, nscored);
 	rezago_require_finite_result(sums.total, "sum of weights", fn);
 	rezago_require_finite_result(sums.sum, "weighted sum of scores", fn);
-	pfree(total);
-	pfree(scored);
-	pfree(products);
+	if (total != buf)
+		pfree(total);
 	return sums;
 }
 
@@ -222,7 +222,7 @@ wmean_accum(FunctionCallInfo fcinfo, float8 weight, const char *fn)
 {
 	RezagoRows	r;
 
-	rezago_rows_get(fcinfo, 0, WM_FIELDS, WM_WIDTH, &r, fn);
+	rezago_rows_get_or_new(fcinfo, 0, WM_FIELDS, WM_WIDTH, 16, &r, fn);
 	wmean_add(&r, PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_FLOAT8(1),
 			  weight, fn);
 	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
@@ -303,7 +303,7 @@ wmean_accum_full(FunctionCallInfo fcinfo, int mincov_arg, int total_arg,
 	float8		total = (total_arg > 0) ? get_total_weight(fcinfo, total_arg, fn) : 0;
 
 	rezago_require_weight_not_null(PG_ARGISNULL(2), fn);
-	rezago_rows_get(fcinfo, 0, WM_FIELDS, WM_WIDTH, &r, fn);
+	rezago_rows_get_or_new(fcinfo, 0, WM_FIELDS, WM_WIDTH, 16, &r, fn);
 	set_group_constant(&r, WM_MINCOV, mincov, "minimum coverage", fn);
 	set_group_constant(&r, WM_DECLARED, total, "total weight", fn);
 	wmean_add(&r, PG_ARGISNULL(1), PG_ARGISNULL(1) ? 0 : PG_GETARG_FLOAT8(1),

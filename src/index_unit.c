@@ -29,16 +29,21 @@
  *
  * The four aggregates share one transition function and state, so a query
  * that asks for several of them runs it once per row.  The state is a
- * row-list state (rezago.h) whose fields are n_dimensions, min_coverage and
- * the n dimension weights (0 until a row of the dimension is seen), and
- * whose rows are (dimension, weight, score) for every row of positive
- * weight, the weight negated when the row had no score.  The sums of a
- * dimension are taken at the end, in canonical order (canonical_sum.c), so
- * that they do not depend on the order of the rows.
+ * row-list state (rezago.h) whose fields are n_dimensions, min_coverage, a
+ * "slotted" flag and the n dimension weights (0 until a row of the
+ * dimension is seen), and whose rows are (dimension, weight, score) for
+ * every row of positive weight, the weight negated when the row had no
+ * score.  The *_values forms know each row's variable, so their state is
+ * slotted: one row per variable of the scoring table, in its order, (0, 0,
+ * 0) until the variable is seen; such a state is the same whatever the
+ * order of the rows, and a variable seen twice in a group is an error.  The
+ * sums of a dimension are taken at the end, in canonical order
+ * (canonical_sum.c), so that they do not depend on the order of the rows.
  */
 #define UNIT_N			0		/* fields */
 #define UNIT_MINCOV		1
-#define UNIT_DWEIGHT	2		/* + dimension - 1 */
+#define UNIT_SLOTTED	2		/* 1: one row per variable, see below */
+#define UNIT_DWEIGHT	3		/* + dimension - 1 */
 #define UNIT_WIDTH		3		/* rows */
 #define UR_DIMENSION	0
 #define UR_WEIGHT		1
@@ -85,9 +90,10 @@ require_not_null(FunctionCallInfo fcinfo, int argno, const char *what,
 static int
 unit_state_n(const RezagoRows *r, const char *fn)
 {
-	float8		n = r->nfields > UNIT_N ? r->fields[UNIT_N] : -1;
+	float8		n = r->nfields > UNIT_SLOTTED ? r->fields[UNIT_N] : -1;
 
-	if (n < 1 || n > UNIT_MAX_DIMENSIONS || n != floor(n) || r->nfields != UNIT_DWEIGHT + n)
+	if (!(n >= 1 && n <= UNIT_MAX_DIMENSIONS) || n != (int) n || r->nfields != UNIT_DWEIGHT + n ||
+		(r->fields[UNIT_SLOTTED] != 0 && r->fields[UNIT_SLOTTED] != 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid aggregate state"),
@@ -103,16 +109,18 @@ unit_state_n(const RezagoRows *r, const char *fn)
  * allocating it there would leave a dead copy per group.
  */
 static void
-unit_state(FunctionCallInfo fcinfo, int n, float8 mincov, int capacity,
+unit_state(FunctionCallInfo fcinfo, int n, float8 mincov, int slots,
 		   RezagoRows *r, const char *fn)
 {
 	int			had;
 
 	if (PG_ARGISNULL(0))
 	{
-		rezago_rows_new(r, UNIT_DWEIGHT + n, UNIT_WIDTH, capacity, fn);
+		rezago_rows_new(r, UNIT_DWEIGHT + n, UNIT_WIDTH, slots > 0 ? slots : 16, fn);
 		r->fields[UNIT_N] = n;
 		r->fields[UNIT_MINCOV] = mincov;
+		r->fields[UNIT_SLOTTED] = slots > 0;
+		rezago_rows_fill(r, slots, fn);
 		return;
 	}
 	rezago_rows_get(fcinfo, 0, -1, UNIT_WIDTH, r, fn);
@@ -124,6 +132,13 @@ unit_state(FunctionCallInfo fcinfo, int n, float8 mincov, int capacity,
 				 errdetail("Function %s received n_dimensions = %d in a group that began with %d.",
 						   fn, n, had),
 				 errhint("Pass a constant: the number of dimensions of the methodology.")));
+	if (r->fields[UNIT_SLOTTED] != (slots > 0) || (slots > 0 && r->nrows != slots))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid aggregate state"),
+				 errdetail("Function %s expects %s.", fn,
+						   slots > 0 ? "one row per variable of the scoring table" : "a state of rows"),
+				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
 	if (r->fields[UNIT_MINCOV] != mincov)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -150,15 +165,25 @@ unit_set_dweight(RezagoRows *r, float8 dweight, int dim, const char *fn)
 	*slot = dweight;
 }
 
-/* Adds one variable (score, weight) of dimension dim (1-based) to the state. */
+/*
+ * Adds one variable (score, weight) of dimension dim (1-based) to the state:
+ * a new row, or in a slotted state the row of variable slot (0-based).
+ */
 static void
-unit_add(RezagoRows *r, int dim, bool score_null, float8 score, float8 weight,
-		 float8 dweight, const char *fn)
+unit_add(RezagoRows *r, int slot, int dim, bool score_null, float8 score,
+		 float8 weight, float8 dweight, const char *fn)
 {
 	unit_set_dweight(r, dweight, dim, fn);
 	if (weight > 0)
 	{
-		float8	   *row = rezago_rows_append(r, fn);
+		float8	   *row = slot >= 0 ? r->rows + slot * UNIT_WIDTH : rezago_rows_append(r, fn);
+
+		if (row[UR_DIMENSION] != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("a variable appears twice in one group"),
+					 errdetail("Function %s received variable number %d twice for one unit.", fn, slot + 1),
+					 errhint("Group by unit and period: a unit has one observation per variable and period.")));
 
 		row[UR_DIMENSION] = dim;
 		row[UR_WEIGHT] = score_null ? -weight : weight;
@@ -168,13 +193,27 @@ unit_add(RezagoRows *r, int dim, bool score_null, float8 score, float8 weight,
 
 /*
  * The sums of every dimension of the state in argument 0, each in canonical
- * order.  Every row is checked, since a state can be forged.
+ * order.  Every row is checked, since a state can be forged.  Scratch lives
+ * on the stack for the usual sizes (this runs once per comuna).
  */
+#define UNIT_STACK_ROWS 64
+#define UNIT_STACK_DIMS 32
+
+typedef struct UnitScratch
+{
+	int			start[UNIT_STACK_DIMS + 1];
+	int			ntotal[UNIT_STACK_DIMS];
+	int			nscored[UNIT_STACK_DIMS];
+	UnitDimension dims[UNIT_STACK_DIMS];
+	float8		terms[3 * UNIT_STACK_ROWS];
+} UnitScratch;
+
 static UnitSums
-unit_sums(FunctionCallInfo fcinfo, const char *fn)
+unit_sums(FunctionCallInfo fcinfo, UnitScratch *scratch, const char *fn)
 {
 	RezagoRows	r;
 	UnitSums	u;
+	bool		small;
 	int		   *start,
 			   *ntotal,
 			   *nscored;
@@ -185,20 +224,35 @@ unit_sums(FunctionCallInfo fcinfo, const char *fn)
 	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(0), -1, UNIT_WIDTH, &r, fn);
 	u.n = unit_state_n(&r, fn);
 	u.mincov = r.fields[UNIT_MINCOV];
-	u.dims = palloc0(sizeof(UnitDimension) * u.n);
-	start = palloc0(sizeof(int) * (u.n + 1));
-	ntotal = palloc0(sizeof(int) * u.n);
-	nscored = palloc0(sizeof(int) * u.n);
-	total = palloc(sizeof(float8) * Max(r.nrows, 1));
-	scored = palloc(sizeof(float8) * Max(r.nrows, 1));
-	products = palloc(sizeof(float8) * Max(r.nrows, 1));
+	small = u.n <= UNIT_STACK_DIMS && r.nrows <= UNIT_STACK_ROWS;
+	if (small)
+	{
+		memset(scratch, 0, offsetof(UnitScratch, terms));
+		u.dims = scratch->dims;
+		start = scratch->start;
+		ntotal = scratch->ntotal;
+		nscored = scratch->nscored;
+		total = scratch->terms;
+	}
+	else
+	{
+		u.dims = palloc0(sizeof(UnitDimension) * u.n);
+		start = palloc0(sizeof(int) * (u.n + 1));
+		ntotal = palloc0(sizeof(int) * u.n);
+		nscored = palloc0(sizeof(int) * u.n);
+		total = palloc(sizeof(float8) * 3 * Max(r.nrows, 1));
+	}
+	scored = total + r.nrows;
+	products = scored + r.nrows;
 
 	/* rows grouped by dimension: count, then place (a counting sort) */
 	for (int i = 0; i < r.nrows; i++)
 	{
 		float8		dim = r.rows[i * UNIT_WIDTH + UR_DIMENSION];
 
-		if (dim < 1 || dim > u.n || dim != floor(dim) || r.rows[i * UNIT_WIDTH + UR_WEIGHT] == 0)
+		if (dim == 0 && r.rows[i * UNIT_WIDTH + UR_WEIGHT] == 0 && r.rows[i * UNIT_WIDTH + UR_SCORE] == 0)
+			continue;			/* a variable not seen (slotted state) */
+		if (!(dim >= 1 && dim <= u.n) || dim != (int) dim || r.rows[i * UNIT_WIDTH + UR_WEIGHT] == 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("invalid aggregate state"),
@@ -215,6 +269,8 @@ unit_sums(FunctionCallInfo fcinfo, const char *fn)
 		const float8 *row = r.rows + i * UNIT_WIDTH;
 		int			d = (int) row[UR_DIMENSION] - 1;
 
+		if (d < 0)
+			continue;
 		total[start[d] + ntotal[d]++] = fabs(row[UR_WEIGHT]);
 		if (row[UR_WEIGHT] > 0)
 		{
@@ -241,12 +297,6 @@ unit_sums(FunctionCallInfo fcinfo, const char *fn)
 		rezago_require_finite_result(dd->total, "sum of weights", fn);
 		rezago_require_finite_result(dd->sum, "weighted sum of scores", fn);
 	}
-	pfree(start);
-	pfree(ntotal);
-	pfree(nscored);
-	pfree(total);
-	pfree(scored);
-	pfree(products);
 	return u;
 }
 
@@ -321,8 +371,8 @@ rezago_unit_accum(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(3) && weight > 0)
 		rezago_require_finite(PG_GETARG_FLOAT8(3), "score", fn);
 
-	unit_state(fcinfo, n, mincov, 8, &r, fn);
-	unit_add(&r, dim, PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_FLOAT8(3),
+	unit_state(fcinfo, n, mincov, 0, &r, fn);
+	unit_add(&r, -1, dim, PG_ARGISNULL(3), PG_ARGISNULL(3) ? 0 : PG_GETARG_FLOAT8(3),
 			 weight, dweight, fn);
 	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
@@ -345,10 +395,36 @@ rezago_unit_combine(PG_FUNCTION_ARGS)
 				 errmsg("n_dimensions and minimum coverage must be the same for every row of a group"),
 				 errdetail("Function %s received states with different constants.", fn),
 				 errhint("Pass constants, such as the values stored in the methodology.")));
+	if (other.fields[UNIT_SLOTTED] != r.fields[UNIT_SLOTTED] ||
+		(r.fields[UNIT_SLOTTED] == 1 && other.nrows != r.nrows))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid aggregate state"),
+				 errdetail("Function %s received states of different kinds.", fn),
+				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
 	for (int d = 0; d < n; d++)
 		if (other.fields[UNIT_DWEIGHT + d] != 0)
 			unit_set_dweight(&r, other.fields[UNIT_DWEIGHT + d], d + 1, fn);
-	rezago_rows_append_all(&r, &other, fn);
+	if (r.fields[UNIT_SLOTTED] == 0)
+		rezago_rows_append_all(&r, &other, fn);
+	else
+		for (int i = 0; i < other.nrows; i++)
+		{
+			const float8 *o = other.rows + i * UNIT_WIDTH;
+
+			/* other's variable i: a row of positive weight, or none */
+			if (o[UR_DIMENSION] != 0)
+			{
+				if (!(o[UR_DIMENSION] >= 1 && o[UR_DIMENSION] <= n) || o[UR_WEIGHT] == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("invalid aggregate state"),
+							 errdetail("Function %s found a row of dimension %g or weight 0.", fn, o[UR_DIMENSION]),
+							 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+				unit_add(&r, i, (int) o[UR_DIMENSION], o[UR_WEIGHT] < 0, o[UR_SCORE],
+						 fabs(o[UR_WEIGHT]), r.fields[UNIT_DWEIGHT + (int) o[UR_DIMENSION] - 1], fn);
+			}
+		}
 	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
 
@@ -396,9 +472,10 @@ unit_dimension_score(const UnitSums *u, int d, float8 *score)
 Datum
 rezago_unit_index(PG_FUNCTION_ARGS)
 {
-	UnitSums	u = unit_sums(fcinfo, "unit_index");
-	float8	   *terms = palloc(sizeof(float8) * u.n);
-	float8	   *weights = palloc(sizeof(float8) * u.n);
+	UnitScratch scratch;
+	UnitSums	u = unit_sums(fcinfo, &scratch, "unit_index");
+	float8	   *terms = u.n <= UNIT_STACK_DIMS ? scratch.terms : palloc(sizeof(float8) * u.n);
+	float8	   *weights = u.n <= UNIT_STACK_DIMS ? scratch.terms + UNIT_STACK_DIMS : palloc(sizeof(float8) * u.n);
 	float8		score;
 	int			d;
 
@@ -417,7 +494,8 @@ static Datum
 unit_float_array(FunctionCallInfo fcinfo, bool (*get) (const UnitSums *, int, float8 *),
 				 const char *fn)
 {
-	UnitSums	u = unit_sums(fcinfo, fn);
+	UnitScratch scratch;
+	UnitSums	u = unit_sums(fcinfo, &scratch, fn);
 	Datum	   *values = palloc(sizeof(Datum) * u.n);
 	bool	   *nulls = palloc(sizeof(bool) * u.n);
 	int			dims[1] = {u.n};
@@ -453,7 +531,8 @@ rezago_unit_dimension_coverage(PG_FUNCTION_ARGS)
 Datum
 rezago_unit_missing_dimensions(PG_FUNCTION_ARGS)
 {
-	UnitSums	u = unit_sums(fcinfo, "unit_missing_dimensions");
+	UnitScratch scratch;
+	UnitSums	u = unit_sums(fcinfo, &scratch, "unit_missing_dimensions");
 	Datum	   *values = palloc(sizeof(Datum) * u.n);
 	int			count = 0,
 				d;
@@ -481,7 +560,8 @@ unit_row_cmp(const void *a, const void *b)
 /*
  * Final function of unit_state and unit_state_values: the state without its
  * spare room and with its rows sorted, so that the same rows give the same
- * array whatever order they came in.  Every element is checked.
+ * array whatever order they came in (a slotted state is in variable order
+ * already).  Every element is checked.
  */
 Datum
 rezago_unit_state_trim(PG_FUNCTION_ARGS)
@@ -492,10 +572,25 @@ rezago_unit_state_trim(PG_FUNCTION_ARGS)
 
 	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(0), -1, UNIT_WIDTH, &r, fn);
 	unit_state_n(&r, fn);
+	if (r.fields[UNIT_SLOTTED] == 1 && r.nrows == r.capacity)
+		PG_RETURN_ARRAYTYPE_P(r.array);	/* in variable order already */
 	rezago_rows_new(&t, r.nfields, UNIT_WIDTH, r.nrows, fn);
 	memcpy(t.fields, r.fields, sizeof(float8) * r.nfields);
 	rezago_rows_append_all(&t, &r, fn);
-	qsort(t.rows, t.nrows, sizeof(float8) * UNIT_WIDTH, unit_row_cmp);
+	/* insertion sort: a unit has a few dozen rows at most */
+	for (int i = 1; i < t.nrows; i++)
+	{
+		float8		row[UNIT_WIDTH];
+		int			j = i;
+
+		memcpy(row, t.rows + i * UNIT_WIDTH, sizeof(row));
+		while (j > 0 && unit_row_cmp(t.rows + (j - 1) * UNIT_WIDTH, row) > 0)
+		{
+			memcpy(t.rows + j * UNIT_WIDTH, t.rows + (j - 1) * UNIT_WIDTH, sizeof(row));
+			j--;
+		}
+		memcpy(t.rows + j * UNIT_WIDTH, row, sizeof(row));
+	}
 	PG_RETURN_ARRAYTYPE_P(t.array);
 }
 
@@ -798,7 +893,7 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 			if (!isnan(x) && !isinf(x))
 				scored = scoring_score(v, x, &score);
 		}
-		unit_add(&r, v->dimension, !scored, score, v->weight, v->dweight, fn);
+		unit_add(&r, v - sc->vars, v->dimension, !scored, score, v->weight, v->dweight, fn);
 	}
 	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }

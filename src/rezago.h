@@ -100,6 +100,11 @@ extern void rezago_rows_new(RezagoRows *r, int nfields, int width, int capacity,
 extern void rezago_rows_get(FunctionCallInfo fcinfo, int argno, int nfields,
 							int width, RezagoRows *r, const char *fn);
 
+/* As rezago_rows_get, but a NULL state gives a new one (an aggregate's first row). */
+extern void rezago_rows_get_or_new(FunctionCallInfo fcinfo, int argno, int nfields,
+								   int width, int capacity, RezagoRows *r,
+								   const char *fn);
+
 /*
  * Read-only view of a state, every element checked finite.  nfields < 0
  * takes the number of fields from the state (the caller checks it).
@@ -109,6 +114,9 @@ extern void rezago_rows_peek(ArrayType *a, int nfields, int width,
 
 /* Room for one more row at the end (zeroed); r->array may change. */
 extern float8 *rezago_rows_append(RezagoRows *r, const char *fn);
+
+/* Appends zeroed rows until the state has nrows rows. */
+extern void rezago_rows_fill(RezagoRows *r, int nrows, const char *fn);
 
 /* Appends every row of other (of the same width) to r. */
 extern void rezago_rows_append_all(RezagoRows *r, const RezagoRows *other,

@@ -140,14 +140,14 @@ CREATE AGGREGATE rezago.unit_state(dimension integer, n_dimensions integer, scor
     SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_state_trim, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_state(integer, integer, double precision, double precision, double precision, double precision) IS
-'The state the unit_* aggregates share, as a float8[]: 3 + n_dimensions (the number of fields), 3 (the width of a row), the number of rows R, then n_dimensions, min_coverage, the weight of each dimension (0 when it has no row), then R rows (dimension, weight, score) in ascending order, one per input row of positive weight, the weight negated when the score is missing. The sums are taken by the final functions in canonical order (ascending magnitude), so that results do not depend on row order. Pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final to get what the aggregate of that name gives. Inputs, NULL policy and errors as rezago.unit_index; empty input: NULL.';
+'The state the unit_* aggregates share, as a float8[]: 3 + n_dimensions (the number of fields), 3 (the width of a row), the number of rows R, then n_dimensions, min_coverage, 0 (1 for the slotted state of unit_state_values: one row per variable of the scoring table, in its order, 0,0,0 for a variable without a row), the weight of each dimension (0 when it has no row), then R rows (dimension, weight, score) in ascending order, one per input row of positive weight, the weight negated when the score is missing. The sums are taken by the final functions in canonical order (ascending magnitude), so that results do not depend on row order. Pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final to get what the aggregate of that name gives. Inputs, NULL policy and errors as rezago.unit_index; empty input: NULL.';
 
 CREATE AGGREGATE rezago.unit_state_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
     SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_state_trim, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], double precision[], double precision) IS
-'As rezago.unit_state, from one row per raw observation and a scoring table (inputs, NULL policy and errors as rezago.unit_index_values).';
+'As rezago.unit_state, from one row per raw observation and a scoring table, in the slotted form: one row per variable of the scoring table, in its order (inputs, NULL policy and errors as rezago.unit_index_values; a variable twice in one group: 22023).';
 
 CREATE FUNCTION rezago.scoring_rows(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (variable text, dimension text, dimension_no integer, n_dimensions integer,
