@@ -174,6 +174,25 @@ FROM (SELECT 2020 AS period, o.cut,
       FROM rezago.observation o WHERE o.period = 2021 GROUP BY o.cut) x
 GROUP BY period ORDER BY period;
 
+-- More tables than a call site keeps (8): ten groups, each with its own
+-- table (variables a and b of one dimension, min-max over 0..g), built per
+-- row, their rows interleaved (every a, then every b) and hashed: every b
+-- row finds its table evicted and reads it again.  a = 1 scores (g-1)/g,
+-- b = .5 scores (g-.5)/g: index (2g - 1.5)/2g (.25, .625, ..., .925).
+SET LOCAL enable_sort = off;
+EXPLAIN (COSTS OFF)
+SELECT r.g, rezago.unit_index_values(r.v, r.x, ARRAY['a', 'b'],
+           ARRAY[[1, 1, 0.5, 1, 1, 0, 0, r.g, NULL, NULL], [1, 1, 0.5, 1, 1, 0, 0, r.g, NULL, NULL]]::float8[], 1)
+FROM (SELECT * FROM generate_series(1, 10) g, (VALUES ('a', 1), ('b', 0.5)) v(v, x) ORDER BY v, g OFFSET 0) r
+GROUP BY r.g;
+SELECT count(*) AS groups, count(*) FILTER (WHERE abs(index - (2 * g - 1.5) / (2 * g)) < 1e-12) AS right,
+       string_agg(g || ':' || round(index::numeric, 4), ' ' ORDER BY g) AS indices
+FROM (SELECT r.g, rezago.unit_index_values(r.v, r.x, ARRAY['a', 'b'],
+                  ARRAY[[1, 1, 0.5, 1, 1, 0, 0, r.g, NULL, NULL], [1, 1, 0.5, 1, 1, 0, 0, r.g, NULL, NULL]]::float8[], 1) AS index
+      FROM (SELECT * FROM generate_series(1, 10) g, (VALUES ('a', 1), ('b', 0.5)) v(v, x) ORDER BY v, g OFFSET 0) r
+      GROUP BY r.g) x;
+RESET enable_sort;
+
 -- Stage 0: the data as loaded (sql/index_hand.sql works out the index;
 -- exit: thresholds are the means agrupaciones 28, participacion 55,
 -- dependencia 44 (polarity -1), gasto 100; t1's members average 15, 50,
