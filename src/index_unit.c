@@ -10,7 +10,9 @@
 
 #include "catalog/pg_type.h"
 #include "common/hashfn.h"
+#include "nodes/primnodes.h"
 #include "utils/builtins.h"
+#include "utils/memutils.h"
 
 /*
  * Unit aggregates: the dimension scores and the index of one unit (comuna)
@@ -644,12 +646,29 @@ typedef struct UnitScoring
 	char	   *scoring_copy;
 	Size		vars_size;
 	Size		scoring_size;
+	MemoryContext mcxt;			/* holds this entry alone */
 	int			n_dimensions;
 	int			nvar;
 	int			mask;			/* hash table size - 1 */
 	int		   *table;			/* open addressing: index into vars, -1 */
 	UnitScoringVar *vars;
 } UnitScoring;
+
+/*
+ * The scoring tables of one call site (fn_extra), most recently used first:
+ * a query that passes one table per group (e.g. per period) and reads the
+ * groups' rows interleaved (hashed aggregation) finds each table again
+ * instead of rebuilding it at every row.  An evicted entry's memory is
+ * freed, so a query over many tables holds UNIT_SCORING_CACHE of them.
+ */
+#define UNIT_SCORING_CACHE 8
+
+typedef struct UnitScoringCache
+{
+	bool		args_stable;	/* see scoring_args_stable */
+	int			n;
+	UnitScoring *entry[UNIT_SCORING_CACHE];
+} UnitScoringCache;
 
 static void
 scoring_error(const char *fn, const char *detail)
@@ -681,10 +700,15 @@ scoring_probe(const UnitScoring *sc, const char *s, int len)
 	return h;
 }
 
-/* Reads and checks the scoring table into a cache in mcxt. */
+/*
+ * Reads and checks the scoring table into a new cache entry, in a memory
+ * context of its own under parent.
+ */
 static UnitScoring *
-scoring_build(Datum vars_d, Datum scoring_d, MemoryContext mcxt, const char *fn)
+scoring_build(Datum vars_d, Datum scoring_d, MemoryContext parent, const char *fn)
 {
+	MemoryContext mcxt = AllocSetContextCreate(parent, "rezago unit scoring",
+											   ALLOCSET_SMALL_SIZES);
 	MemoryContext old = MemoryContextSwitchTo(mcxt);
 	UnitScoring *sc = palloc0(sizeof(UnitScoring));
 	ArrayType  *va = DatumGetArrayTypeP(vars_d);
@@ -786,6 +810,7 @@ scoring_build(Datum vars_d, Datum scoring_d, MemoryContext mcxt, const char *fn)
 	memcpy(sc->vars_copy, DatumGetPointer(vars_d), sc->vars_size);
 	sc->scoring_copy = palloc(sc->scoring_size);
 	memcpy(sc->scoring_copy, DatumGetPointer(scoring_d), sc->scoring_size);
+	sc->mcxt = mcxt;
 	MemoryContextSwitchTo(old);
 	return sc;
 }
@@ -799,6 +824,37 @@ scoring_same(const UnitScoring *sc, Datum vars_d, Datum scoring_d)
 	return VARSIZE_ANY(vp) == sc->vars_size && VARSIZE_ANY(sp) == sc->scoring_size &&
 		memcmp(vp, sc->vars_copy, sc->vars_size) == 0 &&
 		memcmp(sp, sc->scoring_copy, sc->scoring_size) == 0;
+}
+
+/*
+ * Whether the variables and scoring arguments of this aggregate call are
+ * each a Const or a Param (a scalar subquery becomes an InitPlan's Param,
+ * a function argument an external one).  Such a value changes only when the
+ * Agg node is rescanned, and a rescan starts every group again, at whose
+ * first row the table is compared in full.  Any other expression (a column
+ * of a join, a correlated subquery) may give another table at the same
+ * address and of the same size from one row to the next: a hashed
+ * aggregation interleaves the rows of its groups (one period's table, then
+ * another's, in the same freed and reused memory), so the address proves
+ * nothing and the table is compared at every row.  false outside an
+ * aggregate (no Aggref: a direct call, a window aggregate).
+ */
+static bool
+scoring_args_stable(FunctionCallInfo fcinfo)
+{
+	Aggref	   *aggref = AggGetAggref(fcinfo);
+	int			argno;
+
+	if (aggref == NULL || list_length(aggref->args) != 5)
+		return false;
+	for (argno = 2; argno <= 3; argno++)
+	{
+		Node	   *arg = (Node *) ((TargetEntry *) list_nth(aggref->args, argno))->expr;
+
+		if (!IsA(arg, Const) && !IsA(arg, Param))
+			return false;
+	}
+	return true;
 }
 
 /* The lag score of x (finite) for variable v; false when it has none. */
@@ -842,31 +898,57 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 	mincov = rezago_get_min_coverage(fcinfo, 5, fn);
 
 	/*
-	 * The scoring table is meant to be the same for every row (a scalar
-	 * subquery).  It is cached per call site (fn_extra), recognised by the
-	 * argument's address and size, and compared in full at the first row of
-	 * every group, so a table that changes is read again.
+	 * The scoring table is meant to be the same for every row of a group (a
+	 * scalar subquery; a query may pass another table in each group, e.g.
+	 * one per period).  It is cached per call site (fn_extra, which lives as
+	 * long as one execution of the query: a prepared statement or a plpgsql
+	 * function builds it again at each execution), the last few tables
+	 * (UnitScoringCache).  The table is compared in full with the cached
+	 * ones at the first row of every group, and at every row unless the
+	 * arguments are a Const or a Param (scoring_args_stable): only then do
+	 * the same address and size within a group prove the same table.  A
+	 * table that is not in the cache is read again.
 	 */
 	{
 		Datum		vars_d = PG_GETARG_DATUM(3),
 					scoring_d = PG_GETARG_DATUM(4);
-		UnitScoring *cached = (UnitScoring *) fcinfo->flinfo->fn_extra;
+		UnitScoringCache *cache = (UnitScoringCache *) fcinfo->flinfo->fn_extra;
+		int			i;
 
-		if (cached != NULL && !PG_ARGISNULL(0) && cached->vars_ptr == DatumGetPointer(vars_d) &&
-			cached->scoring_ptr == DatumGetPointer(scoring_d) &&
-			VARSIZE_ANY(DatumGetPointer(vars_d)) == cached->vars_size &&
-			VARSIZE_ANY(DatumGetPointer(scoring_d)) == cached->scoring_size)
-			sc = cached;
-		else if (cached != NULL && scoring_same(cached, vars_d, scoring_d))
+		if (cache == NULL)
 		{
-			cached->vars_ptr = DatumGetPointer(vars_d);
-			cached->scoring_ptr = DatumGetPointer(scoring_d);
-			sc = cached;
+			cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UnitScoringCache));
+			cache->args_stable = scoring_args_stable(fcinfo);
+			fcinfo->flinfo->fn_extra = cache;
 		}
+		sc = cache->n > 0 ? cache->entry[0] : NULL;
+		if (sc != NULL && cache->args_stable && !PG_ARGISNULL(0) &&
+			sc->vars_ptr == DatumGetPointer(vars_d) &&
+			sc->scoring_ptr == DatumGetPointer(scoring_d) &&
+			VARSIZE_ANY(DatumGetPointer(vars_d)) == sc->vars_size &&
+			VARSIZE_ANY(DatumGetPointer(scoring_d)) == sc->scoring_size)
+			;					/* the table of this group's earlier rows */
 		else
 		{
-			sc = scoring_build(vars_d, scoring_d, fcinfo->flinfo->fn_mcxt, fn);
-			fcinfo->flinfo->fn_extra = sc;
+			for (i = 0; i < cache->n; i++)
+				if (scoring_same(cache->entry[i], vars_d, scoring_d))
+					break;
+			if (i < cache->n)
+			{
+				sc = cache->entry[i];
+				sc->vars_ptr = DatumGetPointer(vars_d);
+				sc->scoring_ptr = DatumGetPointer(scoring_d);
+			}
+			else
+			{
+				sc = scoring_build(vars_d, scoring_d, fcinfo->flinfo->fn_mcxt, fn);
+				if (cache->n == UNIT_SCORING_CACHE)
+					MemoryContextDelete(cache->entry[--cache->n]->mcxt);
+				i = cache->n++;
+			}
+			/* most recently used first */
+			memmove(&cache->entry[1], &cache->entry[0], sizeof(UnitScoring *) * i);
+			cache->entry[0] = sc;
 		}
 	}
 

@@ -723,12 +723,12 @@ CREATE MATERIALIZED VIEW rezago.mv_comuna_index AS
     SELECT * FROM rezago.v_comuna_index WITH NO DATA;
 CREATE UNIQUE INDEX mv_comuna_index_key ON rezago.mv_comuna_index (period, cut);
 COMMENT ON MATERIALIZED VIEW rezago.mv_comuna_index IS
-'Materialised copy of rezago.v_comuna_index (same columns), for portals that poll often: refresh it with SELECT rezago.refresh_portal_views() after loading data (concurrently: readers are not blocked). It holds the methodology that was the default of the session that refreshed it (column methodology). Privileges are those of the materialised view itself, not of the tables.';
+'Materialised copy of rezago.v_comuna_index (same columns), for portals that poll often: refresh it with SELECT rezago.refresh_portal_views() after loading data (concurrently: readers are not blocked). It holds the methodology that was the default of the session that refreshed it (column methodology). A snapshot: later changes of observations, methodologies, comunas or territories show only after the next refresh. Privileges are those of the materialised view itself, not of the tables.';
 CREATE MATERIALIZED VIEW rezago.mv_territory_index AS
     SELECT * FROM rezago.v_territory_index WITH NO DATA;
 CREATE UNIQUE INDEX mv_territory_index_key ON rezago.mv_territory_index (period, territory);
 COMMENT ON MATERIALIZED VIEW rezago.mv_territory_index IS
-'Materialised copy of rezago.v_territory_index (same columns): refresh it with SELECT rezago.refresh_portal_views(). It holds the methodology that was the default of the session that refreshed it. Privileges are those of the materialised view itself.';
+'Materialised copy of rezago.v_territory_index (same columns): refresh it with SELECT rezago.refresh_portal_views(). It holds the methodology that was the default of the session that refreshed it. A snapshot: later changes show only after the next refresh. Privileges are those of the materialised view itself.';
 
 -- the copies' columns carry the views' column comments
 DO $$
