@@ -54,7 +54,8 @@ SELECT a.cut_a, a.cut_b, round(a.distance_m::numeric, 1) AS distance_m,
        round(a.shared_boundary_m::numeric) AS shared_m
 FROM rezago.comuna_adjacency(100) a
 JOIN rezago.comuna ca ON ca.cut = a.cut_a JOIN rezago.comuna cb ON cb.cut = a.cut_b
-WHERE a.distance_m > 0;
+WHERE a.distance_m > 0
+ORDER BY a.cut_a, a.cut_b;
 -- with_length => false leaves the lengths out; cuts restricts the graph
 SELECT count(*) AS pairs, count(shared_boundary_m) AS with_length
 FROM rezago.comuna_adjacency(0, false);
