@@ -1,4 +1,4 @@
--- NULL, NaN and Infinity policy of every core C function (README table
+-- NULL, NaN and Infinity policy of every core C function (doc/reference.md,
 -- "C building blocks"), and their errors with SQLSTATE, detail and hint.
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;

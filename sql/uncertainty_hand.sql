@@ -1,4 +1,4 @@
--- Geometric aggregation by hand (README "Geometric aggregation"): four
+-- Geometric aggregation by hand (doc/method.md section 9): four
 -- comunas, two dimensions of one variable each, one territory per comuna.
 -- Values worked out on paper (and checked in Python), asserted to 1e-12.
 --   agrupaciones_sociales (capital_social):      X 4, Y 0, Z 10, W 10
