@@ -103,8 +103,11 @@ CREATE TEMP TABLE extra_queries (label text, needs regprocedure, query text);
 INSERT INTO pg_temp.extra_queries
 SELECT q.label, pg_catalog.to_regprocedure(q.needs), q.query
 FROM (VALUES
-    ('dimension_score(value, weight) by variable, period', 'rezago.dimension_score(double precision,double precision)',
-     'SELECT o.variable, o.period, rezago.dimension_score(o.value, 1 + o.cut % 3) FROM rezago.observation o GROUP BY 1, 2'),
+    ('dimension_score(value, weight [, 0.5]), dimension_coverage(value, weight) by variable, period',
+     'rezago.dimension_score(double precision,double precision)',
+     'SELECT o.variable, o.period, rezago.dimension_score(o.value, 1 + o.cut % 3), rezago.dimension_score(o.value, 1 + o.cut % 3, 0.5),
+             rezago.dimension_coverage(o.value, 1 + o.cut % 3)
+      FROM rezago.observation o GROUP BY 1, 2'),
     ('dimension_score(value, weight, 0.5, 900) by variable, period',
      'rezago.dimension_score(double precision,double precision,double precision,double precision)',
      'SELECT o.variable, o.period, rezago.dimension_score(o.value, 1 + o.cut % 3, 0.5, 900) FROM rezago.observation o GROUP BY 1, 2'),
@@ -115,35 +118,48 @@ FROM (VALUES
      'SELECT o.variable, o.period, rezago.territory_average(o.value) FROM rezago.observation o GROUP BY 1, 2'),
     ('territory_average(value / 7) by period', 'rezago.territory_average(double precision)',
      'SELECT o.period, rezago.territory_average(o.value / 7) FROM rezago.observation o GROUP BY 1'),
-    ('unit_index, unit_dimension_scores, unit_missing_dimensions of ranked_lag_score_rows by cut',
+    ('unit_index, unit_dimension_scores, unit_dimension_coverage, unit_missing_dimensions, unit_state of comuna_lag_scores (digital) by cut',
      'rezago.unit_index(integer,integer,double precision,double precision,double precision,double precision)',
-     'SELECT p.period, r.cut, rezago.unit_index(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage),
-             rezago.unit_dimension_scores(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage),
-             rezago.unit_dimension_coverage(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage),
-             rezago.unit_missing_dimensions(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage)
-      FROM (SELECT DISTINCT o.period FROM rezago.observation o) p
-      CROSS JOIN LATERAL rezago.ranked_lag_score_rows(p.period, ''sinim4'') r GROUP BY 1, 2'),
-    ('unit_index of ranked_lag_score_rows, one national unit per period',
+     'SELECT l.period, l.cut, rezago.unit_index(s.dimension_no, s.n_dimensions, l.score, s.weight, s.dimension_weight, s.min_coverage),
+             rezago.unit_dimension_scores(s.dimension_no, s.n_dimensions, l.score, s.weight, s.dimension_weight, s.min_coverage),
+             rezago.unit_dimension_coverage(s.dimension_no, s.n_dimensions, l.score, s.weight, s.dimension_weight, s.min_coverage),
+             rezago.unit_missing_dimensions(s.dimension_no, s.n_dimensions, l.score, s.weight, s.dimension_weight, s.min_coverage),
+             rezago.unit_state(s.dimension_no, s.n_dimensions, l.score, s.weight, s.dimension_weight, s.min_coverage)
+      FROM (SELECT p.period, x.* FROM (SELECT DISTINCT o.period FROM rezago.observation o) p,
+                                      LATERAL rezago.comuna_lag_scores(p.period, ''digital'') x) l
+      JOIN (SELECT p.period, y.* FROM (SELECT DISTINCT o.period FROM rezago.observation o) p,
+                                      LATERAL rezago.scoring_rows(p.period, ''digital'') y) s
+        ON s.period = l.period AND s.variable = l.variable
+      GROUP BY 1, 2'),
+    ('unit_index of comuna_lag_scores (sinim4) by cut',
      'rezago.unit_index(integer,integer,double precision,double precision,double precision,double precision)',
-     'SELECT p.period, rezago.unit_index(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage)
-      FROM (SELECT DISTINCT o.period FROM rezago.observation o) p
-      CROSS JOIN LATERAL rezago.ranked_lag_score_rows(p.period, ''sinim4'') r GROUP BY 1'),
-    ('unit_index_values of observations by cut, period', 'rezago.unit_index_values(text,double precision,text[],double precision[],double precision)',
+     'SELECT l.period, l.cut, rezago.unit_index(s.dimension_no, s.n_dimensions, l.score, s.weight, s.dimension_weight, s.min_coverage)
+      FROM (SELECT p.period, x.* FROM (SELECT DISTINCT o.period FROM rezago.observation o) p,
+                                      LATERAL rezago.comuna_lag_scores(p.period, ''sinim4'') x) l
+      JOIN (SELECT p.period, y.* FROM (SELECT DISTINCT o.period FROM rezago.observation o) p,
+                                      LATERAL rezago.scoring_rows(p.period, ''sinim4'') y) s
+        ON s.period = l.period AND s.variable = l.variable
+      GROUP BY 1, 2'),
+    ('unit_*_values of observations by cut, period', 'rezago.unit_index_values(text,double precision,text[],double precision[],double precision)',
      'SELECT o.period, o.cut, rezago.unit_index_values(o.variable, o.value, s.variables, s.scoring, s.min_coverage),
              rezago.unit_dimension_scores_values(o.variable, o.value, s.variables, s.scoring, s.min_coverage),
-             rezago.unit_missing_dimensions_values(o.variable, o.value, s.variables, s.scoring, s.min_coverage)
+             rezago.unit_dimension_coverage_values(o.variable, o.value, s.variables, s.scoring, s.min_coverage),
+             rezago.unit_missing_dimensions_values(o.variable, o.value, s.variables, s.scoring, s.min_coverage),
+             rezago.unit_state_values(o.variable, o.value, s.variables, s.scoring, s.min_coverage)
       FROM (SELECT DISTINCT x.period FROM rezago.observation x) p
       CROSS JOIN LATERAL rezago.variable_scoring(p.period, ''sinim4'') s
       JOIN rezago.observation o ON o.period = p.period AND o.variable = ANY (s.variables) GROUP BY 1, 2'),
-    ('exit_status(value, threshold, polarity) of territory_gaps by territory, period',
+    ('exit_status(value, threshold, polarity [, 20, 0.3, 0.6, 0.5]) of territory_gaps by territory, period',
      'rezago.exit_status(double precision,double precision,integer)',
-     'SELECT p.period, g.territory, rezago.exit_status(g.value, g.threshold, v.polarity)
+     'SELECT p.period, g.territory, rezago.exit_status(g.value, g.threshold, v.polarity),
+             rezago.exit_status(g.value, g.threshold, v.polarity, 20, 0.3, 0.6, 0.5)
       FROM (SELECT DISTINCT o.period FROM rezago.observation o) p
       CROSS JOIN LATERAL rezago.territory_gaps(p.period, ''sinim4'') g
       JOIN rezago.variable v ON v.code = g.variable GROUP BY 1, 2'),
     ('entry_status(ranks of dependencia_fcm 2023, localities) by provincia',
      'rezago.entry_status(bigint,bigint,bigint,double precision,double precision)',
-     'SELECT r.provincia_code, rezago.entry_status(r.national_rank, r.regional_rank, r.regional_count, 1 + r.cut % 5, r.cut % 3)
+     'SELECT r.provincia_code, rezago.entry_status(r.national_rank, r.regional_rank, r.regional_count, 3 + r.cut % 5, r.cut % 3),
+             rezago.entry_status(r.national_rank, r.regional_rank, r.regional_count, 3 + r.cut % 5, r.cut % 3, 40, 0.3, 0.2, 2)
       FROM (SELECT c.cut, c.provincia_code, rank() OVER (ORDER BY o.value DESC) AS national_rank,
                    rank() OVER (PARTITION BY c.region_code ORDER BY o.value DESC) AS regional_rank,
                    count(*) OVER (PARTITION BY c.region_code) AS regional_count
