@@ -28,8 +28,9 @@
 #                     views refreshed as the README says.
 # Forced parallel plans and JIT cost much more per call (worker start-up,
 # LLVM), so those conditions record a subset, named in the summary: the
-# parallel ones every call for period 2023 and every call without a period,
-# no views; jit the index functions for 2023/sinim4 and the aggregates.
+# parallel ones every call for the latest period (2023) and every call
+# without a period, no views; jit the index functions for 2023 and sinim4,
+# and the aggregates.
 # Records run two at a time.  Prints a summary line per condition, and for a
 # failing one the functions that differ, the first differing calls and the
 # first differing values of a few of them.
@@ -46,15 +47,6 @@ chmod 777 "$work"
 sql postgres -c "ALTER SYSTEM SET autovacuum = off" -c "SELECT pg_reload_conf()" > /dev/null
 trap 'sql postgres -c "ALTER SYSTEM RESET autovacuum" -c "SELECT pg_reload_conf()" > /dev/null 2>&1; rm -rf "$work"' EXIT
 status=0
-
-# the subsets of the expensive conditions (regular expressions on the
-# "function|arguments" of a line, see record_results.sql)
-parallel_only="(^|, )period => 2023(, |\$)|^[^|]*\\|((?!period =>).)*\$"
-parallel_skip="^(view|materialized view) "
-jit_only="^(comuna_index|territory_index)\\|period => 2023, methodology => 'sinim4'\$"
-jit_only+="|^aggregate rezago\\.(dimension_score|dimension_coverage|territory_average|unit_index|entry_status)\\|"
-probe_only="^(comuna_index|territory_index|territory_dimension_scores|territory_contributions|rank_uncertainty)\\|period => 2023, methodology => 'sinim4'\$"
-probe_only+="|^aggregate rezago\\.(territory_average|unit_index)\\|"
 
 # JIT must be there, or the jit condition would pass without testing anything
 jit_lib=$("$PG_CONFIG" --pkglibdir)/llvmjit.so
@@ -83,6 +75,19 @@ for db in rezago_shuffled rezago_shuffled_parallel rezago_parallel rezago_jit; d
     createdb -T rezago_src "$db"
 done
 say "baseline database ready after $(($(date +%s) - started)) s"
+
+# the subsets of the expensive conditions (regular expressions on the
+# "function|arguments" of a line, see record_results.sql): the latest period
+# (2023 in the real data) and, for JIT and the probe, one methodology
+period=$(sql rezago_src -At -c "SELECT max(period) FROM rezago.observation")
+methodology=$(sql rezago_src -At -c "SELECT coalesce((SELECT code FROM rezago.methodology WHERE code = 'sinim4'),
+                                                      rezago.default_methodology())")
+parallel_only="(^|, )period => $period(, |\$)|^[^|]*\\|((?!period =>).)*\$"
+parallel_skip="^(view|materialized view) "
+jit_only="^(comuna_index|territory_index)\\|period => $period, methodology => '$methodology'\$"
+jit_only+="|^aggregate rezago\\.(dimension_score|dimension_coverage|territory_average|unit_index|entry_status)\\|"
+probe_only="^(comuna_index|territory_index|territory_dimension_scores|territory_contributions|rank_uncertainty)\\|"
+probe_only+="period => $period, methodology => '$methodology'\$|^aggregate rezago\\.(territory_average|unit_index)\\|"
 
 # shuffle DB: another heap order for comuna, territory_member, observation,
 # checked; the same seed gives the same order in both shuffled databases
