@@ -60,10 +60,15 @@ load_data() {
 schema_dump() { pg_dump -s "$1" | grep -v '^\\\(un\)\?restrict ' > "$2"; }
 
 # record_results DB FILE: one line per call of every reading function of the
-# extension (see record_results.sql) and per extension table (row count and
-# md5), sorted, so that two databases can be compared with diff.
+# extension (see record_results.sql and record_calls.sql: also the aggregates
+# and every view) and per extension table (row count and md5), sorted, so
+# that two databases can be compared with diff.
 # record_results DB FILE detail: one line per result row (see above).
+# Further arguments go to psql: -v plan=parallel, -v only=REGEX, ... (see
+# record_results.sql); pass "" as the third to keep digests.
 record_results() {
-    sql "$1" -At ${3:+-v detail=on} -f "$lib/record_results.sql" | LC_ALL=C sort > "$2"
-    [ -s "$2" ] || fail "no results recorded from $1"
+    local db=$1 file=$2 detail=${3:-}
+    shift $(($# < 3 ? $# : 3))
+    sql "$db" -At ${detail:+-v detail=on} "$@" -f "$lib/record_results.sql" | LC_ALL=C sort > "$file"
+    [ -s "$file" ] || fail "no results recorded from $db"
 }
