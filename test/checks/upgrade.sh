@@ -1,67 +1,151 @@
 #!/usr/bin/env bash
-# Upgrade from the first released version keeps the data and the results:
-#   1. CREATE EXTENSION rezago VERSION '0.1.0', load data (real data from
-#      $REZAGO_DATA, else synthetic) and record every 0.1.0 reading function
-#      for every period and methodology, and every table;
-#   2. ALTER EXTENSION rezago UPDATE; the same calls give the same lines
-#      (functions added by the update are recorded too, but not compared);
-#   3. the regression suite runs on a catalogue made by 0.1.0 + UPDATE, and
-#      that catalogue equals the one CREATE EXTENSION makes (pg_dump -s).
+# An updated database equals a fresh install of the current version.
+#
+# For every committed delta script sql/rezago--OLD--NEW.sql (OLD's install
+# script, sql/rezago--OLD.sql, is committed when OLD is released):
+#   1. CREATE EXTENSION rezago VERSION 'OLD', load data (real data from
+#      $REZAGO_DATA, else synthetic), ALTER EXTENSION rezago UPDATE;
+#   2. in another database, CREATE EXTENSION rezago (the current version,
+#      from its own install script) and load the same data;
+#   3. both must give the same results of every reading function and the
+#      same extension tables (lib/record_results.sql), and the same
+#      catalogue: pg_dump -s of both once every object of the extension has
+#      been detached from it (pg_dump leaves an extension's objects out).
+#
+# The same comparison must also be seen to fail.  A fake previous version is
+# built from the current install script (one function body changed, one
+# function missing, one built-in label changed) and installed, with a delta
+# to the current version, into the extension directory of $PG_CONFIG under a
+# test-only version name: the comparison passes the delta that restores all
+# three and catches each delta that forgets one of them.
 source "$(dirname "$0")/lib/common.sh"
 work=$(mktemp -d /tmp/rezago-upgrade.XXXXXX)
 chmod 777 "$work"
-trap 'rm -rf "$work"' EXIT
+extdir=$("$PG_CONFIG" --sharedir)/extension
+fake=upgradetest-$$
+trap 'rm -rf "$work" "$extdir/rezago--$fake.sql" "$extdir/rezago--$fake--"*.sql' EXIT
 
-createdb rezago_upgrade
-sql rezago_upgrade -c "CREATE EXTENSION postgis" -c "CREATE EXTENSION rezago VERSION '0.1.0'"
-[ "$(sql rezago_upgrade -At -c "SELECT extversion FROM pg_extension WHERE extname = 'rezago'")" = 0.1.0 ] \
-    || fail "could not install version 0.1.0"
-load_data rezago_upgrade
-record_results rezago_upgrade "$work/before"
-record_results rezago_upgrade "$work/before-rows" detail
-say "0.1.0: $(grep -vc '^table' "$work/before") calls recorded, $(grep -c '^table' "$work/before") tables"
+current=$(sql postgres -At -c "SELECT default_version FROM pg_available_extensions WHERE name = 'rezago'")
+[ -f "$extdir/rezago--$current.sql" ] || fail "no install script of $current in $extdir: run make install"
 
-sql rezago_upgrade -c "ALTER EXTENSION rezago UPDATE"
-version=$(sql rezago_upgrade -At -c "SELECT extversion FROM pg_extension WHERE extname = 'rezago'")
-default=$(sql rezago_upgrade -At -c "SELECT default_version FROM pg_available_extensions WHERE name = 'rezago'")
-[ "$version" = "$default" ] || fail "updated to $version, not $default"
-record_results rezago_upgrade "$work/after"
-# every line of before must be in after, unchanged (the update may add
-# functions and extension tables of its own, such as rezago.access_rule);
-# calls whose digest changed are compared row by row: the update computes the
-# index in one pass per comuna (15_index_speed), which sums in another order,
-# so floats may differ in their last bits (relative tolerance 1e-12)
-missing=$(LC_ALL=C comm -23 "$work/before" "$work/after")
-if [ -n "$missing" ]; then
-    if grep -q '^table ' <<< "$missing"; then
-        echo "$missing" | grep '^table '
-        fail "ALTER EXTENSION rezago UPDATE changed the extension's tables"
+# snapshot DB NAME: the results (NAME.results) and the catalogue (NAME.schema)
+# of DB, which is left without extension members
+snapshot() {
+    record_results "$1" "$work/$2.results"
+    sql "$1" <<'SQL'
+DO $$
+DECLARE
+    o record;
+BEGIN
+    FOR o IN
+        SELECT x.type, x.identity
+        FROM pg_catalog.pg_depend d
+        CROSS JOIN LATERAL pg_catalog.pg_identify_object(d.classid, d.objid, d.objsubid) x
+        WHERE d.refclassid = 'pg_catalog.pg_extension'::regclass AND d.deptype = 'e'
+          AND d.refobjid = (SELECT e.oid FROM pg_catalog.pg_extension e WHERE e.extname = 'rezago')
+    LOOP
+        EXECUTE pg_catalog.format('ALTER EXTENSION rezago DROP %s %s', o.type, o.identity);
+    END LOOP;
+END
+$$;
+SQL
+    schema_dump "$1" "$work/$2.schema"
+    grep -q '^CREATE FUNCTION rezago\.comuna_index(' "$work/$2.schema" \
+        || fail "the dump of $1 lacks the extension's functions"
+}
+
+# fresh WITH_DATA: a fresh install of the current version, snapshot fresh-WITH_DATA
+fresh() {
+    createdb "rezago_fresh_$1"
+    sql "rezago_fresh_$1" -c "CREATE EXTENSION postgis" -c "CREATE EXTENSION rezago"
+    [ "$1" = no ] || load_data "rezago_fresh_$1"
+    snapshot "rezago_fresh_$1" "fresh-$1"
+}
+
+# upgraded OLD WITH_DATA NAME: install OLD, load data, update, compare with
+# the fresh install; the verdict (same or differs) in NAME.verdict
+upgraded() {
+    local db=rezago_up_$3
+    createdb "$db"
+    sql "$db" -c "CREATE EXTENSION postgis" -c "CREATE EXTENSION rezago VERSION '$1'"
+    [ "$2" = no ] || load_data "$db"
+    sql "$db" -c "ALTER EXTENSION rezago UPDATE"
+    [ "$(sql "$db" -At -c "SELECT extversion FROM pg_extension WHERE extname = 'rezago'")" = "$current" ] \
+        || fail "$db: ALTER EXTENSION rezago UPDATE did not reach $current"
+    snapshot "$db" "$3"
+    diff -u "$work/fresh-$2.schema" "$work/$3.schema" > "$work/$3.schema.diff" || true
+    diff -u "$work/fresh-$2.results" "$work/$3.results" > "$work/$3.results.diff" || true
+    if [ -s "$work/$3.schema.diff" ] || [ -s "$work/$3.results.diff" ]; then
+        echo differs > "$work/$3.verdict"
+        if [ -s "$work/$3.schema.diff" ]; then say "$3: the catalogue differs from a fresh install of $current"; fi
+        if [ -s "$work/$3.results.diff" ]; then say "$3: results differ from a fresh install of $current"; fi
+    else
+        echo same > "$work/$3.verdict"
     fi
-    record_results rezago_upgrade "$work/after-rows" detail
-    python3 "$lib/compare_rows.py" "$work/before-rows" "$work/after-rows" \
-        || fail "ALTER EXTENSION rezago UPDATE changed results"
-    say "0.1.0 -> $version: $(wc -l < "$work/before") recorded lines identical or within 1e-12 ($(wc -l <<< "$missing") calls not bit-identical)"
+}
+verdict() { cat "$work/$1.verdict"; }
+
+# 1. every committed delta, on data
+olds=$(for f in "$top"/sql/rezago--*--*.sql; do
+           if [ -e "$f" ]; then basename "$f" | sed 's/^rezago--\(.*\)--.*\.sql$/\1/'; fi
+       done | sort -u)
+if [ -n "$olds" ]; then
+    fresh yes
+    for old in $olds; do
+        [ -f "$top/sql/rezago--$old.sql" ] || fail "sql/rezago--$old.sql, the released install script of $old, is missing"
+        upgraded "$old" yes "from-$old"
+        if [ "$(verdict "from-$old")" != same ]; then
+            head -60 "$work/from-$old.schema.diff" "$work/from-$old.results.diff"
+            fail "a database updated from $old differs from a fresh install of $current"
+        fi
+        say "$old -> $current: catalogue and results equal a fresh install"
+    done
 else
-    say "0.1.0 -> $version: all $(wc -l < "$work/before") recorded lines identical"
+    say "no delta script in sql/: no released version to update from yet"
 fi
 
-# the regression suite on a catalogue made by 0.1.0 + UPDATE
-createdb rezago_upgraded_empty
-sql rezago_upgraded_empty -c "CREATE EXTENSION postgis" -c "CREATE EXTENSION rezago VERSION '0.1.0'" \
-    -c "ALTER EXTENSION rezago UPDATE"
-tests=$(cd "$top/sql" && ls *.sql | grep -v '^rezago--' | sed 's/\.sql$//' | sort)
-pg_regress=$(dirname "$("$PG_CONFIG" --pgxs)")/../test/regress/pg_regress
-(cd "$top" && "$pg_regress" --inputdir=. --outputdir="$work" --bindir="$("$PG_CONFIG" --bindir)" \
-    --use-existing --dbname=rezago_upgraded_empty $tests) \
-    || { cat "$work/regression.diffs" 2>/dev/null | head -100; fail "regression suite on the upgraded catalogue"; }
-
-# the upgraded catalogue is the one a fresh CREATE EXTENSION makes
-createdb rezago_fresh
-sql rezago_fresh -c "CREATE EXTENSION postgis" -c "CREATE EXTENSION rezago"
-schema_dump rezago_fresh "$work/fresh.sql"
-schema_dump rezago_upgraded_empty "$work/upgraded.sql"
-if ! diff -u "$work/fresh.sql" "$work/upgraded.sql" > "$work/schema.diff"; then
-    head -60 "$work/schema.diff"
-    fail "the catalogue after 0.1.0 + UPDATE differs from a fresh install"
-fi
-say "upgraded catalogue passes the regression suite and equals a fresh install"
+# 2. the comparison can fail: a fake previous version and four deltas
+python3 - "$extdir/rezago--$current.sql" "$work" <<'PY'
+import re, sys
+script, work = open(sys.argv[1], encoding='utf-8').read(), sys.argv[2]
+def statement(start, end):
+    """the text from the line that starts with start to the end of the first line after it matching end"""
+    m = re.search(r'^' + re.escape(start) + r'.*?' + end, script, re.S | re.M)
+    assert m, start
+    return m.group(0) + '\n'
+body = statement('CREATE FUNCTION rezago.xml_escape(', r'^RETURN .*?;$')
+missing = (statement('CREATE FUNCTION rezago.random_uniforms(', r'^LANGUAGE .*?;$')
+           + statement('COMMENT ON FUNCTION rezago.random_uniforms(', r"^'.*?';$"))
+label = "('met', 'criterion_value', 'cumple', 'El criterio se cumple.', true)"
+assert script.count(body) == script.count(missing) == script.count(label) == 1
+old = (script.replace(body, body.replace("'\"', '&quot;'", "'\"', '&#34;'"))
+             .replace(missing, '')
+             .replace(label, label.replace("'cumple'", "'se cumple'")))
+assert old.count('&#34;') == 1 and 'CREATE FUNCTION rezago.random_uniforms(' not in old and "'se cumple'" in old
+open(work + '/old.sql', 'w', encoding='utf-8').write(old)
+fixes = {
+    'body': body.replace('CREATE FUNCTION', 'CREATE OR REPLACE FUNCTION'),
+    'missing': missing,
+    'label': "SET LOCAL rezago.allow_builtin_changes = 'on';\n"
+             "UPDATE rezago.status_label SET label = 'cumple' WHERE code = 'met';\n"
+             "RESET rezago.allow_builtin_changes;\n",
+}
+for forgotten in ['nothing'] + list(fixes):
+    open('%s/delta-%s.sql' % (work, forgotten), 'w', encoding='utf-8').write(
+        ''.join(fix for name, fix in fixes.items() if name != forgotten))
+PY
+cp "$work/old.sql" "$extdir/rezago--$fake.sql" || fail "cannot write the fake version into $extdir"
+fresh no
+for forgotten in nothing body missing label; do
+    cp "$work/delta-$forgotten.sql" "$extdir/rezago--$fake--$current.sql"
+    upgraded "$fake" no "forgets-$forgotten"
+    case $forgotten-$(verdict "forgets-$forgotten") in
+        nothing-same|body-differs|missing-differs|label-differs) ;;
+        nothing-*) head -60 "$work/forgets-nothing".*.diff; fail "a complete delta failed the comparison" ;;
+        *) fail "a delta that forgets the $forgotten change passed the comparison" ;;
+    esac
+done
+grep -q 'xml_escape' "$work/forgets-body.schema.diff" || fail "the changed function body was not what differed"
+grep -q 'random_uniforms' "$work/forgets-missing.schema.diff" || fail "the missing function was not what differed"
+grep -q '^[-+]table rezago.status_label|' "$work/forgets-label.results.diff" || fail "the changed label was not what differed"
+say "a complete delta passes; deltas that forget a function body, a function or a built-in row are caught"

@@ -55,7 +55,7 @@ CREATE TABLE rezago.status_label (
     code        text PRIMARY KEY CHECK (code ~ '^[a-z][a-z0-9_]*$'),
     kind        text NOT NULL CHECK (kind IN ('exit_stage', 'programme_status', 'entry_criterion',
                                               'criterion_value', 'threshold_rule',
-                                              -- seeded by the portal views (70_portal.sql)
+                                              -- seeded by the portal views (portal.sql)
                                               'index_status', 'gap_status', 'contiguity')),
     label       text NOT NULL,
     description text,
@@ -468,3 +468,30 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION rezago.most_lagged(integer, integer, text) IS
 'The n territories with the highest index (rezago.territory_index) among the eligible ones (rezago.territory_entry), as a decree would list them: rank among the eligible (1 = most lagged; ties share a rank, so a tie at rank n lists more than n). Territories whose eligibility is unknown (NULL) are never dropped silently: those that would enter the list if eligible are shown in place with rank NULL and eligible NULL; filter WHERE eligible for the decree list. Territories without an index are left out. n <= 0 gives no rows; NULL arguments give no rows.';
+
+--------------------------------------------------------------------------
+-- Access classes of this file's objects (see access.sql)
+--------------------------------------------------------------------------
+
+INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
+    ('relation', 'official_threshold',   'methodology'),
+    ('relation', 'status_label',         'methodology'),
+    ('relation', 'programme_territory',  'edit'),
+    ('routine',  'exit_status_accum',    'read'),
+    ('routine',  'exit_status_combine',  'read'),
+    ('routine',  'exit_status_final',    'read'),
+    ('routine',  'exit_status',          'read'),
+    ('routine',  'entry_status_accum',   'read'),
+    ('routine',  'entry_status_combine', 'read'),
+    ('routine',  'entry_status_final',   'read'),
+    ('routine',  'entry_status',         'read'),
+    ('routine',  'variable_thresholds',  'read'),
+    ('routine',  'territory_gaps',       'read'),
+    ('routine',  'territory_exit',       'read'),
+    ('routine',  'comuna_poverty_ranks', 'read'),
+    ('routine',  'territory_entry',      'read'),
+    ('routine',  'programme_status',     'read'),
+    ('routine',  'most_lagged',          'read');
+
+-- this file's writers, grant helpers and triggers lose PUBLIC's EXECUTE
+SELECT pg_catalog.count(*) FROM rezago.restrict_public_execute();

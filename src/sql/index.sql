@@ -1,33 +1,174 @@
 /*
- * 15_index_speed: comuna_index and comuna_dimension_scores in one pass per
- * comuna (issue 5).  Same signatures, result columns and results as 0.1.0
- * (test/checks/upgrade.sh compares them on real data); what changes is the
- * plan:
- *   - the unit_* aggregates (src/index_unit.c) compute the whole index of a
- *     comuna in one group, instead of one group per comuna and dimension
- *     and then one per comuna; rezago.comuna_unit_states is that one
- *     aggregation, and comuna_index and comuna_dimension_scores apply the
- *     final functions they need to its states;
- *   - the *_values forms score raw observations themselves from a scoring
- *     table (rezago.variable_scoring), so comuna_index groups
- *     rezago.observation by comuna directly, read in comuna order from a new
- *     index (no hash table of every comuna, no sort);
- *   - the min and max of each variable (the min-max reference population)
- *     are two probes of the index on (period, variable, value).
- * Later fragments and 0.1.0 functions that call comuna_index or
- * comuna_dimension_scores (territory_index, the portal, status) bind to the
- * functions, not to their bodies, so they use the new bodies unchanged.
- * comuna_lag_scores is left as 60_security makes it.
+ * The lag index (METHOD.md section 3): lag scores, dimension scores and the
+ * index of comunas and territories.
+ *   - C building blocks usable over any table (src/index.c): lag_score,
+ *     lag_score_zscore and the weighted-mean aggregates;
+ *   - canonical sums (src/canonical_sum.c): every floating-point sum adds
+ *     its terms in one order, so that results do not depend on row order,
+ *     plan, parallel workers or a restore;
+ *   - the unit_* aggregates (src/index_unit.c): the whole index of one unit
+ *     in one group, one row per variable; their *_values forms score raw
+ *     observations themselves from a scoring table (rezago.variable_scoring),
+ *     so that comuna_index groups rezago.observation by comuna directly,
+ *     read in comuna order from the index observation_period_cut_idx;
+ *   - how each variable is scored in a period (rezago.scoring_rows): the min
+ *     and max of the reference population are two probes of the index on
+ *     (period, variable, value);
+ *   - the index over the extension's tables: comuna_lag_scores, and
+ *     comuna_index and comuna_dimension_scores, which apply the final
+ *     functions they need to one aggregation per comuna
+ *     (rezago.comuna_unit_states); the territory scores are means of their
+ *     members'.
  */
 
--- (period, variable, value): the rows of one variable and period in value
--- order, so that its min and max are two index probes
-DROP INDEX rezago.observation_period_idx;
-CREATE INDEX observation_period_idx ON rezago.observation (period, variable, value);
--- (period, cut, variable) with the value: a period's rows comuna by comuna,
--- so that comuna_index aggregates them as they are read, in parallel
--- workers too
-CREATE INDEX observation_period_cut_idx ON rezago.observation (period, cut, variable) INCLUDE (value);
+--------------------------------------------------------------------------
+-- C building blocks (src/index.c), usable over any table
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.lag_score(value double precision, min double precision,
+                                 max double precision, polarity integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'rezago_lag_score'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.lag_score(double precision, double precision, double precision, integer) IS
+'Min-max lag score in [0,1], 1 = most lagged: (max-value)/(max-min) for polarity +1, (value-min)/(max-min) for -1, clamped to [0,1]; 0 when max = min. NULL or non-finite value: NULL. NULL min/max/polarity: NULL. Non-finite min or max, max < min, polarity not +-1: error.';
+
+CREATE FUNCTION rezago.lag_score_zscore(value double precision, mean double precision,
+                                        sd double precision, polarity integer)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'rezago_lag_score_zscore'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.lag_score_zscore(double precision, double precision, double precision, integer) IS
+'Z-score lag score, larger = more lagged: -polarity*(value-mean)/sd; 0 when sd = 0; unbounded. NULL or non-finite value: NULL. Non-finite mean or sd, negative sd, polarity not +-1: error.';
+
+CREATE FUNCTION rezago.weighted_mean_accum(double precision[], double precision, double precision)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_wmean_accum'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.weighted_mean_accum(double precision[], double precision, double precision, double precision)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_wmean_accum_mincov'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.weighted_mean_accum_total(double precision[], double precision, double precision, double precision)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_wmean_accum_total'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.weighted_mean_accum(double precision[], double precision, double precision, double precision, double precision)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_wmean_accum_cov_total'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.average_accum(double precision[], double precision)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_average_accum'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.weighted_mean_combine(double precision[], double precision[])
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_wmean_combine'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rezago.weighted_mean_final(double precision[])
+RETURNS double precision AS 'MODULE_PATHNAME', 'rezago_wmean_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rezago.weighted_mean_coverage(double precision[])
+RETURNS double precision AS 'MODULE_PATHNAME', 'rezago_wmean_coverage'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.weighted_mean_accum(double precision[], double precision, double precision) IS 'Support function of rezago.dimension_score; not for direct use.';
+COMMENT ON FUNCTION rezago.weighted_mean_accum(double precision[], double precision, double precision, double precision) IS 'Support function of rezago.dimension_score; not for direct use.';
+COMMENT ON FUNCTION rezago.weighted_mean_accum_total(double precision[], double precision, double precision, double precision) IS 'Support function of rezago.dimension_coverage; not for direct use.';
+COMMENT ON FUNCTION rezago.weighted_mean_accum(double precision[], double precision, double precision, double precision, double precision) IS 'Support function of rezago.dimension_score; not for direct use.';
+COMMENT ON FUNCTION rezago.average_accum(double precision[], double precision) IS 'Support function of rezago.territory_average; not for direct use.';
+COMMENT ON FUNCTION rezago.weighted_mean_combine(double precision[], double precision[]) IS 'Combine function of the weighted-mean aggregates (parallel aggregation); not for direct use.';
+COMMENT ON FUNCTION rezago.weighted_mean_final(double precision[]) IS 'Final function of the weighted-mean aggregates; not for direct use.';
+COMMENT ON FUNCTION rezago.weighted_mean_coverage(double precision[]) IS 'Final function of rezago.dimension_coverage; not for direct use.';
+
+CREATE AGGREGATE rezago.dimension_score(score double precision, weight double precision) (
+    SFUNC = rezago.weighted_mean_accum, STYPE = double precision[],
+    FINALFUNC = rezago.weighted_mean_final, COMBINEFUNC = rezago.weighted_mean_combine,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.dimension_score(double precision, double precision) IS
+'Weighted mean of the non-NULL scores. A NULL score is missing (its weight lowers coverage); weight 0 leaves a row out. NULL when nothing is scored or the input is empty. Error on NaN/infinite score, NULL/negative/non-finite weight.';
+
+CREATE AGGREGATE rezago.dimension_score(score double precision, weight double precision,
+                                        min_coverage double precision) (
+    SFUNC = rezago.weighted_mean_accum, STYPE = double precision[],
+    FINALFUNC = rezago.weighted_mean_final, COMBINEFUNC = rezago.weighted_mean_combine,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.dimension_score(double precision, double precision, double precision) IS
+'Weighted mean of the non-NULL scores, NULL when the scored share of the weight (coverage) is below min_coverage (a constant in [0,1]; 1 = any missing score gives NULL). Same NULL/NaN policy as the two-argument form.';
+
+CREATE AGGREGATE rezago.dimension_score(score double precision, weight double precision,
+                                        min_coverage double precision, total_weight double precision) (
+    SFUNC = rezago.weighted_mean_accum, STYPE = double precision[],
+    FINALFUNC = rezago.weighted_mean_final, COMBINEFUNC = rezago.weighted_mean_combine,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.dimension_score(double precision, double precision, double precision, double precision) IS
+'As dimension_score(score, weight, min_coverage), but coverage is measured against total_weight (the weight of every item of the group, a positive constant), so missing items need no input row. Error when the rows weigh more than total_weight.';
+
+CREATE AGGREGATE rezago.dimension_coverage(score double precision, weight double precision) (
+    SFUNC = rezago.weighted_mean_accum, STYPE = double precision[],
+    FINALFUNC = rezago.weighted_mean_coverage, COMBINEFUNC = rezago.weighted_mean_combine,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.dimension_coverage(double precision, double precision) IS
+'Share of the weight whose score is not NULL, in [0,1]. NULL on empty input or when every weight is 0. Shares its state with dimension_score(score, weight).';
+
+CREATE AGGREGATE rezago.dimension_coverage(score double precision, weight double precision,
+                                           total_weight double precision) (
+    SFUNC = rezago.weighted_mean_accum_total, STYPE = double precision[],
+    FINALFUNC = rezago.weighted_mean_coverage, COMBINEFUNC = rezago.weighted_mean_combine,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.dimension_coverage(double precision, double precision, double precision) IS
+'Scored weight divided by total_weight (a positive constant: the weight of every item, present or not). NULL on empty input.';
+
+CREATE AGGREGATE rezago.territory_average(score double precision) (
+    SFUNC = rezago.average_accum, STYPE = double precision[],
+    FINALFUNC = rezago.weighted_mean_final, COMBINEFUNC = rezago.weighted_mean_combine,
+    PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.territory_average(double precision) IS
+'Arithmetic mean of the non-NULL member scores (the plan''s territory score). NULL when no member is scored or the input is empty. Error on NaN/infinite score. Count the scored members with count(score).';
+
+--------------------------------------------------------------------------
+-- Canonical sums (src/canonical_sum.c)
+-- Every floating-point sum of rezago adds its terms in ascending magnitude,
+-- then ascending value, so that the same data give the same bits whatever the
+-- row order, plan, parallel workers or restore.  The C aggregates keep their
+-- rows and sum them at the end; these three aggregates bring the same sums to
+-- SQL, where the functions below use them instead of sum(), avg() and
+-- stddev_samp().
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.canonical_accum(double precision[], double precision)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_canonical_accum'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.canonical_combine(double precision[], double precision[])
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_canonical_combine'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rezago.canonical_sum_final(double precision[])
+RETURNS double precision AS 'MODULE_PATHNAME', 'rezago_canonical_sum_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rezago.canonical_avg_final(double precision[])
+RETURNS double precision AS 'MODULE_PATHNAME', 'rezago_canonical_avg_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rezago.canonical_stddev_samp_final(double precision[])
+RETURNS double precision AS 'MODULE_PATHNAME', 'rezago_canonical_stddev_samp_final'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.canonical_accum(double precision[], double precision) IS 'Transition function of the canonical_* aggregates; not for direct use.';
+COMMENT ON FUNCTION rezago.canonical_combine(double precision[], double precision[]) IS 'Combine function of the canonical_* aggregates (parallel aggregation); not for direct use.';
+COMMENT ON FUNCTION rezago.canonical_sum_final(double precision[]) IS 'Final function of rezago.canonical_sum; not for direct use.';
+COMMENT ON FUNCTION rezago.canonical_avg_final(double precision[]) IS 'Final function of rezago.canonical_avg; not for direct use.';
+COMMENT ON FUNCTION rezago.canonical_stddev_samp_final(double precision[]) IS 'Final function of rezago.canonical_stddev_samp; not for direct use.';
+
+CREATE AGGREGATE rezago.canonical_sum(value double precision) (
+    SFUNC = rezago.canonical_accum, STYPE = double precision[],
+    FINALFUNC = rezago.canonical_sum_final, COMBINEFUNC = rezago.canonical_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.canonical_sum(double precision) IS
+'Sum of the non-NULL values added in ascending magnitude, then ascending value: the same bits whatever the order of the rows, the plan or parallel workers (sum() adds in row order). Equals sum(value ORDER BY abs(value), value). NULL on empty input. Errors: a NaN or infinite value (22023), a sum out of range (22003). Keeps the values of a group in memory (8 bytes each).';
+CREATE AGGREGATE rezago.canonical_avg(value double precision) (
+    SFUNC = rezago.canonical_accum, STYPE = double precision[],
+    FINALFUNC = rezago.canonical_avg_final, COMBINEFUNC = rezago.canonical_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.canonical_avg(double precision) IS
+'Mean of the non-NULL values, summed as rezago.canonical_sum over the values scaled by a power of two (so that values near 1e308 cannot overflow the sum): the same bits whatever the order of the rows, and the bits of avg(value ORDER BY abs(value), value) whenever that does not overflow. NULL on empty input. Error on a NaN or infinite value (22023).';
+CREATE AGGREGATE rezago.canonical_stddev_samp(value double precision) (
+    SFUNC = rezago.canonical_accum, STYPE = double precision[],
+    FINALFUNC = rezago.canonical_stddev_samp_final, COMBINEFUNC = rezago.canonical_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.canonical_stddev_samp(double precision) IS
+'Sample standard deviation of the non-NULL values in two passes: sqrt(sum((x - mean)^2) / (n - 1)), each sum as rezago.canonical_sum over the values scaled by a power of two, the mean as rezago.canonical_avg: the same bits whatever the order of the rows. NULL for fewer than two values. Error on a NaN or infinite value (22023).';
+
+--------------------------------------------------------------------------
+-- One pass per unit: the unit_* aggregates (src/index_unit.c)
+--------------------------------------------------------------------------
 
 -- The whole index of one unit in one group: one row per variable of the
 -- unit, one group per unit (comuna_index aggregates per comuna in a single
@@ -148,6 +289,10 @@ CREATE AGGREGATE rezago.unit_state_values(variable text, value double precision,
     FINALFUNC = rezago.unit_state_trim, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], double precision[], double precision) IS
 'As rezago.unit_state, from one row per raw observation and a scoring table, in the slotted form: one row per variable of the scoring table, in its order (inputs, NULL policy and errors as rezago.unit_index_values; a variable twice in one group: 22023).';
+
+--------------------------------------------------------------------------
+-- How each variable is scored in a period, and the index of every comuna
+--------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.scoring_rows(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (variable text, dimension text, dimension_no integer, n_dimensions integer,
@@ -300,7 +445,74 @@ END;
 COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text) IS
 'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. NULL period: no rows. Errors: unknown (42704) or incomplete (22023) methodology.';
 
-CREATE OR REPLACE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
+-- Mean and standard deviation are computed for zscore only, as canonical
+-- sums over values scaled by a power of two, so that huge values cannot
+-- overflow them.
+CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
+               score double precision, weight double precision)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH m AS MATERIALIZED (
+        SELECT x.code, x.normalisation, x.winsor_lower, x.winsor_upper
+        FROM rezago.methodology x
+        WHERE x.code = (SELECT rezago.require_methodology(comuna_lag_scores.methodology))
+    ), mv AS MATERIALIZED (
+        SELECT w.variable, w.dimension, w.polarity, w.variable_weight AS weight,
+               v.goalpost_min, v.goalpost_max
+        FROM rezago.methodology_weights(comuna_lag_scores.methodology) w
+        JOIN rezago.methodology_variable v
+          ON v.methodology = comuna_lag_scores.methodology AND v.variable = w.variable
+    ), obs AS NOT MATERIALIZED (
+        SELECT o.cut, o.variable, o.value, mv.dimension, mv.polarity, mv.weight,
+               mv.goalpost_min, mv.goalpost_max
+        FROM rezago.observation o JOIN mv ON mv.variable = o.variable
+        WHERE o.period = comuna_lag_scores.period AND o.value IS NOT NULL
+    ), lim AS MATERIALIZED (
+        -- winsorisation limits; the sort only runs when the methodology asks for it
+        SELECT obs.variable,
+               percentile_cont((SELECT m.winsor_lower FROM m)) WITHIN GROUP (ORDER BY obs.value) AS lo,
+               percentile_cont((SELECT m.winsor_upper FROM m)) WITHIN GROUP (ORDER BY obs.value) AS hi
+        FROM obs
+        WHERE (SELECT m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL FROM m)
+        GROUP BY obs.variable
+    ), x AS NOT MATERIALIZED (
+        SELECT obs.*, LEAST(GREATEST(obs.value, lim.lo), lim.hi) AS xv
+        FROM obs LEFT JOIN lim ON lim.variable = obs.variable
+    ), st AS MATERIALIZED (
+        -- moments for zscore only, as canonical sums over values scaled by a
+        -- power of two (rezago.canonical_avg), so that huge values cannot
+        -- overflow them and row order cannot change them
+        SELECT x.variable, min(x.xv) AS lo, max(x.xv) AS hi,
+               rezago.canonical_avg(x.xv) FILTER (WHERE (SELECT m.normalisation = 'zscore' FROM m)) AS mean,
+               coalesce(rezago.canonical_stddev_samp(x.xv)
+                            FILTER (WHERE (SELECT m.normalisation = 'zscore' FROM m)), 0) AS sd
+        FROM x
+        WHERE (SELECT m.normalisation <> 'rank' FROM m)
+        GROUP BY x.variable
+    ), rk AS MATERIALIZED (
+        SELECT x.cut, x.variable,
+               percent_rank() OVER (PARTITION BY x.variable ORDER BY x.polarity * x.xv DESC) AS pr
+        FROM x
+        WHERE (SELECT m.normalisation = 'rank' FROM m)
+    )
+    SELECT x.cut, x.variable, x.dimension, x.value,
+           CASE (SELECT m.normalisation FROM m)
+               WHEN 'minmax'   THEN rezago.lag_score(x.xv, st.lo, st.hi, x.polarity)
+               WHEN 'goalpost' THEN rezago.lag_score(x.xv, x.goalpost_min, x.goalpost_max, x.polarity)
+               WHEN 'zscore'   THEN rezago.lag_score_zscore(x.xv, st.mean, st.sd, x.polarity)
+               WHEN 'rank'     THEN rk.pr
+           END,
+           x.weight
+    FROM x
+    LEFT JOIN st ON st.variable = x.variable
+    LEFT JOIN rk ON rk.cut = x.cut AND rk.variable = x.variable
+    WHERE (SELECT rezago.require_methodology(comuna_lag_scores.methodology)) IS NOT NULL;
+END;
+COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text) IS
+'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a non-NULL observation in the period, with the variable''s normalised weight within its dimension. The reference population is every comuna with a value (METHOD.md 3.1-3.2). Errors: unknown or incomplete methodology.';
+
+CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -321,7 +533,7 @@ END;
 COMMENT ON FUNCTION rezago.comuna_dimension_scores(integer, text) IS
 'Dimension score of each comuna (weighted mean of its lag scores in the dimension) and its coverage (share of the dimension''s weight with data). Score NULL when coverage < methodology.min_coverage. One row per comuna and dimension with at least one observation in the period.';
 
-CREATE OR REPLACE FUNCTION rezago.comuna_index(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.comuna_index(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -350,3 +562,128 @@ END;
 COMMENT ON FUNCTION rezago.comuna_index(integer, text) IS
 'Lag index of every comuna in rezago.comuna for a period: weighted mean of its dimension scores. NULL when any dimension score is NULL, and missing_dimensions then lists them. rank: 1 = most lagged, among comunas with an index; ties share a rank (1,1,3).';
 
+--------------------------------------------------------------------------
+-- Territories: the mean of their members (METHOD.md 3.5)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.territory_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (territory text, dimension text, score double precision, members bigint, scored bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH m AS MATERIALIZED (
+        SELECT x.territory_weighting FROM rezago.methodology x
+        WHERE x.code = (SELECT rezago.require_methodology(territory_dimension_scores.methodology))
+    ), dims AS MATERIALIZED (
+        SELECT DISTINCT w.dimension FROM rezago.methodology_weights(territory_dimension_scores.methodology) w
+    ), pop AS (
+        SELECT o.cut, o.value FROM rezago.observation o
+        WHERE o.variable = 'poblacion' AND o.period = territory_dimension_scores.period
+          AND (SELECT m.territory_weighting = 'population' FROM m)
+    )
+    SELECT tm.territory, dims.dimension,
+           CASE (SELECT m.territory_weighting FROM m)
+               WHEN 'mean' THEN rezago.territory_average(s.score)
+               ELSE rezago.dimension_score(s.score, coalesce(pop.value, 0))
+           END,
+           count(*), count(s.score)
+    FROM rezago.territory_member tm
+    CROSS JOIN dims
+    LEFT JOIN rezago.comuna_dimension_scores(territory_dimension_scores.period, territory_dimension_scores.methodology) s
+      ON s.cut = tm.cut AND s.dimension = dims.dimension
+    LEFT JOIN pop ON pop.cut = tm.cut
+    WHERE (SELECT rezago.require_methodology(territory_dimension_scores.methodology)) IS NOT NULL
+    GROUP BY tm.territory, dims.dimension;
+END;
+COMMENT ON FUNCTION rezago.territory_dimension_scores(integer, text) IS
+'Dimension score of each territory: mean of its members'' dimension scores (population-weighted when the methodology says so), with the number of members and of scored members.';
+
+CREATE FUNCTION rezago.territory_index(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (territory text, index double precision, rank bigint, members bigint, scored bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH m AS MATERIALIZED (
+        SELECT x.territory_weighting FROM rezago.methodology x
+        WHERE x.code = (SELECT rezago.require_methodology(territory_index.methodology))
+    ), pop AS (
+        SELECT o.cut, o.value FROM rezago.observation o
+        WHERE o.variable = 'poblacion' AND o.period = territory_index.period
+          AND (SELECT m.territory_weighting = 'population' FROM m)
+    ), t AS (
+        SELECT tm.territory,
+               CASE (SELECT m.territory_weighting FROM m)
+                   WHEN 'mean' THEN rezago.territory_average(ci.index)
+                   ELSE rezago.dimension_score(ci.index, coalesce(pop.value, 0))
+               END AS index,
+               count(*) AS members, count(ci.index) AS scored
+        FROM rezago.territory_member tm
+        JOIN rezago.comuna_index(territory_index.period, territory_index.methodology) ci ON ci.cut = tm.cut
+        LEFT JOIN pop ON pop.cut = tm.cut
+        GROUP BY tm.territory
+    )
+    SELECT tr.code, t.index,
+           CASE WHEN t.index IS NOT NULL THEN rank() OVER (ORDER BY t.index DESC NULLS LAST) END,
+           coalesce(t.members, 0), coalesce(t.scored, 0)
+    FROM rezago.territory tr LEFT JOIN t ON t.territory = tr.code
+    WHERE (SELECT rezago.require_methodology(territory_index.methodology)) IS NOT NULL;
+END;
+COMMENT ON FUNCTION rezago.territory_index(integer, text) IS
+'Lag index of every territory: mean of its member comunas'' indices (METHOD.md 3.5; population-weighted only when the methodology says so), rank (1 = most lagged, ties share a rank, NULL index unranked), number of members and of members with an index.';
+
+--------------------------------------------------------------------------
+-- Access classes of this file's objects (see access.sql)
+--------------------------------------------------------------------------
+
+INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
+    -- C building blocks and their aggregate support functions
+    ('routine',  'lag_score',                      'read'),
+    ('routine',  'lag_score_zscore',               'read'),
+    ('routine',  'weighted_mean_accum',            'read'),
+    ('routine',  'weighted_mean_accum_total',      'read'),
+    ('routine',  'average_accum',                  'read'),
+    ('routine',  'weighted_mean_combine',          'read'),
+    ('routine',  'weighted_mean_final',            'read'),
+    ('routine',  'weighted_mean_coverage',         'read'),
+    ('routine',  'dimension_score',                'read'),
+    ('routine',  'dimension_coverage',             'read'),
+    ('routine',  'territory_average',              'read'),
+    -- canonical sums
+    ('routine',  'canonical_accum',                'read'),
+    ('routine',  'canonical_combine',              'read'),
+    ('routine',  'canonical_sum_final',            'read'),
+    ('routine',  'canonical_avg_final',            'read'),
+    ('routine',  'canonical_stddev_samp_final',    'read'),
+    ('routine',  'canonical_sum',                  'read'),
+    ('routine',  'canonical_avg',                  'read'),
+    ('routine',  'canonical_stddev_samp',          'read'),
+    -- the unit aggregates
+    ('routine',  'unit_accum',                     'read'),
+    ('routine',  'unit_values_accum',              'read'),
+    ('routine',  'unit_combine',                   'read'),
+    ('routine',  'unit_index_final',               'read'),
+    ('routine',  'unit_dimension_scores_final',    'read'),
+    ('routine',  'unit_dimension_coverage_final',  'read'),
+    ('routine',  'unit_missing_dimensions_final',  'read'),
+    ('routine',  'unit_state_trim',                'read'),
+    ('routine',  'unit_index',                     'read'),
+    ('routine',  'unit_dimension_scores',          'read'),
+    ('routine',  'unit_dimension_coverage',        'read'),
+    ('routine',  'unit_missing_dimensions',        'read'),
+    ('routine',  'unit_index_values',              'read'),
+    ('routine',  'unit_dimension_scores_values',   'read'),
+    ('routine',  'unit_dimension_coverage_values', 'read'),
+    ('routine',  'unit_missing_dimensions_values', 'read'),
+    ('routine',  'unit_state',                     'read'),
+    ('routine',  'unit_state_values',              'read'),
+    -- scoring and the index
+    ('routine',  'scoring_rows',                   'read'),
+    ('routine',  'variable_scoring',               'read'),
+    ('routine',  'ranked_lag_score_rows',          'read'),
+    ('routine',  'comuna_unit_states',             'read'),
+    ('routine',  'comuna_lag_scores',              'read'),
+    ('routine',  'comuna_dimension_scores',        'read'),
+    ('routine',  'comuna_index',                   'read'),
+    ('routine',  'territory_dimension_scores',     'read'),
+    ('routine',  'territory_index',                'read');
+
+-- this file's writers, grant helpers and triggers lose PUBLIC's EXECUTE
+SELECT pg_catalog.count(*) FROM rezago.restrict_public_execute();

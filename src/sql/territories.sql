@@ -1,15 +1,43 @@
+/*
+ * Territories on real maps (METHOD.md sections 1, 6, 7): territories and
+ * their member comunas, comuna names, adjacency, contiguity, territory
+ * geometry, province and pilot territories.
+ *
+ * Geometry work lives in BEGIN ATOMIC SQL functions, which bind the PostGIS
+ * objects when this script runs; plpgsql functions only call rezago.*
+ * functions, so they need no PostGIS schema on their search_path.
+ * Metric work (tolerances, lengths) is done on the two comunas' pieces near
+ * each other, transformed to the UTM zone where they meet: exact enough
+ * (< 0.1 % in the zone) and much faster than geography (0.5 s against 33 s
+ * for the BCN graph).
+ */
+
 --------------------------------------------------------------------------
--- Territories on real maps: comuna names, adjacency, contiguity, province
--- and pilot territories, territory geometry (METHOD.md sections 1, 6, 7).
---
--- Geometry work lives in BEGIN ATOMIC SQL functions, which bind the PostGIS
--- objects when this script runs; plpgsql functions only call rezago.*
--- functions, so they need no PostGIS schema on their search_path.
--- Metric work (tolerances, lengths) is done on the two comunas' pieces near
--- each other, transformed to the UTM zone where they meet: exact enough
--- (< 0.1 % in the zone) and much faster than geography (0.5 s against 33 s
--- for the BCN graph).
+-- Territories: named groups of comunas, written by editors
 --------------------------------------------------------------------------
+
+CREATE TABLE rezago.territory (
+    code       text PRIMARY KEY,
+    name       text NOT NULL,
+    centre_cut integer REFERENCES rezago.comuna (cut) ON UPDATE CASCADE
+);
+COMMENT ON TABLE rezago.territory IS 'Functional territories: named groups of two or more contiguous comunas.';
+COMMENT ON COLUMN rezago.territory.code IS 'Stable identifier, e.g. limari_choapa.';
+COMMENT ON COLUMN rezago.territory.name IS 'Name, e.g. Limarí-Choapa.';
+COMMENT ON COLUMN rezago.territory.centre_cut IS 'Optional urban centre (a comuna CUT).';
+
+CREATE TABLE rezago.territory_member (
+    territory text NOT NULL REFERENCES rezago.territory (code) ON UPDATE CASCADE ON DELETE CASCADE,
+    cut       integer NOT NULL REFERENCES rezago.comuna (cut) ON UPDATE CASCADE,
+    PRIMARY KEY (territory, cut)
+);
+CREATE INDEX territory_member_cut_idx ON rezago.territory_member (cut);
+COMMENT ON TABLE rezago.territory_member IS 'Member comunas of each territory (by CUT).';
+COMMENT ON COLUMN rezago.territory_member.territory IS 'Territory code.';
+COMMENT ON COLUMN rezago.territory_member.cut IS 'Member comuna CUT.';
+
+SELECT pg_catalog.pg_extension_config_dump('rezago.territory', '');
+SELECT pg_catalog.pg_extension_config_dump('rezago.territory_member', '');
 
 --------------------------------------------------------------------------
 -- Names: accent- and case-insensitive lookup, errors on ambiguity
@@ -646,9 +674,6 @@ CREATE TRIGGER territory_geometry_comuna AFTER UPDATE ON rezago.comuna
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rezago.territory_geometry_sync();
 
--- databases updated from 0.1.0 may already have territories
-SELECT rezago.refresh_territory_geometry();
-
 --------------------------------------------------------------------------
 -- Province and pilot territories (METHOD.md sections 1 and 7)
 --------------------------------------------------------------------------
@@ -742,3 +767,46 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION rezago.create_pilot_territories(double precision) IS
 'Creates (or brings up to date) the six pilot territories of the plan (METHOD.md section 7), resolving their comunas by name within their región: limari_choapa (Combarbalá, Monte Patria, Punitaqui, Canela), maule_sur (provincia of Cauquenes and Empedrado), arauco (provincia of Arauco), ranco (provincia of Ranco), valle_del_itata (Cobquecura, Coelemu, Ninhue, Portezuelo, Quirihue, Quillón, Ránquil, San Nicolás, Trehuaco) and costa_araucania (Imperial = Nueva Imperial, Carahue, Toltén, Saavedra, Teodoro Schmidt). Returns their contiguity at tolerance_m. A name that does not resolve raises the error of rezago.comuna_cut and creates nothing.';
+
+--------------------------------------------------------------------------
+-- Access classes of this file's objects (see access.sql)
+--------------------------------------------------------------------------
+
+INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
+    ('relation', 'territory',                   'edit'),
+    ('relation', 'territory_member',            'edit'),
+    ('relation', 'adjacency_link',              'edit'),
+    ('relation', 'territory_geometry',          'edit'),
+    -- (written by triggers when editors change members)
+    ('routine',  'name_key',                    'read'),
+    ('routine',  'find_place',                  'read'),
+    ('routine',  'find_comuna',                 'read'),
+    ('routine',  'find_provincia',              'read'),
+    ('routine',  'resolve_name',                'read'),
+    ('routine',  'comuna_cut',                  'read'),
+    ('routine',  'comuna_cuts',                 'read'),
+    ('routine',  'provincia_code',              'read'),
+    ('routine',  'valid_tolerance',             'read'),
+    ('routine',  'valid_geometry',              'read'),
+    ('routine',  'expand_by_metres',            'read'),
+    ('routine',  'metric_srid',                 'read'),
+    ('routine',  'comuna_adjacency',            'read'),
+    ('routine',  'cc_accum',                    'read'),
+    ('routine',  'cc_combine',                  'read'),
+    ('routine',  'cc_serialize',                'read'),
+    ('routine',  'cc_deserialize',              'read'),
+    ('routine',  'cc_components',               'read'),
+    ('routine',  'cc_count',                    'read'),
+    ('routine',  'connected_components',        'read'),
+    ('routine',  'component_count',             'read'),
+    ('routine',  'group_contiguity',            'read'),
+    ('routine',  'territory_contiguity',        'read'),
+    ('routine',  'check_territory',             'read'),
+    ('routine',  'territory_union',             'read'),
+    ('routine',  'refresh_territory_geometry',  'edit'),
+    ('routine',  'territory_geometry_sync',     'internal'),
+    ('routine',  'create_province_territories', 'edit'),
+    ('routine',  'create_pilot_territories',    'edit');
+
+-- this file's writers, grant helpers and triggers lose PUBLIC's EXECUTE
+SELECT pg_catalog.count(*) FROM rezago.restrict_public_execute();

@@ -1,9 +1,9 @@
---------------------------------------------------------------------------
--- Uncertainty and sensitivity analysis of the territory ranking
--- (src/uncertainty.c, src/rng.c).  How sure is a rank?  The index is rebuilt
--- `runs` times with other normalisations, aggregations, weights and
--- threshold rules; all in C over arrays read once.
---------------------------------------------------------------------------
+/*
+ * Uncertainty and sensitivity analysis of the territory ranking
+ * (src/uncertainty.c, src/rng.c).  How sure is a rank?  The index is rebuilt
+ * `runs` times with other normalisations, aggregations, weights and
+ * threshold rules; all in C over arrays read once.
+ */
 
 CREATE FUNCTION rezago.rank_uncertainty(
     period integer,
@@ -106,3 +106,18 @@ AS 'MODULE_PATHNAME', 'rezago_random_uniforms'
 LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rezago.random_uniforms(bigint, bigint, integer) IS
 'The first n (0..1000000) uniforms in [0,1) of stream `stream` (>= 0) under `seed`: xoshiro256** seeded with SplitMix64, the generator of the uncertainty analysis (run r of rank_uncertainty is stream r). NULL argument: NULL.';
+
+--------------------------------------------------------------------------
+-- Access classes of this file's objects (see access.sql)
+--------------------------------------------------------------------------
+
+INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
+    ('routine',  'rank_uncertainty',     'read'),
+    ('routine',  'uncertainty_runs',     'read'),
+    ('routine',  'uncertainty_draws',    'read'),
+    ('routine',  'rank_sensitivity',     'read'),
+    ('routine',  'sensitivity_analytic', 'read'),
+    ('routine',  'random_uniforms',      'read');
+
+-- this file's writers, grant helpers and triggers lose PUBLIC's EXECUTE
+SELECT pg_catalog.count(*) FROM rezago.restrict_public_execute();
