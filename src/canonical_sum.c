@@ -86,11 +86,7 @@ rezago_canonical_sum(float8 *terms, int n)
 static void
 rows_invalid(const char *fn, const char *what)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid aggregate state"),
-			 errdetail("Function %s: %s.", fn, what),
-			 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+	rezago_invalid_state("Function %s: %s.", fn, what);
 }
 
 /* Sets r's view of array a; checks the shape, and every element if all. */

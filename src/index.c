@@ -205,17 +205,6 @@ wmean_sums(const RezagoRows *r, const char *fn)
 	return sums;
 }
 
-void
-rezago_require_weight_not_null(bool isnull, const char *fn)
-{
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("weight must not be NULL"),
-				 errdetail("Function %s received a row with a NULL weight.", fn),
-				 errhint("Give every row a weight; use zero to leave a row out.")));
-}
-
 /* Adds argument 1 (score) with the given weight to the state in argument 0. */
 static Datum
 wmean_accum(FunctionCallInfo fcinfo, float8 weight, const char *fn)
@@ -236,35 +225,9 @@ static void
 set_group_constant(RezagoRows *r, int idx, float8 value, const char *what,
 				   const char *fn)
 {
-	if (r->nrows > 0 && r->fields[idx] != value)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be the same for every row of a group", what),
-				 errdetail("Function %s received %g and %g in one group.", fn, r->fields[idx], value),
-				 errhint("Pass a constant, such as the value stored in the methodology.")));
+	if (r->nrows > 0)
+		rezago_require_same_constant(r->fields[idx], value, what, fn);
 	r->fields[idx] = value;
-}
-
-float8
-rezago_get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn)
-{
-	float8		mincov;
-
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("minimum coverage must not be NULL"),
-				 errdetail("Function %s received a NULL min_coverage.", fn),
-				 errhint("Pass a share between 0 and 1, or use the two-argument form.")));
-	mincov = PG_GETARG_FLOAT8(argno);
-	rezago_require_finite(mincov, "min_coverage", fn);
-	if (mincov < 0 || mincov > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("minimum coverage must be between 0 and 1"),
-				 errdetail("Function %s received min_coverage = %g.", fn, mincov),
-				 errhint("Coverage is the share of the weight that had data: 0.5 means half.")));
-	return mincov;
 }
 
 static float8

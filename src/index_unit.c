@@ -69,17 +69,10 @@ PG_FUNCTION_INFO_V1(rezago_unit_dimension_coverage);
 PG_FUNCTION_INFO_V1(rezago_unit_missing_dimensions);
 PG_FUNCTION_INFO_V1(rezago_unit_state_trim);
 
-static void
-require_not_null(FunctionCallInfo fcinfo, int argno, const char *what,
-				 const char *fn, const char *hint)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", what),
-				 errdetail("Function %s received a NULL %s.", fn, what),
-				 errhint("%s", hint)));
-}
+/* hints shared by several checks */
+#define HINT_DIMENSION "Number the dimensions 1..n_dimensions, e.g. with dense_rank() OVER (ORDER BY dimension)."
+#define HINT_N_DIMENSIONS "Pass the number of dimensions of the methodology."
+#define HINT_SCORING "Build variables and scoring with rezago.variable_scoring(period, methodology)."
 
 /* Number of dimensions of a state, checked against its fields. */
 static int
@@ -88,11 +81,7 @@ unit_state_n(const RezagoRows *r, const char *fn)
 	float8		n = r->nfields > UNIT_N ? r->fields[UNIT_N] : -1;
 
 	if (n < 1 || n > UNIT_MAX_DIMENSIONS || n != floor(n) || r->nfields != UNIT_DWEIGHT + n)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid aggregate state"),
-				 errdetail("Function %s expects the float8 state of the unit aggregates.", fn),
-				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+		rezago_invalid_state("Function %s expects the float8 state of the unit aggregates.", fn);
 	return (int) n;
 }
 
@@ -124,12 +113,7 @@ unit_state(FunctionCallInfo fcinfo, int n, float8 mincov, int capacity,
 				 errdetail("Function %s received n_dimensions = %d in a group that began with %d.",
 						   fn, n, had),
 				 errhint("Pass a constant: the number of dimensions of the methodology.")));
-	if (r->fields[UNIT_MINCOV] != mincov)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("minimum coverage must be the same for every row of a group"),
-				 errdetail("Function %s received %g and %g in one group.", fn, r->fields[UNIT_MINCOV], mincov),
-				 errhint("Pass a constant, such as the value stored in the methodology.")));
+	rezago_require_same_constant(r->fields[UNIT_MINCOV], mincov, "minimum coverage", fn);
 }
 
 /*
@@ -199,12 +183,8 @@ unit_sums(FunctionCallInfo fcinfo, const char *fn)
 		float8		dim = r.rows[i * UNIT_WIDTH + UR_DIMENSION];
 
 		if (dim < 1 || dim > u.n || dim != floor(dim) || r.rows[i * UNIT_WIDTH + UR_WEIGHT] == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid aggregate state"),
-					 errdetail("Function %s found a row of dimension %g or weight 0 in a state of %d dimensions.",
-							   fn, dim, u.n),
-					 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+			rezago_invalid_state("Function %s found a row of dimension %g or weight 0 in a state of %d dimensions.",
+								 fn, dim, u.n);
 		start[(int) dim]++;
 	}
 	/* start[d] = where dimension d (0-based) begins, start[n] = nrows */
@@ -228,11 +208,7 @@ unit_sums(FunctionCallInfo fcinfo, const char *fn)
 
 		dd->dweight = r.fields[UNIT_DWEIGHT + d];
 		if (dd->dweight < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid aggregate state"),
-					 errdetail("Function %s found a negative dimension weight.", fn),
-					 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+			rezago_invalid_state("Function %s found a negative dimension weight.", fn);
 		if (ntotal[d] == 0)
 			continue;
 		dd->total = rezago_canonical_sum(total + start[d], ntotal[d]);
@@ -250,23 +226,6 @@ unit_sums(FunctionCallInfo fcinfo, const char *fn)
 	return u;
 }
 
-static int
-get_n_dimensions(FunctionCallInfo fcinfo, int argno, const char *fn)
-{
-	int32		n;
-
-	require_not_null(fcinfo, argno, "n_dimensions", fn,
-					 "Pass the number of dimensions of the methodology.");
-	n = PG_GETARG_INT32(argno);
-	if (n < 1 || n > UNIT_MAX_DIMENSIONS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n_dimensions must be between 1 and %d", UNIT_MAX_DIMENSIONS),
-				 errdetail("Function %s received n_dimensions = %d.", fn, n),
-				 errhint("Pass the number of dimensions of the methodology.")));
-	return n;
-}
-
 static void
 check_dimension(int dim, int n, const char *fn)
 {
@@ -275,7 +234,7 @@ check_dimension(int dim, int n, const char *fn)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("dimension must be between 1 and n_dimensions"),
 				 errdetail("Function %s received dimension %d with n_dimensions = %d.", fn, dim, n),
-				 errhint("Number the dimensions 1..n_dimensions, e.g. with dense_rank() OVER (ORDER BY dimension).")));
+				 errhint(HINT_DIMENSION)));
 }
 
 static void
@@ -301,20 +260,20 @@ rezago_unit_accum(PG_FUNCTION_ARGS)
 	const char *fn = "the unit aggregates";
 	RezagoRows	r;
 	int32		dim;
-	int			n = get_n_dimensions(fcinfo, 2, fn);
+	int			n = rezago_int_arg(fcinfo, 2, "n_dimensions", 1, UNIT_MAX_DIMENSIONS,
+								   HINT_N_DIMENSIONS, HINT_N_DIMENSIONS, fn);
 	float8		weight,
 				dweight,
 				mincov;
 
-	require_not_null(fcinfo, 1, "dimension", fn,
-					 "Number the dimensions 1..n_dimensions, e.g. with dense_rank() OVER (ORDER BY dimension).");
+	rezago_require_not_null(fcinfo, 1, "dimension", HINT_DIMENSION, fn);
 	dim = PG_GETARG_INT32(1);
 	check_dimension(dim, n, fn);
 	rezago_require_weight_not_null(PG_ARGISNULL(4), fn);
 	weight = PG_GETARG_FLOAT8(4);
 	rezago_require_weight(weight, fn);
-	require_not_null(fcinfo, 5, "dimension_weight", fn,
-					 "Pass the dimension's weight in the index, a positive number.");
+	rezago_require_not_null(fcinfo, 5, "dimension_weight",
+							"Pass the dimension's weight in the index, a positive number.", fn);
 	dweight = PG_GETARG_FLOAT8(5);
 	check_dimension_weight(dweight, fn);
 	mincov = rezago_get_min_coverage(fcinfo, 6, fn);
@@ -563,7 +522,7 @@ scoring_error(const char *fn, const char *detail)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid scoring table"),
 			 errdetail("Function %s: %s.", fn, detail),
-			 errhint("Build variables and scoring with rezago.variable_scoring(period, methodology).")));
+			 errhint(HINT_SCORING)));
 }
 
 /*
@@ -740,10 +699,8 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 	float8		mincov;
 	const UnitScoringVar *v = NULL;
 
-	require_not_null(fcinfo, 3, "variables", fn,
-					 "Build variables and scoring with rezago.variable_scoring(period, methodology).");
-	require_not_null(fcinfo, 4, "scoring", fn,
-					 "Build variables and scoring with rezago.variable_scoring(period, methodology).");
+	rezago_require_not_null(fcinfo, 3, "variables", HINT_SCORING, fn);
+	rezago_require_not_null(fcinfo, 4, "scoring", HINT_SCORING, fn);
 	mincov = rezago_get_min_coverage(fcinfo, 5, fn);
 
 	/*
@@ -792,12 +749,8 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 					score = 0;
 		bool		scored = false;
 
-		if (!PG_ARGISNULL(2))
-		{
-			x = PG_GETARG_FLOAT8(2);
-			if (!isnan(x) && !isinf(x))
-				scored = scoring_score(v, x, &score);
-		}
+		if (rezago_raw_value(fcinfo, 2, &x))
+			scored = scoring_score(v, x, &score);
 		unit_add(&r, v->dimension, !scored, score, v->weight, v->dweight, fn);
 	}
 	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));

@@ -262,35 +262,9 @@ typedef struct RunResult
  * Argument checks
  * -------------------------------------------------------------------- */
 
-static void
-require_arg(FunctionCallInfo fcinfo, int argno, const char *name, const char *fn)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", name),
-				 errdetail("Function %s received a NULL %s.", fn, name),
-				 errhint("Pass a value, or leave the argument out to use its default.")));
-}
-
+/* hints of the argument checks (rezago_require_not_null, rezago_int_arg) */
+#define HINT_NULL_ARG "Pass a value, or leave the argument out to use its default."
 #define HINT_LIMITS "The limits keep one call within memory and time bounds; run a larger analysis as several calls with other seeds."
-
-static int32
-int_arg(FunctionCallInfo fcinfo, int argno, const char *name, int32 lo, int32 hi,
-		const char *hint, const char *fn)
-{
-	int32		v;
-
-	require_arg(fcinfo, argno, name, fn);
-	v = PG_GETARG_INT32(argno);
-	if (v < lo || v > hi)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be between %d and %d", name, lo, hi),
-				 errdetail("Function %s received %s = %d.", fn, name, v),
-				 errhint("%s", hint)));
-	return v;
-}
 
 /* Index of `s` in names[0..n), or -1. */
 static int
@@ -328,14 +302,11 @@ choices_arg(FunctionCallInfo fcinfo, int argno, const char *name,
 				i,
 				j;
 
-	require_arg(fcinfo, argno, name, fn);
+	rezago_require_not_null(fcinfo, argno, name, HINT_NULL_ARG, fn);
 	a = PG_GETARG_ARRAYTYPE_P(argno);
-	if (ARR_NDIM(a) > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%s must be a one-dimensional array", name),
-				 errdetail("Function %s received a %d-dimensional array.", fn, ARR_NDIM(a)),
-				 errhint("Pass a list such as ARRAY['%s', '%s'].", names[0], names[1])));
+	rezago_require_1d_array(a, name,
+							psprintf("Pass a list such as ARRAY['%s', '%s'].", names[0], names[1]),
+							fn);
 	deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &n);
 	if (n == 0)
 		ereport(ERROR,
@@ -388,19 +359,20 @@ parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
 	o->fn = fn;
 	if (period_arg >= 0)
 	{
-		require_arg(fcinfo, period_arg, "period", fn);
+		rezago_require_not_null(fcinfo, period_arg, "period", HINT_NULL_ARG, fn);
 		o->period = PG_GETARG_INT32(period_arg);
 	}
-	o->runs = int_arg(fcinfo, first, runs_name, min_runs, max_runs, HINT_LIMITS, fn);
-	require_arg(fcinfo, first + 1, "seed", fn);
+	o->runs = rezago_int_arg(fcinfo, first, runs_name, min_runs, max_runs,
+							 HINT_NULL_ARG, HINT_LIMITS, fn);
+	rezago_require_not_null(fcinfo, first + 1, "seed", HINT_NULL_ARG, fn);
 	o->seed = PG_GETARG_INT64(first + 1);
-	require_arg(fcinfo, first + 2, "methodology", fn);
+	rezago_require_not_null(fcinfo, first + 2, "methodology", HINT_NULL_ARG, fn);
 	o->methodology = text_to_cstring(PG_GETARG_TEXT_PP(first + 2));
-	require_arg(fcinfo, first + 3, "vary_normalisation", fn);
+	rezago_require_not_null(fcinfo, first + 3, "vary_normalisation", HINT_NULL_ARG, fn);
 	o->vary_norm = PG_GETARG_BOOL(first + 3);
-	require_arg(fcinfo, first + 4, "vary_aggregation", fn);
+	rezago_require_not_null(fcinfo, first + 4, "vary_aggregation", HINT_NULL_ARG, fn);
 	o->vary_agg = PG_GETARG_BOOL(first + 4);
-	require_arg(fcinfo, first + 5, "weight_perturbation", fn);
+	rezago_require_not_null(fcinfo, first + 5, "weight_perturbation", HINT_NULL_ARG, fn);
 	o->wpert = PG_GETARG_FLOAT8(first + 5);
 	if (!(o->wpert >= 0 && o->wpert < 1))	/* also catches NaN */
 		ereport(ERROR,
@@ -408,7 +380,7 @@ parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
 				 errmsg("weight_perturbation must be at least 0 and less than 1"),
 				 errdetail("Function %s received weight_perturbation = %g.", fn, o->wpert),
 				 errhint("0.25 perturbs every weight by up to 25%% either way; 0 keeps the methodology's weights.")));
-	require_arg(fcinfo, first + 6, "vary_threshold", fn);
+	rezago_require_not_null(fcinfo, first + 6, "vary_threshold", HINT_NULL_ARG, fn);
 	o->vary_thr = PG_GETARG_BOOL(first + 6);
 	o->n_norms = choices_arg(fcinfo, first + 7, "normalisations", norm_names, N_NORM, o->norms, fn);
 	o->n_thrs = choices_arg(fcinfo, first + 8, "threshold_rules", thr_names, N_THR, o->thrs, fn);
@@ -1435,8 +1407,8 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 				s;
 
 	parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, fn, &o);
-	top_n = int_arg(fcinfo, 10, "top_n", 1, PG_INT32_MAX,
-					"top_n counts the most lagged territories: 10 means ranks 1 to 10.", fn);
+	top_n = rezago_int_arg(fcinfo, 10, "top_n", 1, PG_INT32_MAX, HINT_NULL_ARG,
+						   "top_n counts the most lagged territories: 10 means ranks 1 to 10.", fn);
 	m = begin_analysis(fcinfo, &o, true, &cxt, &old);
 	make_labels(m, &labels);
 	config_alloc(m, &cfg);
@@ -1805,7 +1777,7 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 	char	  **input;
 
 	parse_options(fcinfo, 0, 1, "base_samples", 2, MAX_BASE_SAMPLES, fn, &o);
-	require_arg(fcinfo, 10, "output", fn);
+	rezago_require_not_null(fcinfo, 10, "output", HINT_NULL_ARG, fn);
 	out_name = text_to_cstring(PG_GETARG_TEXT_PP(10));
 	output = name_index(out_name, out_names, N_OUT);
 	if (output < 0)
@@ -1920,10 +1892,11 @@ rezago_sensitivity_analytic(PG_FUNCTION_ARGS)
 	float8	   *coef = NULL;
 	int			group[MAX_ANALYTIC_INPUTS];
 
-	require_arg(fcinfo, 0, "model", fn);
+	rezago_require_not_null(fcinfo, 0, "model", HINT_NULL_ARG, fn);
 	model = text_to_cstring(PG_GETARG_TEXT_PP(0));
-	N = int_arg(fcinfo, 1, "base_samples", 2, MAX_BASE_SAMPLES, HINT_LIMITS, fn);
-	require_arg(fcinfo, 2, "seed", fn);
+	N = rezago_int_arg(fcinfo, 1, "base_samples", 2, MAX_BASE_SAMPLES,
+					   HINT_NULL_ARG, HINT_LIMITS, fn);
+	rezago_require_not_null(fcinfo, 2, "seed", HINT_NULL_ARG, fn);
 	seed = PG_GETARG_INT64(2);
 	memset(&ctx, 0, sizeof(ctx));
 	i = name_index(model, models, 2);
@@ -1941,12 +1914,7 @@ rezago_sensitivity_analytic(PG_FUNCTION_ARGS)
 		Datum	   *elems;
 		int			j;
 
-		if (ARR_NDIM(a) > 1)
-			ereport(ERROR,
-					(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-					 errmsg("coefficients must be a one-dimensional array"),
-					 errdetail("Function %s received a %d-dimensional array.", fn, ARR_NDIM(a)),
-					 errhint("Pass a list such as ARRAY[1, 2].")));
+		rezago_require_1d_array(a, "coefficients", "Pass a list such as ARRAY[1, 2].", fn);
 		deconstruct_array(a, FLOAT8OID, 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &elems, &nulls, &n);
 		coef = palloc(sizeof(float8) * (n + 1));
 		for (j = 0; j < n; j++)
@@ -2022,12 +1990,8 @@ rezago_random_uniforms(PG_FUNCTION_ARGS)
 	RezagoRng	rng;
 	int			i;
 
-	if (n < 0 || n > MAX_UNIFORMS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n must be between 0 and %d", MAX_UNIFORMS),
-				 errdetail("Function %s received n = %d.", fn, n),
-				 errhint("Ask for fewer numbers, or for several streams.")));
+	rezago_require_int_range(n, "n", 0, MAX_UNIFORMS,
+							 "Ask for fewer numbers, or for several streams.", fn);
 	if (stream < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
