@@ -69,9 +69,10 @@ extern void rezago_require_1d_array(ArrayType *a, const char *what,
 									const char *hint, const char *fn);
 
 /*
- * Argument checks of the weighted-mean aggregates (index.c), shared with the
- * unit aggregates (index_unit.c): a NULL weight is an error (22004); the
- * minimum coverage in argument argno must be a finite share in [0, 1].
+ * Argument checks of the weighted-mean aggregates (weighted_mean.c), shared
+ * with the unit aggregates (unit_aggregates.c): a NULL weight is an error
+ * (22004); the minimum coverage in argument argno must be a finite share in
+ * [0, 1].
  */
 extern void rezago_require_weight_not_null(bool isnull, const char *fn);
 extern float8 rezago_get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn);
@@ -104,7 +105,7 @@ extern void rezago_require_same_constant(float8 had, float8 got,
 #define REZAGO_COVERAGE_SLACK 1e-12
 
 /*
- * The lag-score formulas of lag_score and lag_score_zscore (index.c) on
+ * The lag-score formulas of lag_score and lag_score_zscore (lag_score.c) on
  * validated, finite arguments: min-max with lo <= hi, clamped to [0, 1] (0
  * when hi = lo); z-score -polarity * (x - mean) / sd, 0 when sd = 0.  The
  * uncertainty analysis calls them so that it computes the same numbers.

@@ -1158,7 +1158,7 @@ evaluate(const Model *m, const RunConfig *cfg, RunResult *res)
 						k = 0,
 						end = m->dim_first[d] + m->dim_nv[d];
 
-			/* the canonical sums of the unit aggregates (index_unit.c) */
+			/* the canonical sums of the unit aggregates (unit_aggregates.c) */
 			for (v = m->dim_first[d]; v < end; v++)
 				if (!isnan(s[v]) && cfg->vw[v] > 0)
 				{

@@ -1,10 +1,10 @@
 /*
- * index_unit.c
+ * unit_aggregates.c
  *	  The unit_* aggregates: the whole lag index of one unit (comuna) in one
  *	  group, one row per variable, so that comuna_index and
- *	  comuna_dimension_scores aggregate once per comuna (update 0.2.0,
- *	  sql/update-0.2.0/15_index_speed.sql).  The lag-score formulas and the
- *	  argument checks are the ones of index.c (rezago.h).
+ *	  comuna_dimension_scores aggregate once per comuna.  The lag-score
+ *	  formulas are the ones of lag_score.c, the argument checks those of
+ *	  common.c (rezago.h).
  */
 #include "rezago.h"
 
@@ -675,7 +675,7 @@ scoring_score(const UnitScoringVar *v, float8 x, float8 *score)
 		x = v->win_lo;
 	if (v->has_win_hi && x > v->win_hi)
 		x = v->win_hi;
-	/* the formulas of rezago.lag_score_zscore and rezago.lag_score (index.c) */
+	/* the formulas of rezago.lag_score_zscore and rezago.lag_score (lag_score.c) */
 	if (v->zscore)
 		*score = rezago_zscore_lag(x, v->lo, v->hi, v->polarity);
 	else
