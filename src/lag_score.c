@@ -4,7 +4,7 @@
  *	  (min-max, also goalposts) and lag_score_zscore, and their formulas on
  *	  validated arguments, rezago_minmax_lag and rezago_zscore_lag, which the
  *	  unit aggregates (unit_aggregates.c) and the uncertainty analysis
- *	  (uncertainty.c) call so that every path computes the same
+ *	  (uncertainty_scoring.c) call so that every path computes the same
  *	  number.
  */
 #include "rezago.h"
