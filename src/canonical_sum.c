@@ -7,7 +7,7 @@
  * reach an aggregate depends on the heap, the plan, parallel workers and
  * restores.  rezago takes every floating-point sum in one canonical order,
  * ascending magnitude then ascending value, so that a sum is a function of
- * the multiset of its terms alone (README, "Security and reliability").
+ * the multiset of its terms alone (doc/method.md section 11).
  * SQL sums do the same with avg(x ORDER BY abs(x), x); since PostgreSQL's
  * float8 sum and avg add left to right, both give the same bits.
  *

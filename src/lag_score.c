@@ -1,6 +1,6 @@
 /*
  * lag_score.c
- *	  The lag score of one raw value (METHOD.md section 3): lag_score
+ *	  The lag score of one raw value (doc/method.md section 3): lag_score
  *	  (min-max, also goalposts) and lag_score_zscore, and their formulas on
  *	  validated arguments, rezago_minmax_lag and rezago_zscore_lag, which the
  *	  unit aggregates (unit_aggregates.c) and the uncertainty analysis

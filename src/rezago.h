@@ -3,7 +3,7 @@
  *	  Helpers shared by every C file of the rezago extension.
  *
  * Policy for non-finite numbers, applied by every function through these
- * helpers (README, "NULL, NaN and Infinity"):
+ * helpers (doc/reference.md, "Conventions"):
  *	- a NULL raw value or lag score is a missing value: it is skipped and
  *	  lowers coverage where coverage is reported;
  *	- NaN and +/-Infinity are never silently used as numbers: raw values are
@@ -208,7 +208,7 @@ extern ArrayType *rezago_state_arg(FunctionCallInfo fcinfo, int argno, const cha
 extern const float8 *rezago_state_peek(ArrayType *a, int len, const char *fn);
 
 /*
- * Exit stages of a territory (METHOD.md section 4), in order.  The SQL names
+ * Exit stages of a territory (doc/method.md section 4), in order.  The SQL names
  * are rezago_exit_stage_names[stage].
  */
 typedef enum RezagoExitStage

@@ -1,6 +1,6 @@
 /*
  * status.c
- *	  Entry and exit status of territories (METHOD.md sections 4 and 5) as
+ *	  Entry and exit status of territories (doc/method.md sections 4 and 5) as
  *	  aggregates usable over any table:
  *
  *	  exit_status(value, threshold, polarity [, total_variables,

@@ -10,7 +10,7 @@
  * The nominal run is the methodology as stored: its normalisation,
  * arithmetic aggregation, its weights and threshold rule.  It reproduces
  * rezago.territory_index (index to rounding, same ranks).  Each run's index
- * follows METHOD.md section 3 with the run's choices:
+ * follows doc/method.md section 3 with the run's choices:
  *	- lag scores over the comunas with data, winsorised first when the
  *	  methodology says so, with the definitions of comuna_lag_scores;
  *	- dimension score: weighted mean of the available scores, NULL when the
@@ -35,7 +35,7 @@
  * aggregations (for the bounded normalisations); weights, coverage and NULL
  * rules are those of the arithmetic mean.
  *
- * Exit stage of a run (METHOD.md section 4, as rezago.territory_exit): a
+ * Exit stage of a run (doc/method.md section 4, as rezago.territory_exit): a
  * territory's value of a variable is the mean of its members' raw values; the
  * threshold is the official one of the period when rezago.official_threshold
  * has it (an authority's threshold is not a choice: it wins in every run),

@@ -15,7 +15,7 @@
 /*
  * Unit aggregates: the dimension scores and the index of one unit (comuna)
  * from the lag scores of its variables, in one pass over one group per unit
- * (METHOD.md 3.3-3.4).  Each input row is one variable of the unit:
+ * (doc/method.md 3.3-3.4).  Each input row is one variable of the unit:
  *
  *	 unit_*(dimension, n_dimensions, score, weight, dimension_weight, min_coverage)
  *

@@ -1,7 +1,7 @@
 /*
  * weighted_mean.c
  *	  The weighted-mean aggregates behind dimension scores, the index and
- *	  territory averages (METHOD.md section 3): dimension_score,
+ *	  territory averages (doc/method.md section 3): dimension_score,
  *	  dimension_coverage and territory_average.
  *
  * The weighted-mean state is a row-list state (rezago.h) with two fields:
