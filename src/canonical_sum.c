@@ -7,7 +7,7 @@
  * reach an aggregate depends on the heap, the plan, parallel workers and
  * restores.  rezago takes every floating-point sum in one canonical order,
  * ascending magnitude then ascending value, so that a sum is a function of
- * the multiset of its terms alone (README, "Security and reliability").
+ * the multiset of its terms alone (doc/method.md section 11).
  * SQL sums do the same with avg(x ORDER BY abs(x), x); since PostgreSQL's
  * float8 sum and avg add left to right, both give the same bits.
  *
@@ -92,11 +92,7 @@ rezago_canonical_sum(float8 *terms, int n)
 static void
 rows_invalid(const char *fn, const char *what)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid aggregate state"),
-			 errdetail("Function %s: %s.", fn, what),
-			 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+	rezago_invalid_state("Function %s: %s.", fn, what);
 }
 
 /* Sets r's view of array a; checks the shape, and every element if all. */

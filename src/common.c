@@ -1,12 +1,19 @@
 /*
  * common.c
- *	  Module magic and the helpers declared in rezago.h.
+ *	  Module magic and the helpers declared in rezago.h: checks of numbers
+ *	  and arguments, and the fixed-length float8[] aggregate states.  Every
+ *	  argument check of more than one SQL function lives here, once, so that
+ *	  the same mistake gets the same error wherever it is made.
  */
 #include "rezago.h"
 
 #include "catalog/pg_type.h"
 
 PG_MODULE_MAGIC;
+
+/* --------------------------------------------------------------------
+ * Numbers
+ * -------------------------------------------------------------------- */
 
 int
 rezago_polarity(int32 polarity, const char *fn)
@@ -56,6 +63,129 @@ rezago_require_weight(float8 w, const char *fn)
 				 errhint("Weights are relative importances: use zero to leave an item out.")));
 }
 
+/* --------------------------------------------------------------------
+ * Arguments
+ * -------------------------------------------------------------------- */
+
+void
+rezago_require_not_null(FunctionCallInfo fcinfo, int argno, const char *what,
+						const char *hint, const char *fn)
+{
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("%s must not be NULL", what),
+				 errdetail("Function %s received a NULL %s.", fn, what),
+				 errhint("%s", hint)));
+}
+
+void
+rezago_require_int_range(int32 v, const char *what, int32 lo, int32 hi,
+						 const char *hint, const char *fn)
+{
+	if (v < lo || v > hi)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be between %d and %d", what, lo, hi),
+				 errdetail("Function %s received %s = %d.", fn, what, v),
+				 errhint("%s", hint)));
+}
+
+int32
+rezago_int_arg(FunctionCallInfo fcinfo, int argno, const char *what, int32 lo,
+			   int32 hi, const char *null_hint, const char *range_hint,
+			   const char *fn)
+{
+	int32		v;
+
+	rezago_require_not_null(fcinfo, argno, what, null_hint, fn);
+	v = PG_GETARG_INT32(argno);
+	rezago_require_int_range(v, what, lo, hi, range_hint, fn);
+	return v;
+}
+
+float8
+rezago_float_arg(FunctionCallInfo fcinfo, int argno, const char *what,
+				 const char *null_hint, const char *fn)
+{
+	float8		v;
+
+	rezago_require_not_null(fcinfo, argno, what, null_hint, fn);
+	v = PG_GETARG_FLOAT8(argno);
+	rezago_require_finite(v, what, fn);
+	return v;
+}
+
+bool
+rezago_raw_value(FunctionCallInfo fcinfo, int argno, float8 *v)
+{
+	if (PG_ARGISNULL(argno))
+		return false;
+	*v = PG_GETARG_FLOAT8(argno);
+	return !(isnan(*v) || isinf(*v));
+}
+
+void
+rezago_require_1d_array(ArrayType *a, const char *what, const char *hint,
+						const char *fn)
+{
+	if (ARR_NDIM(a) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%s must be a one-dimensional array", what),
+				 errdetail("Function %s received a %d-dimensional array.", fn, ARR_NDIM(a)),
+				 errhint("%s", hint)));
+}
+
+void
+rezago_require_weight_not_null(bool isnull, const char *fn)
+{
+	if (isnull)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("weight must not be NULL"),
+				 errdetail("Function %s received a row with a NULL weight.", fn),
+				 errhint("Give every row a weight; use zero to leave a row out.")));
+}
+
+float8
+rezago_get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn)
+{
+	float8		mincov;
+
+	if (PG_ARGISNULL(argno))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("minimum coverage must not be NULL"),
+				 errdetail("Function %s received a NULL min_coverage.", fn),
+				 errhint("Pass a share between 0 and 1, or use the two-argument form.")));
+	mincov = PG_GETARG_FLOAT8(argno);
+	rezago_require_finite(mincov, "min_coverage", fn);
+	if (mincov < 0 || mincov > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("minimum coverage must be between 0 and 1"),
+				 errdetail("Function %s received min_coverage = %g.", fn, mincov),
+				 errhint("Coverage is the share of the weight that had data: 0.5 means half.")));
+	return mincov;
+}
+
+/* --------------------------------------------------------------------
+ * Aggregate states
+ * -------------------------------------------------------------------- */
+
+void
+rezago_require_same_constant(float8 had, float8 got, const char *what,
+							 const char *fn)
+{
+	if (had != got)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be the same for every row of a group", what),
+				 errdetail("Function %s received %g and %g in one group.", fn, had, got),
+				 errhint("Pass a constant, such as the value stored in the methodology.")));
+}
+
 static void
 check_state_array(ArrayType *a, int len, const char *fn)
 {
@@ -66,11 +196,7 @@ check_state_array(ArrayType *a, int len, const char *fn)
 	for (int i = 0; ok && i < len; i++)
 		ok = !isnan(((float8 *) ARR_DATA_PTR(a))[i]) && !isinf(((float8 *) ARR_DATA_PTR(a))[i]);
 	if (!ok)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid aggregate state"),
-				 errdetail("Function %s expects a one-dimensional float8 array of %d finite elements without NULLs.", fn, len),
-				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+		rezago_invalid_state("Function %s expects a one-dimensional float8 array of %d finite elements without NULLs.", fn, len);
 }
 
 const float8 *

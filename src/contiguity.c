@@ -1,7 +1,7 @@
 /*
  * contiguity.c
  *	  Connected components of a graph given as rows (a, b), for the
- *	  contiguity of functional territories (METHOD.md section 6), and the
+ *	  contiguity of functional territories (doc/method.md section 6), and the
  *	  tolerance check shared by the contiguity functions.
  *
  * Aggregates over (a bigint, b bigint) rows, usable on any table:

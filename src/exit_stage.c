@@ -1,6 +1,6 @@
 /*
  * exit_stage.c
- *	  The exit rule of METHOD.md section 4, shared by the status aggregates
+ *	  The exit rule of doc/method.md section 4, shared by the status aggregates
  *	  and the uncertainty analysis.
  */
 #include "rezago.h"

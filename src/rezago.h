@@ -3,7 +3,7 @@
  *	  Helpers shared by every C file of the rezago extension.
  *
  * Policy for non-finite numbers, applied by every function through these
- * helpers (README, "NULL, NaN and Infinity"):
+ * helpers (doc/reference.md, "Conventions"):
  *	- a NULL raw value or lag score is a missing value: it is skipped and
  *	  lowers coverage where coverage is reported;
  *	- NaN and +/-Infinity are never silently used as numbers: raw values are
@@ -36,13 +36,76 @@ extern void rezago_require_finite_result(float8 v, const char *what,
 extern void rezago_require_weight(float8 w, const char *fn);
 
 /*
+ * Arguments (common.c).  Each check names the argument (what) and the SQL
+ * function (fn) in its error; the caller gives the hint, so that every
+ * function keeps the advice that fits it.
+ *
+ * rezago_require_not_null: "<what> must not be NULL" (22004) when argument
+ * argno is NULL.  rezago_require_int_range: "<what> must be between <lo>
+ * and <hi>" (22023) unless lo <= v <= hi.  rezago_int_arg and
+ * rezago_float_arg read a non-NULL int4 within [lo, hi], or a non-NULL
+ * finite float8 (null_hint for the NULL error).
+ */
+extern void rezago_require_not_null(FunctionCallInfo fcinfo, int argno,
+									const char *what, const char *hint,
+									const char *fn);
+extern void rezago_require_int_range(int32 v, const char *what, int32 lo,
+									 int32 hi, const char *hint, const char *fn);
+extern int32 rezago_int_arg(FunctionCallInfo fcinfo, int argno, const char *what,
+							int32 lo, int32 hi, const char *null_hint,
+							const char *range_hint, const char *fn);
+extern float8 rezago_float_arg(FunctionCallInfo fcinfo, int argno,
+							   const char *what, const char *null_hint,
+							   const char *fn);
+
+/*
+ * A raw input value in argument argno: false when it is missing (NULL, NaN
+ * or +/-Infinity, as the policy above says), else true with *v set.
+ */
+extern bool rezago_raw_value(FunctionCallInfo fcinfo, int argno, float8 *v);
+
+/* Errors out (22023) unless a one-dimensional (or empty) array. */
+extern void rezago_require_1d_array(ArrayType *a, const char *what,
+									const char *hint, const char *fn);
+
+/*
+ * Argument checks of the weighted-mean aggregates (weighted_mean.c), shared
+ * with the unit aggregates (unit_aggregates.c): a NULL weight is an error
+ * (22004); the minimum coverage in argument argno must be a finite share in
+ * [0, 1].
+ */
+extern void rezago_require_weight_not_null(bool isnull, const char *fn);
+extern float8 rezago_get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn);
+
+/*
+ * A per-group constant of an aggregate (minimum coverage, total weight, a
+ * share of the exit rule, ...) met with another value than the group began
+ * with: an error (22023) unless had == got.
+ */
+extern void rezago_require_same_constant(float8 had, float8 got,
+										 const char *what, const char *fn);
+
+/*
+ * A state an aggregate cannot have built (a support function called
+ * directly with a forged state): "invalid aggregate state" (22023) with the
+ * detail given, printf-style.  A macro, so that the compiler checks the
+ * format and knows that it does not return.
+ */
+#define rezago_invalid_state(...) \
+	ereport(ERROR, \
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE), \
+			 errmsg("invalid aggregate state"), \
+			 errdetail(__VA_ARGS__), \
+			 errhint("Do not call aggregate support functions directly; use the aggregate.")))
+
+/*
  * Coverage (a share of weight computed from sums of weights) is compared
  * with the minimum coverage with this slack, so that 3 x (1/3) counts as 1.
  */
 #define REZAGO_COVERAGE_SLACK 1e-12
 
 /*
- * The lag-score formulas of lag_score and lag_score_zscore (index.c) on
+ * The lag-score formulas of lag_score and lag_score_zscore (lag_score.c) on
  * validated, finite arguments: min-max with lo <= hi, clamped to [0, 1] (0
  * when hi = lo); z-score -polarity * (x - mean) / sd, 0 when sd = 0.  The
  * uncertainty analysis calls them so that it computes the same numbers.
@@ -133,14 +196,6 @@ extern ArrayType *rezago_rows_result(FunctionCallInfo fcinfo, const RezagoRows *
 									 const char *fn);
 
 /*
- * Argument checks of the weighted-mean aggregates (index.c), shared with the
- * unit aggregates (index_unit.c): a NULL weight is an error (22004); the
- * minimum coverage in argument argno must be a finite share in [0, 1].
- */
-extern void rezago_require_weight_not_null(bool isnull, const char *fn);
-extern float8 rezago_get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn);
-
-/*
  * Aggregate state kept as a plain float8[] of a fixed length (so that
  * parallel aggregation needs no serial/deserial functions).  Returns a
  * pointer to the elements of a validated array: when called as an aggregate
@@ -161,7 +216,7 @@ extern ArrayType *rezago_state_arg(FunctionCallInfo fcinfo, int argno, const cha
 extern const float8 *rezago_state_peek(ArrayType *a, int len, const char *fn);
 
 /*
- * Exit stages of a territory (METHOD.md section 4), in order.  The SQL names
+ * Exit stages of a territory (doc/method.md section 4), in order.  The SQL names
  * are rezago_exit_stage_names[stage].
  */
 typedef enum RezagoExitStage

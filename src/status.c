@@ -1,6 +1,6 @@
 /*
  * status.c
- *	  Entry and exit status of territories (METHOD.md sections 4 and 5) as
+ *	  Entry and exit status of territories (doc/method.md sections 4 and 5) as
  *	  aggregates usable over any table:
  *
  *	  exit_status(value, threshold, polarity [, total_variables,
@@ -56,13 +56,7 @@ set_group_constants(float8 *st, int rows_idx, int first, const float8 *vals,
 	if (st[rows_idx] > 0)
 	{
 		for (i = 0; i < n; i++)
-			if (st[first + i] != vals[i])
-				ereport(ERROR,
-						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-						 errmsg("%s must be the same for every row of a group", names[i]),
-						 errdetail("Function %s received %g and %g in one group.",
-								   fn, st[first + i], vals[i]),
-						 errhint("Pass a constant, such as the value stored in the methodology.")));
+			rezago_require_same_constant(st[first + i], vals[i], names[i], fn);
 		return;
 	}
 	for (i = 0; i < n; i++)
@@ -92,67 +86,14 @@ combine_states(FunctionCallInfo fcinfo, int len, int first_const, int nconst,
 	return st;
 }
 
-static void
-require_not_null(FunctionCallInfo fcinfo, int argno, const char *what,
-				 const char *fn)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", what),
-				 errdetail("Function %s received a NULL %s.", fn, what),
-				 errhint("Pass the value stored in rezago.methodology, or use the short form of the aggregate for the defaults.")));
-}
-
-/* A float8 parameter argument: not NULL, finite. */
-static float8
-float_param(FunctionCallInfo fcinfo, int argno, const char *what,
-			const char *fn)
-{
-	float8		v;
-
-	require_not_null(fcinfo, argno, what, fn);
-	v = PG_GETARG_FLOAT8(argno);
-	rezago_require_finite(v, what, fn);
-	return v;
-}
-
-/* An int4 parameter argument: not NULL, within [lo, hi]. */
-static int32
-int_param(FunctionCallInfo fcinfo, int argno, const char *what, int32 lo,
-		  int32 hi, const char *fn)
-{
-	int32		v;
-
-	require_not_null(fcinfo, argno, what, fn);
-	v = PG_GETARG_INT32(argno);
-	if (v < lo || v > hi)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be between %d and %d", what, lo, hi),
-				 errdetail("Function %s received %s = %d.", fn, what, v),
-				 errhint("Use the value stored in rezago.methodology.")));
-	return v;
-}
-
-/* A raw input value: NULL, NaN and +/-Infinity are missing (rezago.h). */
-static bool
-raw_value(FunctionCallInfo fcinfo, int argno, float8 *v)
-{
-	if (PG_ARGISNULL(argno))
-		return false;
-	*v = PG_GETARG_FLOAT8(argno);
-	return !(isnan(*v) || isinf(*v));
-}
+/* Hints of the parameter arguments of the long forms (common.c checks them). */
+#define HINT_PARAM_NULL "Pass the value stored in rezago.methodology, or use the short form of the aggregate for the defaults."
+#define HINT_PARAM_RANGE "Use the value stored in rezago.methodology."
 
 static void
 invalid_state(const char *fn)
 {
-	ereport(ERROR,
-			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-			 errmsg("invalid aggregate state"),
-			 errdetail("Function %s received a state it cannot have built.", fn),
-			 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+	rezago_invalid_state("Function %s received a state it cannot have built.", fn);
 }
 
 /* A count kept in a float8 state, as an int for the result. */
@@ -245,7 +186,7 @@ exit_accum(FunctionCallInfo fcinfo, const float8 *consts, const char *fn)
 	{
 		threshold = PG_GETARG_FLOAT8(2);
 		rezago_require_finite(threshold, "threshold", fn);
-		if (raw_value(fcinfo, 1, &value))
+		if (rezago_raw_value(fcinfo, 1, &value))
 		{
 			st[EX_EVALUATED] += 1;
 			/* gap = polarity * (threshold - value) <= 0 */
@@ -276,10 +217,11 @@ rezago_exit_status_accum_params(PG_FUNCTION_ARGS)
 	RezagoExitParams p;
 	float8		consts[EX_NCONST];
 
-	consts[0] = int_param(fcinfo, 4, "total_variables", 1, INT_MAX, fn);
-	p.started_share = float_param(fcinfo, 5, "started_share", fn);
-	p.advanced_share = float_param(fcinfo, 6, "advanced_share", fn);
-	p.min_evaluated_share = float_param(fcinfo, 7, "min_evaluated_share", fn);
+	consts[0] = rezago_int_arg(fcinfo, 4, "total_variables", 1, INT_MAX,
+							   HINT_PARAM_NULL, HINT_PARAM_RANGE, fn);
+	p.started_share = rezago_float_arg(fcinfo, 5, "started_share", HINT_PARAM_NULL, fn);
+	p.advanced_share = rezago_float_arg(fcinfo, 6, "advanced_share", HINT_PARAM_NULL, fn);
+	p.min_evaluated_share = rezago_float_arg(fcinfo, 7, "min_evaluated_share", HINT_PARAM_NULL, fn);
 	rezago_check_exit_params(&p, fn);
 	consts[1] = p.started_share;
 	consts[2] = p.advanced_share;
@@ -396,7 +338,7 @@ static bool
 count_arg(FunctionCallInfo fcinfo, int argno, const char *what, float8 *v,
 		  const char *fn)
 {
-	if (!raw_value(fcinfo, argno, v))
+	if (!rezago_raw_value(fcinfo, argno, v))
 		return false;
 	if (*v < 0)
 		ereport(ERROR,
@@ -516,22 +458,24 @@ rezago_entry_status_accum_params(PG_FUNCTION_ARGS)
 	const char *fn = "entry_status";
 	float8		consts[EN_NCONST];
 
-	consts[0] = int_param(fcinfo, 6, "national_top", 1, INT_MAX, fn);
-	consts[1] = float_param(fcinfo, 7, "regional_share", fn);
+	consts[0] = rezago_int_arg(fcinfo, 6, "national_top", 1, INT_MAX,
+							   HINT_PARAM_NULL, HINT_PARAM_RANGE, fn);
+	consts[1] = rezago_float_arg(fcinfo, 7, "regional_share", HINT_PARAM_NULL, fn);
 	if (!(consts[1] > 0 && consts[1] <= 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("regional_share must be in (0, 1]"),
 				 errdetail("Function %s received regional_share = %g.", fn, consts[1]),
 				 errhint("The default is 0.30: the poorest 30%% of the comunas of each región.")));
-	consts[2] = float_param(fcinfo, 8, "isolation_share", fn);
+	consts[2] = rezago_float_arg(fcinfo, 8, "isolation_share", HINT_PARAM_NULL, fn);
 	if (!(consts[2] >= 0 && consts[2] < 1))
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("isolation_share must be in [0, 1)"),
 				 errdetail("Function %s received isolation_share = %g.", fn, consts[2]),
 				 errhint("The default is 0.10: more than 10%% of the localities isolated.")));
-	consts[3] = int_param(fcinfo, 9, "min_criteria", 1, 3, fn);
+	consts[3] = rezago_int_arg(fcinfo, 9, "min_criteria", 1, 3,
+							   HINT_PARAM_NULL, HINT_PARAM_RANGE, fn);
 	return entry_accum(fcinfo, consts, fn);
 }
 

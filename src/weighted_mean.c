@@ -1,8 +1,8 @@
 /*
- * index.c
- *	  Building blocks of the lag index (METHOD.md section 3): the lag score of
- *	  one raw value, and the weighted-mean aggregates behind dimension scores,
- *	  the index and territory averages.
+ * weighted_mean.c
+ *	  The weighted-mean aggregates behind dimension scores, the index and
+ *	  territory averages (doc/method.md section 3): dimension_score,
+ *	  dimension_coverage and territory_average.
  *
  * The weighted-mean state is a row-list state (rezago.h) with two fields:
  *	 minimum coverage required (0 when the aggregate was given none), and
@@ -33,8 +33,6 @@ typedef struct WmeanSums
 /* coverage computed from sums of weights is compared with this slack */
 #define COVERAGE_SLACK	REZAGO_COVERAGE_SLACK
 
-PG_FUNCTION_INFO_V1(rezago_lag_score);
-PG_FUNCTION_INFO_V1(rezago_lag_score_zscore);
 PG_FUNCTION_INFO_V1(rezago_wmean_accum);
 PG_FUNCTION_INFO_V1(rezago_wmean_accum_mincov);
 PG_FUNCTION_INFO_V1(rezago_wmean_accum_total);
@@ -43,118 +41,6 @@ PG_FUNCTION_INFO_V1(rezago_average_accum);
 PG_FUNCTION_INFO_V1(rezago_wmean_combine);
 PG_FUNCTION_INFO_V1(rezago_wmean_final);
 PG_FUNCTION_INFO_V1(rezago_wmean_coverage);
-
-/*
- * lag_score(value, min, max, polarity): min-max lag score in [0, 1],
- * 1 = most lagged.  (max - x)/(max - min) for polarity +1, (x - min)/(max -
- * min) for -1, clamped to [0, 1] so that the same function serves goalposts.
- * max = min gives 0 (no gap can be measured).
- *
- * NULL value: NULL.  NaN or infinite value: NULL (not in the reference
- * population).  NULL min, max or polarity: NULL.  Non-finite min or max,
- * max < min, polarity other than +-1: error.
- */
-Datum
-rezago_lag_score(PG_FUNCTION_ARGS)
-{
-	float8		x,
-				lo,
-				hi;
-	int			pol;
-
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-		PG_RETURN_NULL();
-	x = PG_GETARG_FLOAT8(0);
-	lo = PG_GETARG_FLOAT8(1);
-	hi = PG_GETARG_FLOAT8(2);
-	pol = rezago_polarity(PG_GETARG_INT32(3), "lag_score");
-	rezago_require_finite(lo, "min", "lag_score");
-	rezago_require_finite(hi, "max", "lag_score");
-	if (hi < lo)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("max must not be less than min"),
-				 errdetail("lag_score received min = %g and max = %g.", lo, hi),
-				 errhint("Pass the smallest and largest value of the reference population, in that order.")));
-	if (isnan(x) || isinf(x))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(rezago_minmax_lag(x, lo, hi, pol));
-}
-
-/*
- * The min-max formula of lag_score on validated, finite arguments (lo <= hi,
- * polarity +-1); shared with the uncertainty analysis so that both compute
- * the same number.
- */
-float8
-rezago_minmax_lag(float8 x, float8 lo, float8 hi, int pol)
-{
-	float8		s;
-
-	if (hi == lo)
-		return 0.0;
-	if (isinf(hi - lo))
-	{
-		/* halve everything so that a range wider than DBL_MAX stays finite */
-		hi *= 0.5;
-		lo *= 0.5;
-		x *= 0.5;
-	}
-	s = (pol > 0) ? (hi - x) / (hi - lo) : (x - lo) / (hi - lo);
-	if (s < 0.0)
-		s = 0.0;
-	else if (s > 1.0)
-		s = 1.0;
-	return s;
-}
-
-/*
- * lag_score_zscore(value, mean, sd, polarity): standardised distance from
- * the mean, signed so that larger means more lagged: -polarity * (x - mean)
- * / sd.  sd = 0 gives 0.  Unbounded.  Same NULL/NaN policy as lag_score;
- * a negative sd is an error.
- */
-Datum
-rezago_lag_score_zscore(PG_FUNCTION_ARGS)
-{
-	float8		x,
-				mean,
-				sd;
-	int			pol;
-
-	if (PG_ARGISNULL(0) || PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-		PG_RETURN_NULL();
-	x = PG_GETARG_FLOAT8(0);
-	mean = PG_GETARG_FLOAT8(1);
-	sd = PG_GETARG_FLOAT8(2);
-	pol = rezago_polarity(PG_GETARG_INT32(3), "lag_score_zscore");
-	rezago_require_finite(mean, "mean", "lag_score_zscore");
-	rezago_require_finite(sd, "sd", "lag_score_zscore");
-	if (sd < 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("standard deviation must not be negative"),
-				 errdetail("lag_score_zscore received sd = %g.", sd),
-				 errhint("Pass stddev_samp() of the reference population.")));
-	if (isnan(x) || isinf(x))
-		PG_RETURN_NULL();
-	PG_RETURN_FLOAT8(rezago_zscore_lag(x, mean, sd, pol));
-}
-
-/* The formula of lag_score_zscore on validated, finite arguments (sd >= 0). */
-float8
-rezago_zscore_lag(float8 x, float8 mean, float8 sd, int pol)
-{
-	float8		z;
-
-	if (sd == 0)
-		return 0.0;
-	z = -pol * (x / sd - mean / sd);
-	if (isnan(z) || isinf(z))
-		z = -pol * ((x - mean) / sd);	/* the quotients overflowed */
-	rezago_require_finite_result(z, "z-score", "lag_score_zscore");
-	return z;
-}
 
 /* Adds one (score, weight) pair to the state. */
 static void
@@ -205,17 +91,6 @@ wmean_sums(const RezagoRows *r, const char *fn)
 	return sums;
 }
 
-void
-rezago_require_weight_not_null(bool isnull, const char *fn)
-{
-	if (isnull)
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("weight must not be NULL"),
-				 errdetail("Function %s received a row with a NULL weight.", fn),
-				 errhint("Give every row a weight; use zero to leave a row out.")));
-}
-
 /* Adds argument 1 (score) with the given weight to the state in argument 0. */
 static Datum
 wmean_accum(FunctionCallInfo fcinfo, float8 weight, const char *fn)
@@ -236,35 +111,9 @@ static void
 set_group_constant(RezagoRows *r, int idx, float8 value, const char *what,
 				   const char *fn)
 {
-	if (r->nrows > 0 && r->fields[idx] != value)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("%s must be the same for every row of a group", what),
-				 errdetail("Function %s received %g and %g in one group.", fn, r->fields[idx], value),
-				 errhint("Pass a constant, such as the value stored in the methodology.")));
+	if (r->nrows > 0)
+		rezago_require_same_constant(r->fields[idx], value, what, fn);
 	r->fields[idx] = value;
-}
-
-float8
-rezago_get_min_coverage(FunctionCallInfo fcinfo, int argno, const char *fn)
-{
-	float8		mincov;
-
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("minimum coverage must not be NULL"),
-				 errdetail("Function %s received a NULL min_coverage.", fn),
-				 errhint("Pass a share between 0 and 1, or use the two-argument form.")));
-	mincov = PG_GETARG_FLOAT8(argno);
-	rezago_require_finite(mincov, "min_coverage", fn);
-	if (mincov < 0 || mincov > 1)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("minimum coverage must be between 0 and 1"),
-				 errdetail("Function %s received min_coverage = %g.", fn, mincov),
-				 errhint("Coverage is the share of the weight that had data: 0.5 means half.")));
-	return mincov;
 }
 
 static float8

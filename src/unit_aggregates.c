@@ -1,10 +1,10 @@
 /*
- * index_unit.c
+ * unit_aggregates.c
  *	  The unit_* aggregates: the whole lag index of one unit (comuna) in one
  *	  group, one row per variable, so that comuna_index and
- *	  comuna_dimension_scores aggregate once per comuna (update 0.2.0,
- *	  sql/update-0.2.0/15_index_speed.sql).  The lag-score formulas and the
- *	  argument checks are the ones of index.c (rezago.h).
+ *	  comuna_dimension_scores aggregate once per comuna.  The lag-score
+ *	  formulas are the ones of lag_score.c, the argument checks those of
+ *	  common.c (rezago.h).
  */
 #include "rezago.h"
 
@@ -17,7 +17,7 @@
 /*
  * Unit aggregates: the dimension scores and the index of one unit (comuna)
  * from the lag scores of its variables, in one pass over one group per unit
- * (METHOD.md 3.3-3.4).  Each input row is one variable of the unit:
+ * (doc/method.md 3.3-3.4).  Each input row is one variable of the unit:
  *
  *	 unit_*(dimension, n_dimensions, score, weight, dimension_weight, min_coverage)
  *
@@ -76,17 +76,10 @@ PG_FUNCTION_INFO_V1(rezago_unit_dimension_coverage);
 PG_FUNCTION_INFO_V1(rezago_unit_missing_dimensions);
 PG_FUNCTION_INFO_V1(rezago_unit_state_trim);
 
-static void
-require_not_null(FunctionCallInfo fcinfo, int argno, const char *what,
-				 const char *fn, const char *hint)
-{
-	if (PG_ARGISNULL(argno))
-		ereport(ERROR,
-				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-				 errmsg("%s must not be NULL", what),
-				 errdetail("Function %s received a NULL %s.", fn, what),
-				 errhint("%s", hint)));
-}
+/* hints shared by several checks */
+#define HINT_DIMENSION "Number the dimensions 1..n_dimensions, e.g. with dense_rank() OVER (ORDER BY dimension)."
+#define HINT_N_DIMENSIONS "Pass the number of dimensions of the methodology."
+#define HINT_SCORING "Build variables and scoring with rezago.variable_scoring(period, methodology)."
 
 /* Number of dimensions of a state, checked against its fields. */
 static int
@@ -96,11 +89,7 @@ unit_state_n(const RezagoRows *r, const char *fn)
 
 	if (!(n >= 1 && n <= UNIT_MAX_DIMENSIONS) || n != (int) n || r->nfields != UNIT_DWEIGHT + n ||
 		(r->fields[UNIT_SLOTTED] != 0 && r->fields[UNIT_SLOTTED] != 1))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid aggregate state"),
-				 errdetail("Function %s expects the float8 state of the unit aggregates.", fn),
-				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+		rezago_invalid_state("Function %s expects the float8 state of the unit aggregates.", fn);
 	return (int) n;
 }
 
@@ -135,18 +124,9 @@ unit_state(FunctionCallInfo fcinfo, int n, float8 mincov, int slots,
 						   fn, n, had),
 				 errhint("Pass a constant: the number of dimensions of the methodology.")));
 	if (r->fields[UNIT_SLOTTED] != (slots > 0) || (slots > 0 && r->nrows != slots))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid aggregate state"),
-				 errdetail("Function %s expects %s.", fn,
-						   slots > 0 ? "one row per variable of the scoring table" : "a state of rows"),
-				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
-	if (r->fields[UNIT_MINCOV] != mincov)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("minimum coverage must be the same for every row of a group"),
-				 errdetail("Function %s received %g and %g in one group.", fn, r->fields[UNIT_MINCOV], mincov),
-				 errhint("Pass a constant, such as the value stored in the methodology.")));
+		rezago_invalid_state("Function %s expects %s.", fn,
+							 slots > 0 ? "one row per variable of the scoring table" : "a state of rows");
+	rezago_require_same_constant(r->fields[UNIT_MINCOV], mincov, "minimum coverage", fn);
 }
 
 /*
@@ -255,12 +235,8 @@ unit_sums(FunctionCallInfo fcinfo, UnitScratch *scratch, const char *fn)
 		if (dim == 0 && r.rows[i * UNIT_WIDTH + UR_WEIGHT] == 0 && r.rows[i * UNIT_WIDTH + UR_SCORE] == 0)
 			continue;			/* a variable not seen (slotted state) */
 		if (!(dim >= 1 && dim <= u.n) || dim != (int) dim || r.rows[i * UNIT_WIDTH + UR_WEIGHT] == 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid aggregate state"),
-					 errdetail("Function %s found a row of dimension %g or weight 0 in a state of %d dimensions.",
-							   fn, dim, u.n),
-					 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+			rezago_invalid_state("Function %s found a row of dimension %g or weight 0 in a state of %d dimensions.",
+								 fn, dim, u.n);
 		start[(int) dim]++;
 	}
 	/* start[d] = where dimension d (0-based) begins, start[n] = nrows */
@@ -286,11 +262,7 @@ unit_sums(FunctionCallInfo fcinfo, UnitScratch *scratch, const char *fn)
 
 		dd->dweight = r.fields[UNIT_DWEIGHT + d];
 		if (dd->dweight < 0)
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("invalid aggregate state"),
-					 errdetail("Function %s found a negative dimension weight.", fn),
-					 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+			rezago_invalid_state("Function %s found a negative dimension weight.", fn);
 		if (ntotal[d] == 0)
 			continue;
 		dd->total = rezago_canonical_sum(total + start[d], ntotal[d]);
@@ -302,23 +274,6 @@ unit_sums(FunctionCallInfo fcinfo, UnitScratch *scratch, const char *fn)
 	return u;
 }
 
-static int
-get_n_dimensions(FunctionCallInfo fcinfo, int argno, const char *fn)
-{
-	int32		n;
-
-	require_not_null(fcinfo, argno, "n_dimensions", fn,
-					 "Pass the number of dimensions of the methodology.");
-	n = PG_GETARG_INT32(argno);
-	if (n < 1 || n > UNIT_MAX_DIMENSIONS)
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("n_dimensions must be between 1 and %d", UNIT_MAX_DIMENSIONS),
-				 errdetail("Function %s received n_dimensions = %d.", fn, n),
-				 errhint("Pass the number of dimensions of the methodology.")));
-	return n;
-}
-
 static void
 check_dimension(int dim, int n, const char *fn)
 {
@@ -327,7 +282,7 @@ check_dimension(int dim, int n, const char *fn)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("dimension must be between 1 and n_dimensions"),
 				 errdetail("Function %s received dimension %d with n_dimensions = %d.", fn, dim, n),
-				 errhint("Number the dimensions 1..n_dimensions, e.g. with dense_rank() OVER (ORDER BY dimension).")));
+				 errhint(HINT_DIMENSION)));
 }
 
 static void
@@ -353,20 +308,20 @@ rezago_unit_accum(PG_FUNCTION_ARGS)
 	const char *fn = "the unit aggregates";
 	RezagoRows	r;
 	int32		dim;
-	int			n = get_n_dimensions(fcinfo, 2, fn);
+	int			n = rezago_int_arg(fcinfo, 2, "n_dimensions", 1, UNIT_MAX_DIMENSIONS,
+								   HINT_N_DIMENSIONS, HINT_N_DIMENSIONS, fn);
 	float8		weight,
 				dweight,
 				mincov;
 
-	require_not_null(fcinfo, 1, "dimension", fn,
-					 "Number the dimensions 1..n_dimensions, e.g. with dense_rank() OVER (ORDER BY dimension).");
+	rezago_require_not_null(fcinfo, 1, "dimension", HINT_DIMENSION, fn);
 	dim = PG_GETARG_INT32(1);
 	check_dimension(dim, n, fn);
 	rezago_require_weight_not_null(PG_ARGISNULL(4), fn);
 	weight = PG_GETARG_FLOAT8(4);
 	rezago_require_weight(weight, fn);
-	require_not_null(fcinfo, 5, "dimension_weight", fn,
-					 "Pass the dimension's weight in the index, a positive number.");
+	rezago_require_not_null(fcinfo, 5, "dimension_weight",
+							"Pass the dimension's weight in the index, a positive number.", fn);
 	dweight = PG_GETARG_FLOAT8(5);
 	check_dimension_weight(dweight, fn);
 	mincov = rezago_get_min_coverage(fcinfo, 6, fn);
@@ -399,11 +354,7 @@ rezago_unit_combine(PG_FUNCTION_ARGS)
 				 errhint("Pass constants, such as the values stored in the methodology.")));
 	if (other.fields[UNIT_SLOTTED] != r.fields[UNIT_SLOTTED] ||
 		(r.fields[UNIT_SLOTTED] == 1 && other.nrows != r.nrows))
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("invalid aggregate state"),
-				 errdetail("Function %s received states of different kinds.", fn),
-				 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+		rezago_invalid_state("Function %s received states of different kinds.", fn);
 	for (int d = 0; d < n; d++)
 		if (other.fields[UNIT_DWEIGHT + d] != 0)
 			unit_set_dweight(&r, other.fields[UNIT_DWEIGHT + d], d + 1, fn);
@@ -418,11 +369,7 @@ rezago_unit_combine(PG_FUNCTION_ARGS)
 			if (o[UR_DIMENSION] != 0)
 			{
 				if (!(o[UR_DIMENSION] >= 1 && o[UR_DIMENSION] <= n) || o[UR_WEIGHT] == 0)
-					ereport(ERROR,
-							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-							 errmsg("invalid aggregate state"),
-							 errdetail("Function %s found a row of dimension %g or weight 0.", fn, o[UR_DIMENSION]),
-							 errhint("Do not call aggregate support functions directly; use the aggregate.")));
+					rezago_invalid_state("Function %s found a row of dimension %g or weight 0.", fn, o[UR_DIMENSION]);
 				unit_add(&r, i, (int) o[UR_DIMENSION], o[UR_WEIGHT] < 0, o[UR_SCORE],
 						 fabs(o[UR_WEIGHT]), r.fields[UNIT_DWEIGHT + (int) o[UR_DIMENSION] - 1], fn);
 			}
@@ -677,7 +624,7 @@ scoring_error(const char *fn, const char *detail)
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("invalid scoring table"),
 			 errdetail("Function %s: %s.", fn, detail),
-			 errhint("Build variables and scoring with rezago.variable_scoring(period, methodology).")));
+			 errhint(HINT_SCORING)));
 }
 
 /*
@@ -867,7 +814,7 @@ scoring_score(const UnitScoringVar *v, float8 x, float8 *score)
 		x = v->win_lo;
 	if (v->has_win_hi && x > v->win_hi)
 		x = v->win_hi;
-	/* the formulas of rezago.lag_score_zscore and rezago.lag_score (index.c) */
+	/* the formulas of rezago.lag_score_zscore and rezago.lag_score (lag_score.c) */
 	if (v->zscore)
 		*score = rezago_zscore_lag(x, v->lo, v->hi, v->polarity);
 	else
@@ -891,10 +838,8 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 	float8		mincov;
 	const UnitScoringVar *v = NULL;
 
-	require_not_null(fcinfo, 3, "variables", fn,
-					 "Build variables and scoring with rezago.variable_scoring(period, methodology).");
-	require_not_null(fcinfo, 4, "scoring", fn,
-					 "Build variables and scoring with rezago.variable_scoring(period, methodology).");
+	rezago_require_not_null(fcinfo, 3, "variables", HINT_SCORING, fn);
+	rezago_require_not_null(fcinfo, 4, "scoring", HINT_SCORING, fn);
 	mincov = rezago_get_min_coverage(fcinfo, 5, fn);
 
 	/*
@@ -969,12 +914,8 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 					score = 0;
 		bool		scored = false;
 
-		if (!PG_ARGISNULL(2))
-		{
-			x = PG_GETARG_FLOAT8(2);
-			if (!isnan(x) && !isinf(x))
-				scored = scoring_score(v, x, &score);
-		}
+		if (rezago_raw_value(fcinfo, 2, &x))
+			scored = scoring_score(v, x, &score);
 		unit_add(&r, v - sc->vars, v->dimension, !scored, score, v->weight, v->dweight, fn);
 	}
 	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));

@@ -1,0 +1,211 @@
+/*
+ * uncertainty.h
+ *	  How sure is the ranking?  Uncertainty and sensitivity analysis of the
+ *	  territory index (rank_uncertainty, rank_sensitivity, uncertainty_runs,
+ *	  uncertainty_draws, sensitivity_analytic, random_uniforms): the types and
+ *	  functions its files share.  Private to the uncertainty_*.c files.
+ *
+ * The index is rebuilt many times, each time with other choices that the
+ * plan leaves open: the normalisation, the aggregation (arithmetic or
+ * geometric), the weights (each perturbed by up to +-p, renormalised) and the
+ * threshold rule of the exit stages.  The data are read once through SPI into
+ * dense arrays; everything that does not depend on a run's draws is computed
+ * once (the lag scores under every normalisation, the exit stage of every
+ * territory under every threshold rule), so that a run costs one pass over
+ * comunas x variables plus a sort of the territories.
+ *
+ * Files, in the order a call goes through them:
+ *	uncertainty_options.c	  the arguments every analysis function shares:
+ *							  what varies, and how much (UncOptions)
+ *	uncertainty_model.c		  the methodology and the data, read through SPI
+ *							  into a Model; the frame of the set-returning
+ *							  functions
+ *	uncertainty_scoring.c	  what a run computes: lag scores per
+ *							  normalisation, exit stages per threshold rule,
+ *							  then the index, territory means and ranks
+ *	uncertainty_runs.c		  the draws of a run (RunConfig); rank_uncertainty,
+ *							  uncertainty_runs, uncertainty_draws,
+ *							  random_uniforms
+ *	uncertainty_sensitivity.c the Saltelli design and the Saltelli 2010 /
+ *							  Jansen estimators; rank_sensitivity,
+ *							  sensitivity_analytic
+ */
+#ifndef REZAGO_UNCERTAINTY_H
+#define REZAGO_UNCERTAINTY_H
+
+#include "rezago.h"
+
+/* documented limits */
+#define MAX_RUNS			1000000
+#define MAX_BASE_SAMPLES	100000
+#define MAX_UNIFORMS		1000000
+#define MAX_ANALYTIC_INPUTS 20
+
+/* hints of the argument checks (rezago_require_not_null, rezago_int_arg) */
+#define HINT_NULL_ARG "Pass a value, or leave the argument out to use its default."
+#define HINT_LIMITS "The limits keep one call within memory and time bounds; run a larger analysis as several calls with other seeds."
+
+/* The choices a run makes; their SQL names are rezago_*_names[choice]. */
+enum
+{
+	NORM_MINMAX, NORM_ZSCORE, NORM_RANK, NORM_GOALPOST, N_NORM
+};
+enum
+{
+	AGG_ARITHMETIC, AGG_GEOMETRIC, N_AGG
+};
+enum
+{
+	THR_MEAN, THR_MEDIAN, THR_PERCENTILE, THR_FIXED, N_THR
+};
+extern const char *const rezago_norm_names[N_NORM];
+extern const char *const rezago_agg_names[N_AGG];
+extern const char *const rezago_thr_names[N_THR];
+
+/* columns of a draw: three choices, then dimension weights, then variables */
+#define COL_NORM	0
+#define COL_AGG		1
+#define COL_THR		2
+#define COL_WEIGHTS 3
+
+/* What varies, and how much (the arguments shared by every function). */
+typedef struct UncOptions
+{
+	const char *fn;
+	int32		period;
+	int32		runs;			/* runs, or base samples of the sensitivity */
+	int64		seed;
+	char	   *methodology;
+	bool		vary_norm;
+	bool		vary_agg;
+	float8		wpert;
+	bool		vary_thr;
+	int			n_norms;
+	int			norms[N_NORM];
+	int			n_thrs;
+	int			thrs[N_THR];
+} UncOptions;
+
+/* The methodology and the data, in dense arrays. */
+typedef struct Model
+{
+	const char *fn;
+	/* methodology */
+	int			nominal_norm;
+	int			nominal_thr;
+	float8		min_coverage;
+	bool		population;
+	bool		has_winsor_lo,
+				has_winsor_hi;
+	float8		winsor_lo,
+				winsor_hi;
+	bool		has_thr_pct;
+	float8		thr_pct;
+	RezagoExitParams exitp;
+	/* variables, grouped by dimension, both in code order */
+	int			nv,
+				nd;
+	char	  **var_code;
+	int		   *var_dim;
+	int		   *var_pol;
+	float8	   *var_w;			/* normalised within the dimension */
+	bool	   *has_gp;
+	float8	   *gp_min,
+			   *gp_max;
+	bool	   *has_fixed;
+	float8	   *fixed;
+	float8	   *official;		/* official threshold of the period, NaN = none */
+	char	  **dim_code;
+	float8	   *dim_w;			/* normalised over the index */
+	int		   *dim_first,
+			   *dim_nv;
+	/* comunas */
+	int			nc;
+	int32	   *cuts;			/* sorted */
+	float8	   *raw;			/* nc x nv raw values, NaN = no value */
+	float8	   *pop;			/* nc population weights (population weighting) */
+	/* territories (code order) and their members */
+	int			nt;
+	char	  **terr_code;
+	int		   *terr_first,
+			   *terr_n,
+			   *member;			/* comuna indices */
+	int			nm;
+	int		   *mcomuna;		/* comunas that belong to some territory */
+	/* precomputed per choice; NULL until needed */
+	float8	   *score[N_NORM];	/* nc x nv lag scores, NaN = no value */
+	float8	   *logp[N_NORM];	/* nc x nv log(1 + 99 achievement) */
+	uint8	   *stage[N_THR];	/* nt exit stages */
+} Model;
+
+/* The choices of one run. */
+typedef struct RunConfig
+{
+	int			norm,
+				agg,
+				thr;
+	float8	   *vw;				/* nv variable weights, sum 1 per dimension */
+	float8	   *dw;				/* nd dimension weights, sum 1 */
+} RunConfig;
+
+/* The results of one run. */
+typedef struct RunResult
+{
+	float8	   *cidx;			/* nc comuna indices (members only), NaN = NULL */
+	float8	   *tidx;			/* nt territory indices, NaN = NULL */
+	int32	   *rank;			/* nt ranks, 0 = unranked */
+	int		   *order;			/* nt scratch */
+	const uint8 *stage;			/* nt exit stages */
+} RunResult;
+
+/* uncertainty_options.c */
+
+/* Index of `s` in names[0..n), or -1. */
+extern int	rezago_name_index(const char *s, const char *const *names, int n);
+/* "a, b, c": names[0..n) for an error message. */
+extern char *rezago_names_list(const char *const *names, int n);
+
+/*
+ * The shared arguments: period (at period_arg, or none when -1), then from
+ * `first` on: runs, seed, methodology, vary_normalisation, vary_aggregation,
+ * weight_perturbation, vary_threshold, normalisations, threshold_rules.
+ */
+extern void rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
+								 const char *runs_name, int32 min_runs, int32 max_runs,
+								 const char *fn, UncOptions *o);
+
+/* uncertainty_model.c */
+
+/*
+ * Sets up a materialised result, switches to a memory context of its own
+ * (returned in *cxt; the previous one in *old) and reads the model; with the
+ * data, precomputes what the runs need.  rezago_end_analysis switches back
+ * and frees everything; it returns the set-returning function's result.
+ */
+extern Model *rezago_begin_analysis(FunctionCallInfo fcinfo, const UncOptions *o,
+									bool with_data, MemoryContext *cxt,
+									MemoryContext *old);
+extern Datum rezago_end_analysis(MemoryContext cxt, MemoryContext old);
+
+/* uncertainty_scoring.c */
+
+/* Precomputes every normalisation and threshold rule a run may use. */
+extern void rezago_prepare_model(Model *m, const UncOptions *o);
+extern void rezago_result_alloc(const Model *m, RunResult *res);
+/* Computes the index, rank and exit stage of every territory under cfg. */
+extern void rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res);
+
+/* uncertainty_runs.c */
+
+/* The number of uniforms a run draws: 3 + dimensions + variables. */
+extern int	rezago_n_uniforms(const Model *m);
+/* u[0..n): the first n uniforms of stream `stream` under seed (rng.h). */
+extern void rezago_draw_uniforms(int64 seed, uint64 stream, float8 *u, int n);
+extern void rezago_config_alloc(const Model *m, RunConfig *cfg);
+/* The nominal run: the methodology as stored, arithmetic aggregation. */
+extern void rezago_nominal_config(const Model *m, RunConfig *cfg);
+/* The choices of a run from its uniforms (u == NULL: the nominal run). */
+extern void rezago_config_from_uniforms(const Model *m, const UncOptions *o,
+										const float8 *u, RunConfig *cfg);
+
+#endif							/* REZAGO_UNCERTAINTY_H */
