@@ -1,8 +1,8 @@
--- Plans and investment (METHOD.md section 8): the source plan reports five
+-- Plans and investment (doc/method.md section 8): the source plan reports five
 -- triennial plans totalling M$1.105.823.608, of which M$52.969.825 (4,8%)
 -- came from the Provisión.  The per-plan totals are the plan's; how the
 -- Provisión amount splits among the plans and the rest among FNDR and
--- sectoral sources is not in METHOD.md, so the split below is illustrative
+-- sectoral sources is not in doc/method.md, so the split below is illustrative
 -- (labelled so) and only the totals and the share are asserted.
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 BEGIN;

@@ -1,4 +1,4 @@
--- Entry (METHOD.md section 5): the entry_status aggregate in three-valued
+-- Entry (doc/method.md section 5): the entry_status aggregate in three-valued
 -- logic, its error policy and parallel plan; territory_entry over synthetic
 -- comunas with ties at rank 100 and at the 30% cut, a región with few
 -- comunas, a territory across two regiones and missing isolation data.

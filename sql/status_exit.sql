@@ -1,4 +1,4 @@
--- Exit (METHOD.md section 4): the exit_status aggregate at every stage
+-- Exit (doc/method.md section 4): the exit_status aggregate at every stage
 -- boundary, its NULL/NaN/error policy and parallel plan; thresholds by every
 -- rule (official ones win), territory gaps and stages over the extension's
 -- tables.  Every expected value is worked out by hand in the comments.

@@ -29,7 +29,7 @@ INSERT INTO rezago.comuna (cut, name, provincia_code, provincia, region_code, re
 SELECT rezago.comuna_cut('Ránquil') AS "Ránquil", rezago.comuna_cut('RANQUIL') AS "RANQUIL",
        rezago.comuna_cut('Ranquil') AS "Ranquil", rezago.comuna_cut('Trehuaco') AS "Trehuaco",
        rezago.comuna_cut('treguaco') AS "treguaco", rezago.comuna_cut(NULL) AS "NULL";
--- no exact match: a unique name holding the words wins (METHOD.md: "Imperial")
+-- no exact match: a unique name holding the words wins (doc/method.md: "Imperial")
 SELECT * FROM rezago.find_comuna('Imperial');
 SELECT rezago.comuna_cut('imperial') AS imperial;
 -- an exact match hides partial ones: Arauco is a comuna and a provincia

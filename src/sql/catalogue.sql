@@ -1,5 +1,5 @@
 /*
- * The catalogue (METHOD.md section 2): dimensions (capitals), variables,
+ * The catalogue (doc/method.md section 2): dimensions (capitals), variables,
  * methodologies and their weights; the rows the extension seeds (the six
  * capitals, the 18 variables of the UFRO 2017 annex, the programme inputs
  * and the methodology ufro2017); the helpers that check and copy a
@@ -8,7 +8,7 @@
  */
 
 --------------------------------------------------------------------------
--- Catalogue: dimensions, variables, methodologies (METHOD.md section 2)
+-- Catalogue: dimensions, variables, methodologies (doc/method.md section 2)
 --------------------------------------------------------------------------
 
 CREATE TABLE rezago.dimension (
@@ -75,7 +75,7 @@ CREATE TABLE rezago.methodology (
     CHECK (threshold_rule <> 'percentile' OR threshold_percentile IS NOT NULL),
     CHECK (in_force_to IS NULL OR in_force_from IS NULL OR in_force_to >= in_force_from)
 );
-COMMENT ON TABLE rezago.methodology IS 'Methodologies: every parameter of the lag index, thresholds, exit stages and entry criteria (METHOD.md sections 3-5). ufro2017 is the default.';
+COMMENT ON TABLE rezago.methodology IS 'Methodologies: every parameter of the lag index, thresholds, exit stages and entry criteria (doc/method.md sections 3-5). ufro2017 is the default.';
 COMMENT ON COLUMN rezago.methodology.code IS 'Stable identifier passed to every function, e.g. ufro2017.';
 COMMENT ON COLUMN rezago.methodology.name IS 'Human-readable name.';
 COMMENT ON COLUMN rezago.methodology.description IS 'Where the methodology comes from and what it changes.';

@@ -1,5 +1,5 @@
 /*
- * The data (METHOD.md section 1): comunas with their boundaries, the raw
+ * The data (doc/method.md section 1): comunas with their boundaries, the raw
  * observations of every comuna, variable and period, and the loaders that
  * fill them: all rows or none, every bad row reported in one error.
  * Editors write them; pg_dump keeps them.

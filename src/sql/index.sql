@@ -1,5 +1,5 @@
 /*
- * The lag index (METHOD.md section 3): lag scores, dimension scores and the
+ * The lag index (doc/method.md section 3): lag scores, dimension scores and the
  * index of comunas and territories.
  *   - C building blocks usable over any table (src/index.c): lag_score,
  *     lag_score_zscore and the weighted-mean aggregates;
@@ -209,7 +209,7 @@ CREATE AGGREGATE rezago.unit_index(dimension integer, n_dimensions integer, scor
     SFUNC = rezago.unit_accum, STYPE = double precision[], SSPACE = 640,
     FINALFUNC = rezago.unit_index_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_index(integer, integer, double precision, double precision, double precision, double precision) IS
-'Lag index of one unit from one row per variable (METHOD.md 3.3-3.4): dimension numbered 1..n_dimensions, the lag score (NULL = missing), weight = the variable''s share of its dimension (a dimension''s weights sum to 1, so missing variables need no row), the dimension''s weight in the index, and min_coverage. Each dimension score is the weighted mean of its scored rows, NULL when their weight (the coverage) is below min_coverage; the index is the weighted mean of the n dimension scores, NULL when any is NULL or has no row. n_dimensions and min_coverage are constants of the group, dimension_weight of each dimension. Errors: NULL dimension, n_dimensions, weight, dimension_weight or min_coverage (22004); dimension outside 1..n_dimensions, n_dimensions outside 1..1000, NaN/infinite score, negative or non-finite weight, dimension_weight not positive, min_coverage outside [0,1], a constant that changes, rows of a dimension weighing more than 1 (22023). Weight 0 leaves a row out. Empty input: NULL.';
+'Lag index of one unit from one row per variable (doc/method.md 3.3-3.4): dimension numbered 1..n_dimensions, the lag score (NULL = missing), weight = the variable''s share of its dimension (a dimension''s weights sum to 1, so missing variables need no row), the dimension''s weight in the index, and min_coverage. Each dimension score is the weighted mean of its scored rows, NULL when their weight (the coverage) is below min_coverage; the index is the weighted mean of the n dimension scores, NULL when any is NULL or has no row. n_dimensions and min_coverage are constants of the group, dimension_weight of each dimension. Errors: NULL dimension, n_dimensions, weight, dimension_weight or min_coverage (22004); dimension outside 1..n_dimensions, n_dimensions outside 1..1000, NaN/infinite score, negative or non-finite weight, dimension_weight not positive, min_coverage outside [0,1], a constant that changes, rows of a dimension weighing more than 1 (22023). Weight 0 leaves a row out. Empty input: NULL.';
 
 CREATE AGGREGATE rezago.unit_dimension_scores(dimension integer, n_dimensions integer, score double precision,
                                               weight double precision, dimension_weight double precision,
@@ -510,7 +510,7 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(comuna_lag_scores.methodology)) IS NOT NULL;
 END;
 COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text) IS
-'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a non-NULL observation in the period, with the variable''s normalised weight within its dimension. The reference population is every comuna with a value (METHOD.md 3.1-3.2). Errors: unknown or incomplete methodology.';
+'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a non-NULL observation in the period, with the variable''s normalised weight within its dimension. The reference population is every comuna with a value (doc/method.md 3.1-3.2). Errors: unknown or incomplete methodology.';
 
 CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
@@ -563,7 +563,7 @@ COMMENT ON FUNCTION rezago.comuna_index(integer, text) IS
 'Lag index of every comuna in rezago.comuna for a period: weighted mean of its dimension scores. NULL when any dimension score is NULL, and missing_dimensions then lists them. rank: 1 = most lagged, among comunas with an index; ties share a rank (1,1,3).';
 
 --------------------------------------------------------------------------
--- Territories: the mean of their members (METHOD.md 3.5)
+-- Territories: the mean of their members (doc/method.md 3.5)
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.territory_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
@@ -627,7 +627,7 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(territory_index.methodology)) IS NOT NULL;
 END;
 COMMENT ON FUNCTION rezago.territory_index(integer, text) IS
-'Lag index of every territory: mean of its member comunas'' indices (METHOD.md 3.5; population-weighted only when the methodology says so), rank (1 = most lagged, ties share a rank, NULL index unranked), number of members and of members with an index.';
+'Lag index of every territory: mean of its member comunas'' indices (doc/method.md 3.5; population-weighted only when the methodology says so), rank (1 = most lagged, ties share a rank, NULL index unranked), number of members and of members with an index.';
 
 --------------------------------------------------------------------------
 -- Access classes of this file's objects (see access.sql)

@@ -5,7 +5,7 @@
  *     materialised copies for portals that poll often;
  *   - explanations: each variable's value, threshold, gap, lag score,
  *     effective weight and contribution to the index;
- *   - territorial plans and their investment by source (METHOD.md section 8).
+ *   - territorial plans and their investment by source (doc/method.md section 8).
  * Maps are drawn by maps.sql, on the functions of this file.
  *
  * Stability promise for every view here: a later version may add columns at
@@ -95,7 +95,7 @@ COMMENT ON FUNCTION rezago.criterion_value(boolean) IS
 'Code of a three-valued criterion, the key of its label in rezago.status_label (kind criterion_value): met (true), not_met (false) or unknown (NULL: missing data could change it).';
 
 --------------------------------------------------------------------------
--- Explanations: effective weights and contributions (METHOD.md section 3)
+-- Explanations: effective weights and contributions (doc/method.md section 3)
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.comuna_contributions(period integer, methodology text DEFAULT rezago.default_methodology())
@@ -113,7 +113,7 @@ BEGIN ATOMIC
         SELECT x.* FROM m, LATERAL rezago.comuna_lag_scores(comuna_contributions.period, m.code) x
     ), avail AS (
         -- weight within the dimension of the variables with a score: the
-        -- dimension score divides by it (METHOD.md 3.3)
+        -- dimension score divides by it (doc/method.md 3.3)
         SELECT ls.cut, ls.dimension, rezago.canonical_sum(ls.weight) AS weight
         FROM ls WHERE ls.score IS NOT NULL GROUP BY ls.cut, ls.dimension
     ), ci AS MATERIALIZED (
@@ -161,7 +161,7 @@ BEGIN ATOMIC
         SELECT x.* FROM m, LATERAL rezago.comuna_contributions(territory_contributions.period, m.code) x
     ), scored AS (
         -- members with an index, with their weight in the territory score
-        -- (METHOD.md 3.5: the mean; population-weighted only if the methodology says so)
+        -- (doc/method.md 3.5: the mean; population-weighted only if the methodology says so)
         SELECT tm.territory, tm.cut,
                CASE (SELECT m.territory_weighting FROM m)
                    WHEN 'mean' THEN 1.0::double precision / count(*) OVER (PARTITION BY tm.territory)
@@ -206,7 +206,7 @@ BEGIN ATOMIC
     ORDER BY r.territory, r.dimension, r.variable;
 END;
 COMMENT ON FUNCTION rezago.territory_contributions(integer, text) IS
-'Explanation of every territory''s index in a period, one row per territory and variable of the methodology (default: rezago.default_methodology()): value = mean of the members'' raw values (METHOD.md 4) and how many members have one; threshold (rezago.variable_thresholds), gap = polarity * (threshold - value) and overcome = gap <= 0, as rezago.territory_gaps; effective weight and contribution = the member-weighted mean of the members'' comuna effective weights and contributions (members with an index; equal member weights unless the methodology weights by population), so the contributions sum to the territory index; score = contribution / effective weight (the plain mean of the member lag scores when every member has every variable); variable_rank 1 = the variable where the territory is most lagged (is_weakest), is_strongest = least lagged (ties share); the territory''s index and rank, and its rank in the previous period with data (previous_period) with rank_change = previous_rank - rank (positive: moved towards rank 1, i.e. more lagged relative to the others). STRICT: a NULL argument gives no rows. Errors: unknown or incomplete methodology.';
+'Explanation of every territory''s index in a period, one row per territory and variable of the methodology (default: rezago.default_methodology()): value = mean of the members'' raw values (doc/method.md 4) and how many members have one; threshold (rezago.variable_thresholds), gap = polarity * (threshold - value) and overcome = gap <= 0, as rezago.territory_gaps; effective weight and contribution = the member-weighted mean of the members'' comuna effective weights and contributions (members with an index; equal member weights unless the methodology weights by population), so the contributions sum to the territory index; score = contribution / effective weight (the plain mean of the member lag scores when every member has every variable); variable_rank 1 = the variable where the territory is most lagged (is_weakest), is_strongest = least lagged (ties share); the territory''s index and rank, and its rank in the previous period with data (previous_period) with rank_change = previous_rank - rank (positive: moved towards rank 1, i.e. more lagged relative to the others). STRICT: a NULL argument gives no rows. Errors: unknown or incomplete methodology.';
 
 CREATE FUNCTION rezago.explain_territory(territory text, period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (variable text, variable_name text, dimension text, dimension_name text, unit text,
@@ -365,7 +365,7 @@ CROSS JOIN LATERAL (
 ) st
 LEFT JOIN rezago.status_label isl ON isl.kind = 'index_status' AND isl.code = st.status;
 COMMENT ON VIEW rezago.v_territory_index IS
-'Lag index and rank of every territory in every period with data, under the default methodology (rezago.default_methodology()). Territory score = mean of its member comunas'' indices (METHOD.md 3.5). One row per territory and period. Stable: columns are only ever added at the end.';
+'Lag index and rank of every territory in every period with data, under the default methodology (rezago.default_methodology()). Territory score = mean of its member comunas'' indices (doc/method.md 3.5). One row per territory and period. Stable: columns are only ever added at the end.';
 COMMENT ON COLUMN rezago.v_territory_index.methodology IS 'Methodology code the numbers follow.';
 COMMENT ON COLUMN rezago.v_territory_index.period IS 'Year the data refer to.';
 COMMENT ON COLUMN rezago.v_territory_index.territory IS 'Territory code (rezago.territory.code).';
@@ -480,7 +480,7 @@ COMMENT ON COLUMN rezago.v_territory_explanation.dimension IS 'Dimension code of
 COMMENT ON COLUMN rezago.v_territory_explanation.dimension_name IS 'Dimension name in Spanish.';
 COMMENT ON COLUMN rezago.v_territory_explanation.unit IS 'Unit of value and threshold.';
 COMMENT ON COLUMN rezago.v_territory_explanation.polarity IS '+1 when more is better, -1 when more is worse.';
-COMMENT ON COLUMN rezago.v_territory_explanation.value IS 'Territory value: mean of the members'' raw values (METHOD.md 4); NULL when no member has one.';
+COMMENT ON COLUMN rezago.v_territory_explanation.value IS 'Territory value: mean of the members'' raw values (doc/method.md 4); NULL when no member has one.';
 COMMENT ON COLUMN rezago.v_territory_explanation.members_with_value IS 'Members with a value of the variable.';
 COMMENT ON COLUMN rezago.v_territory_explanation.threshold IS 'Threshold (umbral) of the variable in the period (national mean by default).';
 COMMENT ON COLUMN rezago.v_territory_explanation.gap IS 'polarity * (threshold - value): positive = still behind, <= 0 = gap overcome.';
@@ -521,7 +521,7 @@ LANGUAGE sql STABLE PARALLEL SAFE
 RETURN rezago.valid_tolerance(coalesce(nullif(pg_catalog.btrim(pg_catalog.current_setting('rezago.contiguity_tolerance_m', true)), ''),
                                        '0')::double precision);
 COMMENT ON FUNCTION rezago.default_contiguity_tolerance() IS
-'Adjacency tolerance in metres used by rezago.v_territory_contiguity: the setting rezago.contiguity_tolerance_m when set and not empty (e.g. ALTER DATABASE ... SET rezago.contiguity_tolerance_m = 150 for the simplified BCN boundaries, whose neighbours are split by slivers), otherwise 0 (METHOD.md section 6: the boundaries intersect). A value that is not a number raises 22P02; NaN, infinite, negative or above 100 km raise 22023 (rezago.valid_tolerance).';
+'Adjacency tolerance in metres used by rezago.v_territory_contiguity: the setting rezago.contiguity_tolerance_m when set and not empty (e.g. ALTER DATABASE ... SET rezago.contiguity_tolerance_m = 150 for the simplified BCN boundaries, whose neighbours are split by slivers), otherwise 0 (doc/method.md section 6: the boundaries intersect). A value that is not a number raises 22P02; NaN, infinite, negative or above 100 km raise 22023 (rezago.valid_tolerance).';
 
 CREATE VIEW rezago.v_territory_gaps WITH (security_invoker = true) AS
 WITH m AS MATERIALIZED (
@@ -549,7 +549,7 @@ LEFT JOIN rezago.status_label tl ON tl.kind = 'threshold_rule' AND tl.code = spl
 LEFT JOIN rezago.status_label gl ON gl.kind = 'gap_status'
       AND gl.code = CASE WHEN g.overcome THEN 'overcome' WHEN NOT g.overcome THEN 'behind' ELSE 'not_evaluated' END;
 COMMENT ON VIEW rezago.v_territory_gaps IS
-'Gap (brecha) of every territory with members in every variable of the default methodology (rezago.default_methodology()), in every period with data (METHOD.md section 4): rezago.territory_gaps with names, the source of the threshold and Spanish labels. One row per territory, period and variable. Stable: columns are only ever added at the end.';
+'Gap (brecha) of every territory with members in every variable of the default methodology (rezago.default_methodology()), in every period with data (doc/method.md section 4): rezago.territory_gaps with names, the source of the threshold and Spanish labels. One row per territory, period and variable. Stable: columns are only ever added at the end.';
 COMMENT ON COLUMN rezago.v_territory_gaps.methodology IS 'Methodology code the numbers follow.';
 COMMENT ON COLUMN rezago.v_territory_gaps.period IS 'Year the data refer to.';
 COMMENT ON COLUMN rezago.v_territory_gaps.territory IS 'Territory code.';
@@ -586,7 +586,7 @@ CROSS JOIN e
 JOIN rezago.territory t ON t.code = e.territory
 LEFT JOIN rezago.status_label l ON l.kind = 'exit_stage' AND l.code = e.stage;
 COMMENT ON VIEW rezago.v_territory_exit IS
-'Exit (egreso) stage of every territory in every period with data, under the default methodology (METHOD.md section 4): rezago.territory_exit with the Spanish label of the stage. One row per territory and period. Stable: columns are only ever added at the end.';
+'Exit (egreso) stage of every territory in every period with data, under the default methodology (doc/method.md section 4): rezago.territory_exit with the Spanish label of the stage. One row per territory and period. Stable: columns are only ever added at the end.';
 COMMENT ON COLUMN rezago.v_territory_exit.methodology IS 'Methodology code the numbers follow.';
 COMMENT ON COLUMN rezago.v_territory_exit.period IS 'Year the data refer to.';
 COMMENT ON COLUMN rezago.v_territory_exit.territory IS 'Territory code.';
@@ -618,7 +618,7 @@ LEFT JOIN rezago.status_label l3 ON l3.kind = 'criterion_value' AND l3.code = re
 LEFT JOIN rezago.status_label le ON le.kind = 'programme_status'
       AND le.code = CASE WHEN e.eligible THEN 'candidate' WHEN NOT e.eligible THEN 'not_eligible' ELSE 'eligibility_unknown' END;
 COMMENT ON VIEW rezago.v_territory_entry IS
-'Pilot entry criteria of every territory in every period with poverty or locality data (rezago.entry_periods), under the default methodology''s entry parameters (METHOD.md section 5): rezago.territory_entry with Spanish labels. Three-valued: NULL = the missing data could change the result. One row per territory and period. Stable: columns are only ever added at the end.';
+'Pilot entry criteria of every territory in every period with poverty or locality data (rezago.entry_periods), under the default methodology''s entry parameters (doc/method.md section 5): rezago.territory_entry with Spanish labels. Three-valued: NULL = the missing data could change the result. One row per territory and period. Stable: columns are only ever added at the end.';
 COMMENT ON COLUMN rezago.v_territory_entry.methodology IS 'Methodology whose entry parameters apply (entry_national_top, entry_regional_share, entry_isolation_share, entry_min_criteria).';
 COMMENT ON COLUMN rezago.v_territory_entry.period IS 'Year the data refer to.';
 COMMENT ON COLUMN rezago.v_territory_entry.territory IS 'Territory code.';
@@ -654,7 +654,7 @@ JOIN rezago.territory t ON t.code = s.territory
 LEFT JOIN rezago.status_label sl ON sl.kind = 'programme_status' AND sl.code = s.status
 LEFT JOIN rezago.status_label xl ON xl.kind = 'exit_stage' AND xl.code = s.exit_stage;
 COMMENT ON VIEW rezago.v_programme_status IS
-'Programme situation of every territory at the end of every period with index or entry data, under the default methodology: rezago.programme_status (as of 31 December of the period) with Spanish labels. A territory in the programme keeps its place until its plan ends (METHOD.md section 5). One row per territory and period. Stable: columns are only ever added at the end.';
+'Programme situation of every territory at the end of every period with index or entry data, under the default methodology: rezago.programme_status (as of 31 December of the period) with Spanish labels. A territory in the programme keeps its place until its plan ends (doc/method.md section 5). One row per territory and period. Stable: columns are only ever added at the end.';
 COMMENT ON COLUMN rezago.v_programme_status.methodology IS 'Methodology code the numbers follow.';
 COMMENT ON COLUMN rezago.v_programme_status.period IS 'Year of the data (index and entry inputs).';
 COMMENT ON COLUMN rezago.v_programme_status.as_of IS 'Date the programme membership and plan are read at: 31 December of the period.';
@@ -684,7 +684,7 @@ JOIN rezago.territory t ON t.code = c.territory
 LEFT JOIN rezago.status_label l ON l.kind = 'contiguity'
       AND l.code = CASE WHEN c.contiguous THEN 'contiguous' ELSE 'not_contiguous' END;
 COMMENT ON VIEW rezago.v_territory_contiguity IS
-'Whether each territory is a valid group of contiguous comunas (METHOD.md section 6): rezago.territory_contiguity at the tolerance rezago.default_contiguity_tolerance() (0 unless the setting rezago.contiguity_tolerance_m says otherwise), with a Spanish label and the reason when it is not. One row per territory. Stable: columns are only ever added at the end.';
+'Whether each territory is a valid group of contiguous comunas (doc/method.md section 6): rezago.territory_contiguity at the tolerance rezago.default_contiguity_tolerance() (0 unless the setting rezago.contiguity_tolerance_m says otherwise), with a Spanish label and the reason when it is not. One row per territory. Stable: columns are only ever added at the end.';
 COMMENT ON COLUMN rezago.v_territory_contiguity.territory IS 'Territory code.';
 COMMENT ON COLUMN rezago.v_territory_contiguity.territory_name IS 'Territory name.';
 COMMENT ON COLUMN rezago.v_territory_contiguity.members IS 'Member comunas (distinct).';
@@ -767,7 +767,7 @@ COMMENT ON FUNCTION rezago.refresh_portal_views(boolean) IS
 'Refreshes rezago.mv_comuna_index and rezago.mv_territory_index under the caller''s default methodology, CONCURRENTLY (readers not blocked) unless concurrently => false or a view was never populated; returns each view, whether it was refreshed concurrently, and its rows. Must be run by the owner of the views (the role that created the extension), e.g. after each data load or from a scheduler. NULL argument: error 22004.';
 
 --------------------------------------------------------------------------
--- Plans and investment (METHOD.md section 8)
+-- Plans and investment (doc/method.md section 8)
 --------------------------------------------------------------------------
 
 CREATE TABLE rezago.investment_source (
@@ -803,7 +803,7 @@ COMMENT ON COLUMN rezago.plan.code IS 'Stable identifier, e.g. arauco_2015.';
 COMMENT ON COLUMN rezago.plan.territory IS 'Territory the plan is for (rezago.territory.code).';
 COMMENT ON COLUMN rezago.plan.name IS 'Name of the plan.';
 COMMENT ON COLUMN rezago.plan.period_start IS 'First year of the plan.';
-COMMENT ON COLUMN rezago.plan.period_end IS 'Last year of the plan (>= period_start); a territory in the programme keeps its place until then (METHOD.md 5).';
+COMMENT ON COLUMN rezago.plan.period_end IS 'Last year of the plan (>= period_start); a territory in the programme keeps its place until then (doc/method.md 5).';
 COMMENT ON COLUMN rezago.plan.description IS 'Free text: source document, approval, notes.';
 
 CREATE TABLE rezago.plan_investment (

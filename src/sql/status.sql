@@ -1,5 +1,5 @@
 /*
- * Entry and exit status (METHOD.md sections 4 and 5): thresholds, gaps, exit
+ * Entry and exit status (doc/method.md sections 4 and 5): thresholds, gaps, exit
  * stages, the pilot entry criteria, the programme and Spanish labels.
  * C building blocks in src/status.c; the exit rule itself in
  * src/exit_stage.c (rezago_exit_stage).
@@ -36,7 +36,7 @@ CREATE TABLE rezago.programme_territory (
     CHECK (plan_end IS NULL OR plan_end >= date_in),
     CHECK (date_out IS NULL OR date_out >= date_in)
 );
-COMMENT ON TABLE rezago.programme_territory IS 'Territories declared lagging by decree (Programa de Zonas Rezagadas): one row per territory with its current declaration and plan. A territory in the programme keeps its place until its current plan ends (METHOD.md section 5); see rezago.programme_status.';
+COMMENT ON TABLE rezago.programme_territory IS 'Territories declared lagging by decree (Programa de Zonas Rezagadas): one row per territory with its current declaration and plan. A territory in the programme keeps its place until its current plan ends (doc/method.md section 5); see rezago.programme_status.';
 COMMENT ON COLUMN rezago.programme_territory.territory IS 'Territory (rezago.territory.code); a territory in the programme cannot be deleted.';
 COMMENT ON COLUMN rezago.programme_territory.decree IS 'Decree that declared the territory, e.g. Decreto N° 1.929 de 2014.';
 COMMENT ON COLUMN rezago.programme_territory.date_in IS 'Date the territory entered the programme.';
@@ -167,7 +167,7 @@ CREATE AGGREGATE rezago.exit_status(value double precision, threshold double pre
     FINALFUNC = rezago.exit_status_final, COMBINEFUNC = rezago.exit_status_combine,
     INITCOND = '{0,0,0,0,0,0,0}', PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.exit_status(double precision, double precision, integer) IS
-'Exit stage of a territory from one row per variable (METHOD.md section 4): a row is evaluated when value and threshold are known, overcome when polarity*(threshold-value) <= 0. Stages by share overcome: < 1/3 lagging, >= 1/3 exit_started, >= 2/3 exit_advanced, all exited; insufficient_data when fewer than half the rows are evaluated. NULL, NaN or infinite value: not evaluated. NULL threshold: not evaluated; NaN/infinite threshold: error 22023. NULL polarity: error 22004; polarity not +-1: 22023. Empty input: NULL.';
+'Exit stage of a territory from one row per variable (doc/method.md section 4): a row is evaluated when value and threshold are known, overcome when polarity*(threshold-value) <= 0. Stages by share overcome: < 1/3 lagging, >= 1/3 exit_started, >= 2/3 exit_advanced, all exited; insufficient_data when fewer than half the rows are evaluated. NULL, NaN or infinite value: not evaluated. NULL threshold: not evaluated; NaN/infinite threshold: error 22023. NULL polarity: error 22004; polarity not +-1: 22023. Empty input: NULL.';
 
 CREATE AGGREGATE rezago.exit_status(value double precision, threshold double precision, polarity integer,
                                     total_variables integer, started_share double precision,
@@ -204,7 +204,7 @@ CREATE AGGREGATE rezago.entry_status(national_rank bigint, regional_rank bigint,
     FINALFUNC = rezago.entry_status_final, COMBINEFUNC = rezago.entry_status_combine,
     INITCOND = '{0,0,0,0,0,0,0,0,0,0,0,0,0,0,0}', PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.entry_status(bigint, bigint, bigint, double precision, double precision) IS
-'Pilot entry criteria of a territory from one row per member comuna (METHOD.md section 5), with the ufro2017 parameters (100, 0.30, 0.10, 2). national_rank: rank by poverty among the comunas of the country with data (1 = poorest; NULL = no data); regional_rank and regional_count: rank within its región and the number of comunas of the región with data. E1: half or more members with national_rank <= 100; E2: half or more with regional_rank/regional_count <= 0.30; E3: isolated/localities summed over members > 0.10. Three-valued: a criterion is NULL only when members without data could change it; eligible is decided when the known criteria decide it. NULL, NaN or infinite counts are missing; negative counts, counts that are not whole numbers below 10^15 (so that their sums are exact in any order), ranks < 1, regional_rank > regional_count, isolated > localities: error 22023; regional_rank without regional_count: 22004. Empty input: NULL.';
+'Pilot entry criteria of a territory from one row per member comuna (doc/method.md section 5), with the ufro2017 parameters (100, 0.30, 0.10, 2). national_rank: rank by poverty among the comunas of the country with data (1 = poorest; NULL = no data); regional_rank and regional_count: rank within its región and the number of comunas of the región with data. E1: half or more members with national_rank <= 100; E2: half or more with regional_rank/regional_count <= 0.30; E3: isolated/localities summed over members > 0.10. Three-valued: a criterion is NULL only when members without data could change it; eligible is decided when the known criteria decide it. NULL, NaN or infinite counts are missing; negative counts, counts that are not whole numbers below 10^15 (so that their sums are exact in any order), ranks < 1, regional_rank > regional_count, isolated > localities: error 22023; regional_rank without regional_count: 22004. Empty input: NULL.';
 
 CREATE AGGREGATE rezago.entry_status(national_rank bigint, regional_rank bigint, regional_count bigint,
                                      localities double precision, isolated_localities double precision,
@@ -217,7 +217,7 @@ COMMENT ON AGGREGATE rezago.entry_status(bigint, bigint, bigint, double precisio
 'As the five-argument entry_status with the methodology''s parameters (rezago.methodology.entry_*): national_top >= 1, regional_share in (0,1], isolation_share in [0,1), min_criteria 1..3; per-group constants; NULL is error 22004, out of range 22023.';
 
 --------------------------------------------------------------------------
--- Thresholds and gaps (METHOD.md section 4)
+-- Thresholds and gaps (doc/method.md section 4)
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.variable_thresholds(period integer, methodology text DEFAULT 'ufro2017')
@@ -296,7 +296,7 @@ BEGIN ATOMIC
     ORDER BY g.territory, g.variable;
 END;
 COMMENT ON FUNCTION rezago.territory_gaps(integer, text) IS
-'Gap of every territory in every variable of the methodology (METHOD.md section 4): value = mean of the member comunas'' non-NULL raw values in the period; threshold from rezago.variable_thresholds; gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL).';
+'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' non-NULL raw values in the period; threshold from rezago.variable_thresholds; gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL).';
 
 CREATE FUNCTION rezago.territory_exit(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (territory text, evaluated integer, overcome integer, share double precision, stage text)
@@ -323,10 +323,10 @@ BEGIN ATOMIC
     ORDER BY t.code;
 END;
 COMMENT ON FUNCTION rezago.territory_exit(integer, text) IS
-'Exit stage of every territory (METHOD.md section 4), by rezago.exit_status over rezago.territory_gaps with the methodology''s parameters: evaluated = variables with a territory value and a threshold, overcome = those with gap <= 0, share = overcome/evaluated; stage lagging (< exit_started_share), exit_started, exit_advanced (>= exit_advanced_share), exited (all), or insufficient_data when evaluated < exit_min_evaluated_share x variables of the methodology (also for a territory without members).';
+'Exit stage of every territory (doc/method.md section 4), by rezago.exit_status over rezago.territory_gaps with the methodology''s parameters: evaluated = variables with a territory value and a threshold, overcome = those with gap <= 0, share = overcome/evaluated; stage lagging (< exit_started_share), exit_started, exit_advanced (>= exit_advanced_share), exited (all), or insufficient_data when evaluated < exit_min_evaluated_share x variables of the methodology (also for a territory without members).';
 
 --------------------------------------------------------------------------
--- Entry (METHOD.md section 5)
+-- Entry (doc/method.md section 5)
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.comuna_poverty_ranks(period integer)
@@ -383,7 +383,7 @@ BEGIN ATOMIC
     ORDER BY t.code;
 END;
 COMMENT ON FUNCTION rezago.territory_entry(integer, text) IS
-'Pilot entry criteria of every territory for a period (METHOD.md section 5), by rezago.entry_status over its members with the methodology''s entry_* parameters and the observations pobreza_ingresos (ranks from rezago.comuna_poverty_ranks), localidades and localidades_aisladas of that period. E1: half or more members among the entry_national_top poorest of the country; E2: half or more among the poorest entry_regional_share of their own región; E3: more than entry_isolation_share of the members'' localities isolated. NULL criterion = the members without data could change it; criteria_met counts the criteria known to be met; eligible = at least entry_min_criteria met, NULL when undecided. All NULL for a territory without members.';
+'Pilot entry criteria of every territory for a period (doc/method.md section 5), by rezago.entry_status over its members with the methodology''s entry_* parameters and the observations pobreza_ingresos (ranks from rezago.comuna_poverty_ranks), localidades and localidades_aisladas of that period. E1: half or more members among the entry_national_top poorest of the country; E2: half or more among the poorest entry_regional_share of their own región; E3: more than entry_isolation_share of the members'' localities isolated. NULL criterion = the members without data could change it; criteria_met counts the criteria known to be met; eligible = at least entry_min_criteria met, NULL when undecided. All NULL for a territory without members.';
 
 --------------------------------------------------------------------------
 -- The programme

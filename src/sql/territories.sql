@@ -1,5 +1,5 @@
 /*
- * Territories on real maps (METHOD.md sections 1, 6, 7): territories and
+ * Territories on real maps (doc/method.md sections 1, 6, 7): territories and
  * their member comunas, comuna names, adjacency, contiguity, territory
  * geometry, province and pilot territories.
  *
@@ -350,7 +350,7 @@ BEGIN ATOMIC
     ORDER BY 1, 2;
 END;
 COMMENT ON FUNCTION rezago.comuna_adjacency(double precision, boolean, integer[]) IS
-'The comuna adjacency graph, one row per adjacent pair (cut_a < cut_b). by_geometry: their boundaries, made valid, intersect (tolerance_m = 0, the default of METHOD.md) or are within tolerance_m metres; distance_m is then 0 or the width of the gap. shared_boundary_m: length in metres of the border they share, i.e. the mean length of each boundary lying inside the other or within tolerance_m of it; 0 when they only meet at points; NULL when with_length is false or the pair is only linked. Distances and lengths are measured on the pieces near each other, in the UTM zone where they meet (rezago.metric_srid). by_link, note: an explicit rezago.adjacency_link. cuts (optional) restricts the graph to those comunas. Candidate pairs come from the GiST index on rezago.comuna (never all pairs). Comunas without a boundary have only their links. Errors: tolerance NULL (22004), negative, non-finite or above 100 km (22023).';
+'The comuna adjacency graph, one row per adjacent pair (cut_a < cut_b). by_geometry: their boundaries, made valid, intersect (tolerance_m = 0, the default of doc/method.md) or are within tolerance_m metres; distance_m is then 0 or the width of the gap. shared_boundary_m: length in metres of the border they share, i.e. the mean length of each boundary lying inside the other or within tolerance_m of it; 0 when they only meet at points; NULL when with_length is false or the pair is only linked. Distances and lengths are measured on the pieces near each other, in the UTM zone where they meet (rezago.metric_srid). by_link, note: an explicit rezago.adjacency_link. cuts (optional) restricts the graph to those comunas. Candidate pairs come from the GiST index on rezago.comuna (never all pairs). Comunas without a boundary have only their links. Errors: tolerance NULL (22004), negative, non-finite or above 100 km (22023).';
 
 --------------------------------------------------------------------------
 -- Connected components (src/contiguity.c): aggregates for any graph
@@ -400,7 +400,7 @@ COMMENT ON AGGREGATE rezago.component_count(bigint, bigint) IS
 'Number of connected components of the graph whose rows are edges (a, b); same row rules as rezago.connected_components. 0 when there is no node (empty input), like count().';
 
 --------------------------------------------------------------------------
--- Contiguity of territories (METHOD.md section 6)
+-- Contiguity of territories (doc/method.md section 6)
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.group_contiguity(groups text[], cuts integer[], tolerance_m double precision DEFAULT 0)
@@ -509,7 +509,7 @@ BEGIN ATOMIC
     ORDER BY t.code;
 END;
 COMMENT ON FUNCTION rezago.territory_contiguity(double precision, text[]) IS
-'Contiguity of every territory (or of the listed codes): one row per territory with members, components, contiguous, detail (jsonb; components lists each connected component''s CUTs, largest first) and reason (NULL when valid). A territory is valid with two or more comunas, all with a boundary, whose adjacency graph is connected (METHOD.md 6): adjacent = boundaries made valid intersect, or within tolerance_m metres, or joined by rezago.adjacency_link. Never a silent true: no members, one member, a member without boundary or a broken graph each give contiguous = false and a reason. tolerance_m defaults to 0 (METHOD.md); on the simplified BCN boundaries 150 joins neighbours separated by slivers without bridging any sea channel (README). Errors: as rezago.valid_tolerance.';
+'Contiguity of every territory (or of the listed codes): one row per territory with members, components, contiguous, detail (jsonb; components lists each connected component''s CUTs, largest first) and reason (NULL when valid). A territory is valid with two or more comunas, all with a boundary, whose adjacency graph is connected (doc/method.md 6): adjacent = boundaries made valid intersect, or within tolerance_m metres, or joined by rezago.adjacency_link. Never a silent true: no members, one member, a member without boundary or a broken graph each give contiguous = false and a reason. tolerance_m defaults to 0 (doc/method.md); on the simplified BCN boundaries 150 joins neighbours separated by slivers without bridging any sea channel (README). Errors: as rezago.valid_tolerance.';
 
 CREATE FUNCTION rezago.check_territory(cuts integer[], tolerance_m double precision DEFAULT 0)
 RETURNS TABLE (members integer, components integer, contiguous boolean, detail jsonb, reason text)
@@ -675,7 +675,7 @@ CREATE TRIGGER territory_geometry_comuna AFTER UPDATE ON rezago.comuna
     FOR EACH STATEMENT EXECUTE FUNCTION rezago.territory_geometry_sync();
 
 --------------------------------------------------------------------------
--- Province and pilot territories (METHOD.md sections 1 and 7)
+-- Province and pilot territories (doc/method.md sections 1 and 7)
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.create_province_territories(prefix text DEFAULT 'prov_', tolerance_m double precision DEFAULT 0)
@@ -766,7 +766,7 @@ BEGIN ATOMIC
     ORDER BY r.territory;
 END;
 COMMENT ON FUNCTION rezago.create_pilot_territories(double precision) IS
-'Creates (or brings up to date) the six pilot territories of the plan (METHOD.md section 7), resolving their comunas by name within their región: limari_choapa (Combarbalá, Monte Patria, Punitaqui, Canela), maule_sur (provincia of Cauquenes and Empedrado), arauco (provincia of Arauco), ranco (provincia of Ranco), valle_del_itata (Cobquecura, Coelemu, Ninhue, Portezuelo, Quirihue, Quillón, Ránquil, San Nicolás, Trehuaco) and costa_araucania (Imperial = Nueva Imperial, Carahue, Toltén, Saavedra, Teodoro Schmidt). Returns their contiguity at tolerance_m. A name that does not resolve raises the error of rezago.comuna_cut and creates nothing.';
+'Creates (or brings up to date) the six pilot territories of the plan (doc/method.md section 7), resolving their comunas by name within their región: limari_choapa (Combarbalá, Monte Patria, Punitaqui, Canela), maule_sur (provincia of Cauquenes and Empedrado), arauco (provincia of Arauco), ranco (provincia of Ranco), valle_del_itata (Cobquecura, Coelemu, Ninhue, Portezuelo, Quirihue, Quillón, Ránquil, San Nicolás, Trehuaco) and costa_araucania (Imperial = Nueva Imperial, Carahue, Toltén, Saavedra, Teodoro Schmidt). Returns their contiguity at tolerance_m. A name that does not resolve raises the error of rezago.comuna_cut and creates nothing.';
 
 --------------------------------------------------------------------------
 -- Access classes of this file's objects (see access.sql)

@@ -44,7 +44,7 @@ SELECT (SELECT count(*) FROM touches) AS touching_pairs,
        (SELECT count(*) FROM rezago.territory) AS province_territories;
 
 --------------------------------------------------------------------------
--- The adjacency graph at tolerance 0 (METHOD.md default) and at 150 m
+-- The adjacency graph at tolerance 0 (doc/method.md default) and at 150 m
 --------------------------------------------------------------------------
 CREATE TEMP TABLE adj0 AS SELECT * FROM rezago.comuna_adjacency(0);
 CREATE TEMP TABLE adj150 AS SELECT * FROM rezago.comuna_adjacency(150);
@@ -118,7 +118,7 @@ ORDER BY provincia_code;
 SELECT cut_a, cut_b, by_geometry, by_link, note FROM rezago.comuna_adjacency(0) WHERE by_link ORDER BY 1, 2;
 
 --------------------------------------------------------------------------
--- The pilot territories of METHOD.md section 7 are contiguous
+-- The pilot territories of doc/method.md section 7 are contiguous
 --------------------------------------------------------------------------
 SELECT territory, name, members, contiguous, reason FROM rezago.create_pilot_territories();
 SELECT tm.territory, string_agg(c.name, ', ' ORDER BY c.name) AS comunas
