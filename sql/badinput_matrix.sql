@@ -293,7 +293,7 @@ INSERT INTO matrix (label, q) VALUES
  ('entry_status_final Infinity state',      $$SELECT rezago.entry_status_final('{Infinity,0,0,0,0,0,0,0,0,0,0,0,0,0,0}')::text$$),
  ('territory_geometry_sync called directly (PostgreSQL''s own check)', $$SELECT rezago.territory_geometry_sync()$$),
  ('protect_builtin_rows called directly (PostgreSQL''s own check)',   $$SELECT rezago.protect_builtin_rows()$$),
--- the unit aggregates (15_index_speed): (dimension, n_dimensions, score, weight, dimension_weight, min_coverage)
+-- the unit aggregates (src/sql/index.sql): (dimension, n_dimensions, score, weight, dimension_weight, min_coverage)
  ('unit_index one dimension -> .4',          $$SELECT rezago.unit_index(d, 1, s, 0.5, 1, 0.5) FROM (VALUES (1, 0.2::float8), (1, 0.6)) v(d, s)$$),
  ('unit_index empty -> NULL',                $$SELECT rezago.unit_index(1, 1, 0.5, 1, 1, 0) WHERE false$$),
  ('unit_index a dimension without rows -> NULL', $$SELECT rezago.unit_index(1, 2, 0.5, 1, 1, 0)$$),

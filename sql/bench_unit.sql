@@ -1,4 +1,4 @@
--- The unit aggregates (src/index_unit.c) that comuna_index and
+-- The unit aggregates (src/unit_aggregates.c) that comuna_index and
 -- comuna_dimension_scores are built on: every value below is worked out by
 -- hand in the comments and asserted (tolerance 1e-12).  Errors are shown
 -- with their SQLSTATE, without C line numbers.

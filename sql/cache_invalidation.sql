@@ -1,7 +1,7 @@
 -- Caches stay true (issue 13): whatever is kept between calls follows the
 -- data at once, in the same transaction.  What is kept:
 --   - the scoring table of the unit_*_values aggregates, per call site
---     (fn_extra, src/index_unit.c), for one execution of a query;
+--     (fn_extra, src/unit_aggregates.c), for one execution of a query;
 --   - plans: of prepared statements and of plpgsql functions, for the
 --     session (they hold no data: no IMMUTABLE function reads a table);
 --   - rezago.territory_geometry, kept by triggers;

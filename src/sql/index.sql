@@ -1,12 +1,12 @@
 /*
  * The lag index (doc/method.md section 3): lag scores, dimension scores and the
  * index of comunas and territories.
- *   - C building blocks usable over any table (src/index.c): lag_score,
+ *   - C building blocks usable over any table (src/lag_score.c, src/weighted_mean.c): lag_score,
  *     lag_score_zscore and the weighted-mean aggregates;
  *   - canonical sums (src/canonical_sum.c): every floating-point sum adds
  *     its terms in one order, so that results do not depend on row order,
  *     plan, parallel workers or a restore;
- *   - the unit_* aggregates (src/index_unit.c): the whole index of one unit
+ *   - the unit_* aggregates (src/unit_aggregates.c): the whole index of one unit
  *     in one group, one row per variable; their *_values forms score raw
  *     observations themselves from a scoring table (rezago.variable_scoring),
  *     so that comuna_index groups rezago.observation by comuna directly,
@@ -22,7 +22,7 @@
  */
 
 --------------------------------------------------------------------------
--- C building blocks (src/index.c), usable over any table
+-- C building blocks (src/lag_score.c, src/weighted_mean.c), usable over any table
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.lag_score(value double precision, min double precision,
@@ -167,7 +167,7 @@ COMMENT ON AGGREGATE rezago.canonical_stddev_samp(double precision) IS
 'Sample standard deviation of the non-NULL values in two passes: sqrt(sum((x - mean)^2) / (n - 1)), each sum as rezago.canonical_sum over the values scaled by a power of two, the mean as rezago.canonical_avg: the same bits whatever the order of the rows. NULL for fewer than two values. Error on a NaN or infinite value (22023).';
 
 --------------------------------------------------------------------------
--- One pass per unit: the unit_* aggregates (src/index_unit.c)
+-- One pass per unit: the unit_* aggregates (src/unit_aggregates.c)
 --------------------------------------------------------------------------
 
 -- The whole index of one unit in one group: one row per variable of the
@@ -235,7 +235,7 @@ CREATE AGGREGATE rezago.unit_missing_dimensions(dimension integer, n_dimensions 
 COMMENT ON AGGREGATE rezago.unit_missing_dimensions(integer, integer, double precision, double precision, double precision, double precision) IS
 'The numbers of the dimensions of one unit without a score (no row, nothing scored, or coverage below min_coverage), ascending; empty when the index can be computed. Inputs, NULL policy and errors as rezago.unit_index (shares its state).';
 
--- The same four aggregates from raw observations (src/index_unit.c: the
+-- The same four aggregates from raw observations (src/unit_aggregates.c: the
 -- aggregate looks each row's variable up in the scoring table and scores
 -- it), so that comuna_index groups rezago.observation itself by comuna.
 CREATE FUNCTION rezago.unit_values_accum(double precision[], text, double precision, text[],
@@ -353,7 +353,7 @@ BEGIN ATOMIC
                     WHERE o.period = scoring_rows.period AND o.variable = w.variable) AS hi
         ) ext
         LEFT JOIN LATERAL (
-            -- as comuna_lag_scores (60_security): canonical sums over values
+            -- as comuna_lag_scores below: canonical sums over values
             -- scaled by a power of two, so that huge values cannot overflow
             SELECT rezago.canonical_avg(x.xv) AS mean,
                    coalesce(rezago.canonical_stddev_samp(x.xv), 0) AS sd

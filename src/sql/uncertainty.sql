@@ -1,6 +1,6 @@
 /*
  * Uncertainty and sensitivity analysis of the territory ranking
- * (src/uncertainty.c, src/rng.c).  How sure is a rank?  The index is rebuilt
+ * (src/uncertainty_*.c, src/rng.c).  How sure is a rank?  The index is rebuilt
  * `runs` times with other normalisations, aggregations, weights and
  * threshold rules; all in C over arrays read once.
  */
