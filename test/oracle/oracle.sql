@@ -7,7 +7,11 @@
 --
 --   test/realdata/sql/02_index, 04_status, 07_portal, 08_uncertainty
 --   sql/uncertainty_engine.sql, test/bench/run.py (the benchmark's "ref"
---   column and its correctness check), test/bench/bench_uncertainty.sql
+--   column and its correctness check), test/bench/uncertainty.sql
+--
+-- (04_status also recomputes ranks, entry and exit from the published CSV
+-- files themselves: that checks what was loaded, which an oracle over the
+-- loaded tables cannot.)
 --
 -- Load it with \i (or psql -f) into a database where rezago is installed;
 -- it (re)creates schema oracle.  Each function has the name, arguments and
@@ -38,9 +42,12 @@
 -- sum(x ORDER BY abs(x), x) and avg(x ORDER BY abs(x), x), and each formula
 -- follows rezago's order of operations.  The oracle then gives rezago's
 -- numbers to the last bit, not only to the 1e-9 that the tests ask for:
--- lag scores, dimension scores, coverage, comuna and territory indices,
--- thresholds, territory values and gaps, and every run of the uncertainty
--- analysis (checked on SINIM 2019-2023 and the synthetic uncertainty data).
+-- weights, lag scores, dimension scores, coverage, comuna and territory
+-- indices, thresholds, territory values and gaps, and every run of the
+-- uncertainty analysis; ranks, stages and entry criteria are then exactly
+-- equal too (checked on SINIM 2019-2023, the synthetic uncertainty data of
+-- every methodology in fixtures/uncertainty_synthetic.sql, and the
+-- benchmark's 10,000 units).
 -- The tests keep their tolerances.  What differs by design: values so large
 -- that a sum overflows (rezago scales by a power of two, this oracle fails).
 SELECT current_setting('client_min_messages') AS oracle_saved_client_min_messages \gset
