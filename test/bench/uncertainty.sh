@@ -12,7 +12,7 @@ if [ -f "$REZAGO_DATA/cut_comunas_2018.csv" ] && [ -f "$REZAGO_DATA/sinim_2019_2
     have_data=1
 else
     echo "############################################################"
-    echo "# bench_uncertainty: $REZAGO_DATA is missing: SYNTHETIC comunas"
+    echo "# test/bench/uncertainty.sh: $REZAGO_DATA is missing: SYNTHETIC comunas"
     echo "############################################################"
 fi
 echo "machine: $(nproc) cores, $(uname -m); $("${PG_CONFIG:-pg_config}" --version)"
