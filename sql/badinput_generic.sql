@@ -95,7 +95,7 @@ SELECT r.identity, r.prokind, v.varied, v.ord,
        r.name
 FROM routine r JOIN variant v ON v.oid = r.oid;
 
-\i sql/include/outcome.sql
+\i test/fixtures/outcome.sql
 
 CREATE TEMP TABLE outcomes AS
 SELECT c.identity, c.varied, c.ord, c.args, q.sql, o.*

@@ -69,7 +69,7 @@ CREATE FUNCTION pg_temp.stage(k text) RETURNS text LANGUAGE sql AS $$
     SELECT '';
 $$;
 
-\i sql/include/outcome.sql
+\i test/fixtures/outcome.sql
 CREATE TEMP TABLE matrix (id serial, label text, q text);
 INSERT INTO matrix (label, q) VALUES
 -- lag_score: (max - x)/(max - min), clamped

@@ -7,7 +7,7 @@
 --   - rezago.territory_geometry, kept by triggers;
 --   - the materialised copies rezago.mv_*: snapshots, refreshed on demand.
 -- rank_uncertainty reads its model through SPI at every call and keeps
--- nothing.  On the hand example of sql/index_hand.sql (test/load), every
+-- nothing.  On the hand example of sql/index_hand.sql (test/fixtures), every
 -- call is made, then an observation, a methodology (weights, min_coverage,
 -- normalisation), comunas (boundary, región) and territory membership
 -- change one at a time, and each change shows at once with the values
@@ -19,7 +19,7 @@ BEGIN;
 -- enable_sort = off below (to get a hashed aggregation) would make every
 -- small query of the functions look costly enough for JIT to compile it
 SET LOCAL jit = off;
-\i test/load/hand_example.sql
+\i test/fixtures/hand_example.sql
 
 -- 2021: every comuna but 106 with all four variables, so that 2021's scoring
 -- table has the size of 2020's (no NULL bounds):

@@ -4,7 +4,7 @@
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
 BEGIN;
-\i test/load/hand_example.sql
+\i test/fixtures/hand_example.sql
 
 CREATE TEMP TABLE want_dim (cut int, dimension text, score float8, coverage float8);
 INSERT INTO want_dim VALUES

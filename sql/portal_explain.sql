@@ -5,7 +5,7 @@
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
 BEGIN;
-\i test/load/portal_hand.sql
+\i test/fixtures/portal_hand.sql
 
 -- comuna 104, 2020: participacion is missing, so agrupaciones carries the whole
 -- social weight (.5) and participacion 0; 106 has no index: NULL weights

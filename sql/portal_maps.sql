@@ -1,10 +1,10 @@
 -- Maps: rezago.map_features, rezago.geojson, the vector-tile functions and
 -- the SVG choropleth, on six square comunas (0.5 degree cells) in central
--- Chile with the hand example's data (test/load/portal_hand.sql).
+-- Chile with the hand example's data (test/fixtures/portal_hand.sql).
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
 BEGIN;
-\i test/load/portal_hand.sql
+\i test/fixtures/portal_hand.sql
 -- 101 102 103   (north, 36.0 to 36.5 S, west to east from 72.5 W)
 -- 104 105 106   (south, 36.5 to 37.0 S)
 UPDATE rezago.comuna SET

@@ -1,13 +1,13 @@
 -- Portal status views: v_territory_gaps, v_territory_exit, v_territory_entry,
 -- v_programme_status and v_territory_contiguity, on the hand example
--- (test/load/portal_hand.sql) with square boundaries, poverty and locality
+-- (test/fixtures/portal_hand.sql) with square boundaries, poverty and locality
 -- data and a decree added below.  Every value shown is worked out by hand in
 -- the comments; then each view is compared with the function it presents,
 -- for every period, and its labels, comments and security_invoker checked.
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
 BEGIN;
-\i test/load/portal_hand.sql
+\i test/fixtures/portal_hand.sql
 SET LOCAL rezago.default_methodology = 'toy';
 
 -- boundaries: 0.5 degree squares, 101 102 103 north, 104 105 106 south

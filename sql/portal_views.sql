@@ -4,7 +4,7 @@
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
 BEGIN;
-\i test/load/portal_hand.sql
+\i test/fixtures/portal_hand.sql
 
 -- the default methodology: ufro2017 unless the setting names another
 SELECT rezago.default_methodology() AS unset;

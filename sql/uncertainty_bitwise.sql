@@ -5,12 +5,12 @@
 -- weights, population weighting and threshold rule, also with values near
 -- +-1e308 and with a variable that has one distinct value.  Both take every
 -- sum in canonical order (src/canonical_sum.c), so nothing may differ.
--- SYNTHETIC data (test/load/uncertainty_synthetic.sql).
+-- SYNTHETIC data (test/fixtures/uncertainty_synthetic.sql).
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 BEGIN;
 \set ECHO none
 \o /dev/null
-\i test/load/uncertainty_synthetic.sql
+\i test/fixtures/uncertainty_synthetic.sql
 \o
 \set ECHO all
 CREATE TEMP TABLE methodologies AS

@@ -7,8 +7,8 @@
 --  * with every input fixed, every run is the nominal run;
 --  * a single varied choice reproduces the index computed directly with it;
 --  * every run of a full analysis equals the plain-SQL oracle
---    (test/load/uncertainty_oracle.sql, window functions only) fed with the
---    same draws, and rank_uncertainty equals the oracle's summary;
+--    (test/oracle/oracle.sql: window functions and aggregates) fed with
+--    the same draws, and rank_uncertainty equals the oracle's summary;
 --  * draws: weights within their range and renormalised, all options drawn;
 --  * determinism: same seed, same result; run r does not depend on the number
 --    of runs; the same in a parallel worker.
@@ -19,7 +19,7 @@ BEGIN;
 -- synthetic data: see the file for what it holds
 \set ECHO none
 \o /dev/null
-\i test/load/uncertainty_synthetic.sql
+\i test/fixtures/uncertainty_synthetic.sql
 \o
 \set ECHO all
 -- 1. The nominal run equals territory_index (index to 1e-9, same rank)
@@ -56,21 +56,18 @@ FROM rezago.rank_uncertainty(2023, 10) ORDER BY nominal_rank NULLS LAST, territo
 
 -- the nominal exit stage under every threshold rule equals the plain-SQL oracle
 \set ECHO none
-CREATE TEMP TABLE oracle_draws AS SELECT * FROM rezago.uncertainty_draws(1, 1, 'ufro2017');
-\i test/load/uncertainty_oracle.sql
+\i test/oracle/oracle.sql
 \set ECHO all
 CREATE TEMP TABLE stage_check (methodology text, territories bigint, stage_diff bigint, stages text);
 DO $$
 DECLARE m text;
 BEGIN
     FOREACH m IN ARRAY ARRAY['ufro2017', 'u_median', 'u_pct', 'u_fixed'] LOOP
-        TRUNCATE oracle_draws;
-        INSERT INTO oracle_draws SELECT * FROM rezago.uncertainty_draws(1, 1, m) d WHERE d.run = 0;
         INSERT INTO stage_check
         SELECT m, count(*), count(*) FILTER (WHERE u.exit_stage IS DISTINCT FROM o.exit_stage),
                string_agg(u.exit_stage || ':' || u.territory, ' ' ORDER BY u.territory)
         FROM rezago.uncertainty_runs(2023, 1, 1, m) u
-        JOIN pg_temp.uncertainty_oracle(2023, m) o USING (run, territory)
+        JOIN oracle.uncertainty_runs(2023, 1, 1, m) o USING (run, territory)
         WHERE u.run = 0;
     END LOOP;
 END $$;
@@ -149,14 +146,12 @@ WHERE u.run = 4;
 ROLLBACK TO SAVEPOINT run_as_methodology;
 
 -- 4. A full analysis (every input varies) equals the plain-SQL oracle, run by run
-TRUNCATE oracle_draws;
-INSERT INTO oracle_draws SELECT * FROM rezago.uncertainty_draws(200, 42, 'ufro2017');
 SELECT count(*) AS rows, count(DISTINCT run) AS runs,
        count(*) FILTER (WHERE (u.index IS NULL) <> (o.index IS NULL) OR abs(u.index - o.index) > 1e-9) AS index_diff,
        count(*) FILTER (WHERE u.rank IS DISTINCT FROM o.rank) AS rank_diff,
        count(*) FILTER (WHERE u.exit_stage IS DISTINCT FROM o.exit_stage) AS stage_diff
 FROM rezago.uncertainty_runs(2023, 200, 42) u
-FULL JOIN pg_temp.uncertainty_oracle(2023, 'ufro2017') o USING (run, territory);
+FULL JOIN oracle.uncertainty_runs(2023, 200, 42) o USING (run, territory);
 -- the runs really differ: choices drawn, ranks and stages that move
 SELECT normalisation, aggregation, count(DISTINCT run) AS runs
 FROM rezago.uncertainty_runs(2023, 200, 42) WHERE run > 0
@@ -176,16 +171,14 @@ SELECT count(*) AS territories,
                            OR abs(r.p_exit_advanced - o.p_exit_advanced) > 1e-12
                            OR abs(r.p_exited - o.p_exited) > 1e-12) AS stage_diff
 FROM rezago.rank_uncertainty(2023, 200, 42, top_n => 3) r
-JOIN pg_temp.uncertainty_oracle_summary(2023, 'ufro2017', 3) o USING (territory);
-TRUNCATE oracle_draws;
-INSERT INTO oracle_draws SELECT * FROM rezago.uncertainty_draws(7, 42, 'ufro2017');
+JOIN oracle.rank_uncertainty(2023, 200, 42, top_n => 3) o USING (territory);
 SELECT count(*) AS territories,
        count(*) FILTER (WHERE r.median_rank IS DISTINCT FROM o.median_rank OR abs(r.rank_p05 - o.rank_p05) > 1e-9
                            OR abs(r.rank_p95 - o.rank_p95) > 1e-9 OR r.best_rank IS DISTINCT FROM o.best_rank
                            OR r.worst_rank IS DISTINCT FROM o.worst_rank
                            OR abs(r.top_n_probability - o.top_n_probability) > 1e-12) AS rank_diff
 FROM rezago.rank_uncertainty(2023, 7, 42, top_n => 3) r
-JOIN pg_temp.uncertainty_oracle_summary(2023, 'ufro2017', 3) o USING (territory);
+JOIN oracle.rank_uncertainty(2023, 7, 42, top_n => 3) o USING (territory);
 -- the summary as a planner reads it
 SELECT territory, nominal_rank, median_rank, rank_p05, rank_p95, best_rank, worst_rank,
        round(top_n_probability::numeric, 3) AS p_top3, ranked_runs, nominal_stage,

@@ -55,7 +55,7 @@ ORDER BY input;
 BEGIN;
 \set ECHO none
 \o /dev/null
-\i test/load/uncertainty_synthetic.sql
+\i test/fixtures/uncertainty_synthetic.sql
 \o
 \set ECHO all
 CREATE TEMP TABLE sens AS SELECT * FROM rezago.rank_sensitivity(2023, 400, 1);

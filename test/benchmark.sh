@@ -3,7 +3,7 @@
 #
 #   test/benchmark.sh            full run (Chile, 100k and 1M units, 50,000
 #                                polygons; about 20 minutes on 2 cores), writes
-#                                test/benchmark-results.md
+#                                test/bench/results.md
 #   test/benchmark.sh --small    Chile, 10k units, 2,000 polygons (under a
 #                                minute; what CI runs through
 #                                test/checks/benchmark_smoke.sh)
@@ -15,7 +15,7 @@
 # second reported.
 #
 # For every size it generates synthetic data, checks that the extension's
-# results equal the plain-SQL reference (test/bench/reference.sql) to 1e-9,
+# results equal the plain-SQL reference (test/oracle/oracle.sql) to 1e-9,
 # and times side by side the extension, the reference and the floor (one
 # sequential aggregate over the same rows).  It exits non-zero when any
 # result differs; timings are reported, never asserted.
@@ -38,7 +38,7 @@ for a in "$@"; do
     esac
 done
 if [ $small = false ] && [ $out_given = false ]; then
-    args+=(--out test/benchmark-results.md)
+    args+=(--out test/bench/results.md)
 fi
 
 if [ -n "${PGHOST:-}" ]; then

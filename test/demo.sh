@@ -10,4 +10,4 @@ if [ ! -f "$REZAGO_DATA/sinim_2019_2023.csv" ]; then
 fi
 test/setup.sh
 unset PGPORT PGHOST PGDATABASE PGUSER   # pg_virtualenv chooses its own
-pg_virtualenv -t psql -X -f test/demo.sql
+pg_virtualenv -t psql -X -f test/tools/demo.sql

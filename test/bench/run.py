@@ -5,7 +5,7 @@ Generates data at several sizes in a PostgreSQL server (PGHOST, PGPORT,
 PGUSER from the environment), and for every path times, side by side on the
 same tables:
   ext    the extension's function (rezago.*),
-  ref    the plain-SQL reference (test/bench/reference.sql), which is also the
+  ref    the plain-SQL reference (test/oracle/oracle.sql), which is also the
          correctness oracle: any difference above 1e-9 fails the run,
   floor  one sequential aggregate over the same rows.
 Each timed run is a fresh connection; the time is the server's planning +
@@ -31,6 +31,8 @@ import threading
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+# the plain-SQL oracle of the whole method, shared with the tests
+ORACLE = os.path.join(HERE, '..', 'oracle', 'oracle.sql')
 TOLERANCE = 1e-9
 
 # --------------------------------------------------------------------------
@@ -45,25 +47,25 @@ TOLERANCE = 1e-9
 # --------------------------------------------------------------------------
 PATHS = [
     dict(name='comuna_index', kind='units',
-         ext='rezago.comuna_index({period})', ref='bench_ref.comuna_index({period})',
+         ext='rezago.comuna_index({period})', ref='oracle.comuna_index({period})',
          key=['cut'], floats=['index'], exact=['rank', 'missing_dimensions'], chile=True),
     dict(name='comuna_dimension_scores', kind='units',
-         ext='rezago.comuna_dimension_scores({period})', ref='bench_ref.comuna_dimension_scores({period})',
+         ext='rezago.comuna_dimension_scores({period})', ref='oracle.comuna_dimension_scores({period})',
          key=['cut', 'dimension'], floats=['score', 'coverage'], exact=[]),
     dict(name='territory_index', kind='units',
-         ext='rezago.territory_index({period})', ref='bench_ref.territory_index({period})',
+         ext='rezago.territory_index({period})', ref='oracle.territory_index({period})',
          key=['territory'], floats=['index'], exact=['rank', 'members', 'scored'], chile=True),
     dict(name='territory_exit', kind='units',
-         ext='rezago.territory_exit({period})', ref='bench_ref.territory_exit({period})',
+         ext='rezago.territory_exit({period})', ref='oracle.territory_exit({period})',
          key=['territory'], floats=['share'], exact=['evaluated', 'overcome', 'stage'], chile=True,
          requires='rezago.territory_exit(integer, text)'),
     dict(name='territory_entry', kind='units',
-         ext='rezago.territory_entry({period})', ref='bench_ref.territory_entry({period})',
+         ext='rezago.territory_entry({period})', ref='oracle.territory_entry({period})',
          key=['territory'], floats=[],
          exact=['e1_national', 'e2_regional', 'e3_isolation', 'criteria_met', 'eligible'], chile=True,
          requires='rezago.territory_entry(integer, text)'),
     dict(name='territory_contiguity', kind='polygons',
-         ext='rezago.territory_contiguity(0)', ref='bench_ref.territory_contiguity()',
+         ext='rezago.territory_contiguity(0)', ref='oracle.territory_contiguity()',
          key=['territory'], floats=[], exact=['members', 'components', 'contiguous'],
          requires='rezago.territory_contiguity(double precision, text[])'),
 ]
@@ -245,7 +247,7 @@ def make_database(name, size, seed):
             polygons=size['polygons'], territory_size=10, seed=seed))
         rows = int(psql(db, 'SELECT count(*) FROM rezago.comuna'))
     load_s = time.time() - t0
-    psql(db, file=os.path.join(HERE, 'reference.sql'))
+    psql(db, file=ORACLE)
     return db, rows, load_s
 
 
@@ -468,7 +470,7 @@ def parallel_study(db, sname, runs):
         out['memory'].append((wm, m))
     out['jit'] = []
     for label, query in (('comuna_index', f'SELECT * FROM rezago.comuna_index({PERIOD})'),
-                         ('reference', f'SELECT * FROM bench_ref.comuna_index({PERIOD})'),
+                         ('reference', f'SELECT * FROM oracle.comuna_index({PERIOD})'),
                          ('floor', 'SELECT * FROM (' + FLOORS['units'].format(period=PERIOD) + ') f')):
         n = 1 if label == 'reference' else runs
         on = median_runs(db, query, n, settings=['jit = on'])
@@ -488,7 +490,7 @@ def render(results, failures, loads, parallel, settings, version, args, elapsed)
               'Each figure is the median of several runs, each in a fresh connection (planning + execution '
               'time of `EXPLAIN (ANALYZE, TIMING OFF)`, rows not sent to the client). '
               '**ext** = the extension\'s function; **ref** = the plain-SQL reference '
-              '(`test/bench/reference.sql`, window functions, no C), also the correctness oracle '
+              '(`test/oracle/oracle.sql`, window functions and ordered aggregates, no C), also the correctness oracle '
               f'(every value equal to {TOLERANCE:g}); **floor** = one sequential aggregate over the same rows '
               '(`SELECT variable, sum(value) FROM rezago.observation WHERE period = p GROUP BY variable`; '
               'for polygons, `sum(ST_NPoints(geom))`). **peak MB** = largest private resident memory '

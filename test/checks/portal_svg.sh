@@ -2,7 +2,7 @@
 # Renders rezago.svg_map in a real browser (headless Chromium, Debian's
 # `chromium` package) and checks the picture: a PNG of the document's size
 # with several of the palette's fill colours and the grey of "sin datos".
-#   1. six square comunas with the hand example's index (test/load/portal_hand.sql);
+#   1. six square comunas with the hand example's index (test/fixtures/portal_hand.sql);
 #   2. the real comunas of $REZAGO_DATA (BCN boundaries, SINIM 2023, sinim4),
 #      when the folder is there (says so loudly when it is not).
 # REZAGO_MAP_OUT=path also keeps the real-data PNG there (doc/map.png is made so).
@@ -93,7 +93,7 @@ psql=(psql -X -q -v ON_ERROR_STOP=1 -d rezago_svg)
 
 echo "portal_svg: hand example (six square comunas)"
 "${psql[@]}" -c "CREATE EXTENSION rezago CASCADE" >/dev/null 2>&1
-"${psql[@]}" -f test/load/portal_hand.sql >/dev/null
+"${psql[@]}" -f test/fixtures/portal_hand.sql >/dev/null
 "${psql[@]}" -c "UPDATE rezago.comuna SET geom = ST_Multi(ST_MakeEnvelope(
       -72.5 + 0.5 * ((cut - 101) % 3), -36.5 - 0.5 * ((cut - 101) / 3),
       -72.0 + 0.5 * ((cut - 101) % 3), -36.0 - 0.5 * ((cut - 101) / 3), 4326)) WHERE cut BETWEEN 101 AND 106"
@@ -110,13 +110,13 @@ if [ -f "${REZAGO_DATA:-/nonexistent}/comunas_bcn.geojson" ] && [ -f "$REZAGO_DA
 \set QUIET on
 \set ON_ERROR_STOP on
 CREATE EXTENSION rezago CASCADE;
-\i test/load/stage_real_data.sql
+\i test/fixtures/stage_real_data.sql
 SELECT rezago.import_comunas_geojson(:'bcn'::jsonb);
 SELECT rezago.import_comunas('cut_2018', cut_column => 'codigo_comuna', name_column => 'nombre_comuna',
        provincia_column => 'nombre_provincia', region_column => 'nombre_region', geom_column => NULL);
 DELETE FROM staging WHERE cut = '11111';
 SELECT rezago.import_observations('staging');
-\i test/load/sinim4_methodology.sql
+\i test/fixtures/sinim4_methodology.sql
 EOF
     "${psql[@]}" -At > "$work/real.svg" <<'EOF'
 SELECT rezago.svg_map('comuna', 2023, 'sinim4', width => 640, regions => '{7,16,8,9}',

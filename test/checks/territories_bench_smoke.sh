@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Smoke run of test/bench_contiguity.sh on a small tessellation (2000 cells in
+# Smoke run of test/bench/contiguity.sh on a small tessellation (2000 cells in
 # 200 territories), so that the benchmark keeps working; checks its
 # cross-check line (territories found broken = unions in several parts),
 # never its timings.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=$(test/bench_contiguity.sh 2000 200)
+out=$(test/bench/contiguity.sh 2000 200)
 echo "$out"
 line=$(grep '^cross-check:' <<<"$out") || { echo "territories_bench_smoke: FAILED: no cross-check line"; exit 1; }
 read -r broken parts < <(sed -E 's/^cross-check: ([0-9]+) not contiguous, ([0-9]+) unions.*/\1 \2/' <<<"$line")

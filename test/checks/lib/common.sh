@@ -4,6 +4,7 @@
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 lib=$top/test/checks/lib
+fixtures=$top/test/fixtures
 PG_CONFIG=${PG_CONFIG:-pg_config}
 export PATH="$("$PG_CONFIG" --bindir):$PATH"
 : "${PGHOST:?run this check through test/with_cluster.sh (or test/run_tests.sh)}"
@@ -46,13 +47,13 @@ load_data() {
     local db=$1
     local log=${TMPDIR:-/tmp}/rezago-load-$db.log
     if have_real_data; then
-        (cd "$top/test/load" && sql "$db" -f "$lib/load_real.sql") > "$log" 2>&1 \
+        (cd "$fixtures" && sql "$db" -f load_real.sql) > "$log" 2>&1 \
             || { cat "$log"; fail "loading real data into $db"; }
     else
-        (cd "$top" && sql "$db" -f "$lib/load_synthetic.sql") > "$log" 2>&1 \
+        (cd "$top" && sql "$db" -f "$fixtures/load_synthetic.sql") > "$log" 2>&1 \
             || { cat "$log"; fail "loading synthetic data into $db"; }
     fi
-    sql "$db" -f "$lib/load_user_rows.sql" >> "$log" 2>&1 || { cat "$log"; fail "loading user rows into $db"; }
+    sql "$db" -f "$fixtures/load_user_rows.sql" >> "$log" 2>&1 || { cat "$log"; fail "loading user rows into $db"; }
     rm -f "$log"
 }
 

@@ -7,7 +7,7 @@ SELECT :'datadir' IS NOT NULL AND :'datadir' <> '' AS data_folder_given;
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
 
-\i ../load/stage_real_data.sql
+\i ../fixtures/stage_real_data.sql
 
 -- BCN boundaries: 346 features, one of them "Zona sin demarcar" (code 0), skipped
 SELECT rezago.import_comunas_geojson(:'bcn'::jsonb);

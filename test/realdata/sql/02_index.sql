@@ -1,40 +1,24 @@
--- The index on real SINIM data (loaded by load_real), checked against an
--- independent plain-SQL computation (window functions, no rezago function)
--- for every period 2019-2023, to 1e-9.
+-- The index on real SINIM data (loaded by 01_load), checked against the
+-- plain-SQL oracle (test/oracle/oracle.sql: window functions and ordered
+-- aggregates, no rezago function) for every period 2019-2023, to 1e-9.
+-- (The oracle sums in rezago's canonical order: the values are in fact
+-- equal to the last bit.)
 SET extra_float_digits = 0;
 -- the variables SINIM has, in three dimensions, equal weights, min-max,
 -- min coverage 0.5 (so capital_institucional needs one of its two variables)
-\i ../load/sinim4_methodology.sql
+\i ../fixtures/sinim4_methodology.sql
 SELECT * FROM rezago.methodology_weights('sinim4');
 
+-- the plain-SQL oracle (test/oracle/oracle.sql), every period
+\set ECHO none
+\i ../oracle/oracle.sql
+\set ECHO all
 CREATE TEMP TABLE oracle_dim AS
-WITH obs AS (
-    SELECT o.period, o.cut, o.variable, v.dimension, v.polarity, o.value
-    FROM rezago.observation o JOIN rezago.variable v ON v.code = o.variable
-    WHERE o.variable IN ('agrupaciones_sociales', 'profesionalizacion_municipal', 'dependencia_fcm', 'gasto_municipal')
-      AND o.value IS NOT NULL
-), s AS (
-    SELECT period, cut, variable, dimension,
-           CASE WHEN max(value) OVER w = min(value) OVER w THEN 0
-                WHEN polarity = 1 THEN (max(value) OVER w - value) / (max(value) OVER w - min(value) OVER w)
-                ELSE (value - min(value) OVER w) / (max(value) OVER w - min(value) OVER w) END AS score
-    FROM obs WINDOW w AS (PARTITION BY period, variable)
-), nvar AS (
-    SELECT dimension, count(*) AS n FROM rezago.variable
-    WHERE code IN ('agrupaciones_sociales', 'profesionalizacion_municipal', 'dependencia_fcm', 'gasto_municipal')
-    GROUP BY dimension
-)
-SELECT s.period, s.cut, s.dimension,
-       CASE WHEN count(*)::float8 / nvar.n >= 0.5 THEN avg(s.score) END AS score,
-       count(*)::float8 / nvar.n AS coverage
-FROM s JOIN nvar USING (dimension) GROUP BY s.period, s.cut, s.dimension, nvar.n;
-
+SELECT p AS period, o.* FROM generate_series(2019, 2023) p
+CROSS JOIN LATERAL oracle.comuna_dimension_scores(p, 'sinim4') o;
 CREATE TEMP TABLE oracle_index AS
-SELECT period, cut, index, CASE WHEN index IS NOT NULL THEN rank() OVER (PARTITION BY period ORDER BY index DESC NULLS LAST) END AS rank
-FROM (SELECT p.period, c.cut,
-             (SELECT CASE WHEN count(d.score) = 3 THEN avg(d.score) END
-              FROM oracle_dim d WHERE d.period = p.period AND d.cut = c.cut) AS index
-      FROM rezago.comuna c CROSS JOIN generate_series(2019, 2023) p(period)) x;
+SELECT p AS period, o.* FROM generate_series(2019, 2023) p
+CROSS JOIN LATERAL oracle.comuna_index(p, 'sinim4') o;
 
 -- dimension scores and coverage: same rows, same values
 CREATE TEMP TABLE got_dim AS
@@ -71,9 +55,7 @@ SELECT p AS period, count(*) AS territories, count(r.index) AS with_index,
        count(*) FILTER (WHERE r.members <> o.members OR r.scored <> o.scored) AS count_diff
 FROM generate_series(2019, 2023) p
 CROSS JOIN LATERAL rezago.territory_index(p, 'sinim4') r
-JOIN (SELECT oi.period, tm.territory, avg(oi.index) AS index, count(*) AS members, count(oi.index) AS scored
-      FROM rezago.territory_member tm JOIN oracle_index oi ON oi.cut = tm.cut
-      GROUP BY oi.period, tm.territory) o ON o.period = p AND o.territory = r.territory
+JOIN LATERAL oracle.territory_index(p, 'sinim4') o ON o.territory = r.territory
 GROUP BY p ORDER BY p;
 
 -- the README's example: unit_index_values over the raw observations (one

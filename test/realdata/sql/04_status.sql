@@ -4,7 +4,8 @@
 -- pobreza_ingresos through rezago.import_observations, with the provinces of
 -- 02_index as territories.  E1 and E2 of every province, and the exit stages
 -- under sinim4, are checked against an independent plain-SQL computation
--- that reads the CSV files directly (no rezago function, no rank()).
+-- that reads the CSV files directly (no rezago function, no rank()), and
+-- against the plain-SQL oracle (test/oracle/oracle.sql) over the loaded tables.
 -- There is no public isolation study here: E3 must come out unknown (NULL)
 -- everywhere, never false.  Everything is rolled back at the end.
 \getenv datadir REZAGO_DATA
@@ -13,7 +14,7 @@ SET extra_float_digits = 0;
 BEGIN;
 
 -- the three files as published (temporary table sae)
-\i ../load/stage_poverty.sql
+\i ../fixtures/stage_poverty.sql
 
 -- what the files hold: every code is a CUT 2018 code (Ñuble already 16xxx,
 -- no pre-2018 084xx codes), Antártica (12202) is the one comuna missing
@@ -179,12 +180,28 @@ CROSS JOIN LATERAL rezago.territory_exit(p, 'sinim4') r
 LEFT JOIN oracle_exit o ON o.period = p AND o.territory = r.territory
 WHERE r.territory LIKE 'prov\_%'
 GROUP BY p ORDER BY p;
--- territory values and thresholds to 1e-9
+-- thresholds to 1e-9, against the plain-SQL oracle (test/oracle/oracle.sql)
+\set ECHO none
+\i ../oracle/oracle.sql
+\set ECHO all
 SELECT count(*) AS gap_rows,
        count(*) FILTER (WHERE g.value IS NOT NULL) AS with_value,
        count(*) FILTER (WHERE abs(g.threshold - t.threshold) > 1e-9 * greatest(1, abs(t.threshold))) AS threshold_diff
 FROM rezago.territory_gaps(2022, 'sinim4') g
-JOIN (SELECT variable, avg(value) AS threshold FROM rezago.observation
-      WHERE period = 2022 AND value IS NOT NULL GROUP BY variable) t USING (variable)
+JOIN oracle.variable_thresholds(2022, 'sinim4') t USING (variable)
 WHERE g.territory LIKE 'prov\_%';
+-- entry and exit of every province and period, against the oracle too (it
+-- reads the loaded tables; the checks above read the files)
+SELECT p AS period,
+       count(*) FILTER (WHERE (r.e1_national, r.e2_regional, r.e3_isolation, r.criteria_met, r.eligible)
+                        IS DISTINCT FROM (o.e1_national, o.e2_regional, o.e3_isolation, o.criteria_met, o.eligible)) AS entry_diff,
+       count(*) FILTER (WHERE (x.evaluated, x.overcome, x.stage) IS DISTINCT FROM (ox.evaluated, ox.overcome, ox.stage)
+                           OR abs(x.share - ox.share) > 1e-9) AS exit_diff
+FROM generate_series(2017, 2023) p
+CROSS JOIN LATERAL rezago.territory_entry(p, 'sinim4') r
+JOIN LATERAL oracle.territory_entry(p, 'sinim4') o ON o.territory = r.territory
+JOIN LATERAL rezago.territory_exit(p, 'sinim4') x ON x.territory = r.territory
+JOIN LATERAL oracle.territory_exit(p, 'sinim4') ox ON ox.territory = r.territory
+WHERE r.territory LIKE 'prov\_%'
+GROUP BY p ORDER BY p;
 ROLLBACK;

@@ -48,24 +48,22 @@ FROM (SELECT period, territory, min(index) AS index, sum(contribution) AS c, sum
 GROUP BY period ORDER BY period;
 
 -- thresholds (national mean of comuna values), territory values (mean of the
--- members' values) and gaps, against plain SQL
-WITH thr AS (
-    SELECT period, variable, avg(value) AS threshold FROM rezago.observation
-    WHERE value IS NOT NULL AND variable IN (SELECT variable FROM rezago.methodology_weights('sinim4'))
-    GROUP BY period, variable
-), tv AS (
-    SELECT o.period, tm.territory, o.variable, avg(o.value) AS value
-    FROM rezago.territory_member tm JOIN rezago.observation o ON o.cut = tm.cut
-    WHERE o.value IS NOT NULL GROUP BY o.period, tm.territory, o.variable
+-- members' values) and gaps, against the plain-SQL oracle
+\set ECHO none
+\i ../oracle/oracle.sql
+\set ECHO all
+WITH o AS (
+    SELECT p AS period, g.* FROM generate_series(2019, 2023) p
+    CROSS JOIN LATERAL oracle.territory_gaps(p, 'sinim4') g
 )
 SELECT count(*) AS rows_checked,
-       count(*) FILTER (WHERE abs(e.threshold - thr.threshold) > 1e-9 * abs(thr.threshold)) AS threshold_differing,
-       count(*) FILTER (WHERE e.value IS DISTINCT FROM tv.value AND abs(e.value - tv.value) > 1e-9 * abs(tv.value)) AS value_differing,
-       count(*) FILTER (WHERE abs(e.gap - e.polarity * (thr.threshold - tv.value)) > 1e-9 * abs(thr.threshold)) AS gap_differing,
+       count(*) FILTER (WHERE abs(e.threshold - o.threshold) > 1e-9 * abs(o.threshold)) AS threshold_differing,
+       count(*) FILTER (WHERE e.value IS DISTINCT FROM o.value AND abs(e.value - o.value) > 1e-9 * abs(o.value)) AS value_differing,
+       count(*) FILTER (WHERE abs(e.gap - o.gap) > 1e-9 * abs(o.threshold)) AS gap_differing,
        count(*) FILTER (WHERE e.overcome IS DISTINCT FROM (e.gap <= 0)) AS overcome_differing
 FROM rezago.v_territory_explanation e
-JOIN thr USING (period, variable)
-LEFT JOIN tv USING (period, territory, variable);
+JOIN o USING (period, territory, variable)
+WHERE o.threshold IS NOT NULL;
 
 -- Arauco (provincia 82) in 2023: why its index is what it is
 SELECT variable_name, round(value::numeric, 3) AS value, round(threshold::numeric, 3) AS threshold,
@@ -132,7 +130,7 @@ WHERE period = 2023 AND territory LIKE 'prov\_%' GROUP BY stage_label ORDER BY 2
 
 -- entry: with the poverty estimates 2017, 2020, 2022 (no isolation data, so
 -- E3 is unknown everywhere); Arauco (prov_82) declared, for the programme view
-\i ../load/stage_poverty.sql
+\i ../fixtures/stage_poverty.sql
 CREATE TEMP TABLE poverty_staging AS
 SELECT cut_comuna AS cut, 'pobreza_ingresos' AS variable, period, pobreza AS value FROM sae;
 SELECT rezago.import_observations('poverty_staging');

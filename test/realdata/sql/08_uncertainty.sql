@@ -2,7 +2,7 @@
 -- index variables SINIM publishes), provinces as territories, loaded by
 -- 01_load and 02_index.  The nominal run equals territory_index and
 -- territory_exit for 2019-2023; 300 fully varied runs of 2023 equal the
--- plain-SQL oracle (test/load/uncertainty_oracle.sql) run by run; and how
+-- plain-SQL oracle (test/oracle/oracle.sql) run by run; and how
 -- sure the 2023 ranking of provinces is, as a planner reads it.
 SET extra_float_digits = 0;
 BEGIN;
@@ -25,15 +25,14 @@ GROUP BY p ORDER BY p;
 
 -- 2. 300 runs of 2023, every input varied, against the plain-SQL oracle
 \set ECHO none
-CREATE TEMP TABLE oracle_draws AS SELECT * FROM rezago.uncertainty_draws(300, 2023, 'sinim4');
-\i ../load/uncertainty_oracle.sql
+\i ../oracle/oracle.sql
 \set ECHO all
 SELECT count(*) AS rows, count(DISTINCT run) AS runs,
        count(*) FILTER (WHERE (u.index IS NULL) <> (o.index IS NULL) OR abs(u.index - o.index) > 1e-9) AS index_diff,
        count(*) FILTER (WHERE u.rank IS DISTINCT FROM o.rank) AS rank_diff,
        count(*) FILTER (WHERE u.exit_stage IS DISTINCT FROM o.exit_stage) AS stage_diff
 FROM rezago.uncertainty_runs(2023, 300, 2023, 'sinim4') u
-FULL JOIN pg_temp.uncertainty_oracle(2023, 'sinim4') o USING (run, territory);
+FULL JOIN oracle.uncertainty_runs(2023, 300, 2023, 'sinim4') o USING (run, territory);
 SELECT count(*) AS provinces,
        count(*) FILTER (WHERE r.median_rank IS DISTINCT FROM o.median_rank OR abs(r.rank_p05 - o.rank_p05) > 1e-9
                            OR abs(r.rank_p95 - o.rank_p95) > 1e-9
@@ -41,7 +40,7 @@ SELECT count(*) AS provinces,
                            OR abs(r.p_lagging - o.p_lagging) > 1e-12
                            OR abs(r.p_exit_started - o.p_exit_started) > 1e-12) AS summary_diff
 FROM rezago.rank_uncertainty(2023, 300, 2023, 'sinim4') r
-JOIN pg_temp.uncertainty_oracle_summary(2023, 'sinim4', 10) o USING (territory);
+JOIN oracle.rank_uncertainty(2023, 300, 2023, 'sinim4') o USING (territory);
 
 -- 3. How sure is the 2023 ranking?  The ten most lagged provinces (nominal),
 -- their 90% rank interval over 1000 runs and the chance of staying in the top 10

@@ -2,7 +2,7 @@
 # Benchmark of territory contiguity (a benchmark, not a test: it prints
 # figures and asserts nothing about time).
 #
-#   test/bench_contiguity.sh [POLYGONS] [TERRITORIES]
+#   test/bench/contiguity.sh [POLYGONS] [TERRITORIES]
 #
 # 1. Real data: the 345 BCN comunas of $REZAGO_DATA (../shared/data): the
 #    whole adjacency graph (with shared boundary lengths) at tolerance 0 and
@@ -14,7 +14,7 @@
 # Runs in a throwaway cluster of $PG_CONFIG (test/with_cluster.sh) unless
 # PGHOST is already set; the extension must be installed there.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 if [ -z "${PGHOST:-}" ]; then
     exec test/with_cluster.sh "$0" "$@"
 fi

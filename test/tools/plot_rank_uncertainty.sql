@@ -1,5 +1,5 @@
 -- Draws the rank intervals of rezago.rank_uncertainty as an SVG chart (run by
--- test/plot_rank_uncertainty.sh after test/demo.sql has loaded the real data:
+-- test/tools/plot_rank_uncertainty.sh after test/tools/demo.sql has loaded the real data:
 -- SINIM 2019-2023, methodology sinim4, provinces as territories).  One row
 -- per province among the `rows` with the best median rank: a bar from the 5th
 -- to the 95th percentile rank, a dot at the median, a diamond at the nominal

@@ -5,13 +5,13 @@
 \set ON_ERROR_STOP on
 \set QUIET on
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
-\i test/load/stage_real_data.sql
+\i test/fixtures/stage_real_data.sql
 SELECT rezago.import_comunas_geojson(:'bcn'::jsonb) AS comunas_with_boundary \gset
 SELECT rezago.import_comunas('cut_2018', cut_column => 'codigo_comuna', name_column => 'nombre_comuna',
        provincia_column => 'nombre_provincia', region_column => 'nombre_region', geom_column => NULL) AS comunas \gset
 DELETE FROM staging WHERE cut = '11111';   -- SINIM's pseudo-comuna "SUBDERE_"
 SELECT rezago.import_observations('staging') AS observations \gset
-\i test/load/sinim4_methodology.sql
+\i test/fixtures/sinim4_methodology.sql
 INSERT INTO rezago.territory (code, name)
 SELECT 'prov_' || provincia_code, 'Provincia de ' || min(provincia) FROM rezago.comuna
 GROUP BY provincia_code HAVING count(*) >= 2;

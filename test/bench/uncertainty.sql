@@ -1,5 +1,5 @@
 -- Benchmark of the uncertainty analysis (not a test: it prints figures).
--- Run by test/bench_uncertainty.sh in a throwaway cluster.
+-- Run by test/bench/uncertainty.sh in a throwaway cluster.
 --
 -- Data: Chile's 346 comunas (official CUT 2018 list) in their provinces as
 -- territories (those with two or more comunas), period 2023, the 18 variables
@@ -12,7 +12,7 @@
 SET extra_float_digits = 0;
 CREATE EXTENSION rezago CASCADE;
 \if :have_data
-\i test/load/stage_real_data.sql
+\i test/fixtures/stage_real_data.sql
 \unset bcn
 SELECT rezago.import_comunas('cut_2018', cut_column => 'codigo_comuna', name_column => 'nombre_comuna',
        provincia_column => 'nombre_provincia', region_column => 'nombre_region', geom_column => NULL) AS comunas_loaded;
@@ -89,14 +89,13 @@ FROM unnest(ARRAY[100, 1000]) n
 CROSS JOIN LATERAL pg_temp.time_ms(format('SELECT count(*) FROM rezago.rank_sensitivity(2023, %s)', n), 3) t;
 
 \echo
-\echo '== The same analysis in plain SQL (test/load/uncertainty_oracle.sql: window functions and'
+\echo '== The same analysis in plain SQL (test/oracle/oracle.sql: window functions and'
 \echo '   aggregates) over the same 100 draws, summarised like rank_uncertainty'
-CREATE TEMP TABLE oracle_draws AS SELECT * FROM rezago.uncertainty_draws(100, 1, 'ufro2017');
 \set ECHO none
-\i test/load/uncertainty_oracle.sql
+\i test/oracle/oracle.sql
 \set ECHO none
 CREATE TABLE sql_time AS
-SELECT * FROM pg_temp.time_ms('SELECT count(*) FROM pg_temp.uncertainty_oracle_summary(2023, ''ufro2017'', 10)', 3);
+SELECT * FROM pg_temp.time_ms('SELECT count(*) FROM oracle.rank_uncertainty(2023, 100)', 3);
 SELECT round(s.best::numeric, 1) AS plain_sql_100_runs_ms, round(c.best::numeric, 1) AS c_100_runs_ms,
        round((s.best / c.best)::numeric, 0) AS ratio_sql_to_c,
        round((s.best / 100)::numeric, 2) AS sql_ms_per_run,
@@ -111,4 +110,4 @@ SELECT count(*) AS territories,
                            OR abs(r.top_n_probability - o.top_n_probability) > 1e-12
                            OR abs(r.p_exit_started - o.p_exit_started) > 1e-12) AS differences
 FROM rezago.rank_uncertainty(2023, 100) r
-JOIN pg_temp.uncertainty_oracle_summary(2023, 'ufro2017', 10) o USING (territory);
+JOIN oracle.rank_uncertainty(2023, 100) o USING (territory);
