@@ -73,7 +73,7 @@ rezago_canonical_sum(float8 *terms, int n)
 	/* -0 + +0 = +0 in any order: equal-comparing terms may stay unordered */
 	for (int i = 0; i < n; i++)
 		sum += terms[i];
-	return (n > 0) ? sum : 0.0;
+	return sum;
 }
 
 /*
