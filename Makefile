@@ -7,6 +7,9 @@ MODULE_big = rezago
 # module: `make install` would then build it without assertions).
 .DEFAULT_GOAL := all
 OBJS       = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+# PGXS tracks no header dependencies: every object is rebuilt when a
+# header changes (a stale object would read a Model of another layout).
+$(OBJS): $(wildcard src/*.h)
 
 # Install script.  The SQL of the current version is written once, by area,
 # in src/sql/ (see src/sql/README.md); the Makefile joins the areas, in this

@@ -230,3 +230,12 @@ rezago_state_values(FunctionCallInfo fcinfo, int argno, int len,
 	*result = a;
 	return (float8 *) ARR_DATA_PTR(a);
 }
+
+int
+rezago_cmp_int32(const void *a, const void *b)
+{
+	int32		x = *(const int32 *) a,
+				y = *(const int32 *) b;
+
+	return (x > y) - (x < y);
+}

@@ -64,6 +64,9 @@ extern float8 rezago_float_arg(FunctionCallInfo fcinfo, int argno,
  */
 extern bool rezago_raw_value(FunctionCallInfo fcinfo, int argno, float8 *v);
 
+/* qsort/bsearch comparator of int32 values, ascending */
+extern int	rezago_cmp_int32(const void *a, const void *b);
+
 /* Errors out (22023) unless a one-dimensional (or empty) array. */
 extern void rezago_require_1d_array(ArrayType *a, const char *what,
 									const char *hint, const char *fn);

@@ -8,21 +8,23 @@
  * The index is rebuilt many times, each time with other choices that the
  * plan leaves open: the normalisation, the aggregation (arithmetic or
  * geometric), the weights (each perturbed by up to +-p, renormalised) and the
- * threshold rule of the exit stages.  The data are read once through SPI into
- * dense arrays; everything that does not depend on a run's draws is computed
- * once (the lag scores under every normalisation, the exit stage of every
- * territory under every threshold rule), so that a run costs one pass over
- * comunas x variables plus a sort of the territories.
+ * threshold rule of the exit stages.  Everything that does not depend on a
+ * run's draws is read once through SPI into dense arrays, as the SQL
+ * functions compute it (the lag scores under every normalisation from
+ * rezago.comuna_lag_scores, the exit stage of every territory under every
+ * threshold rule from rezago.territory_exit), so that the engine has no
+ * scoring rule of its own and a run costs one pass over comunas x variables
+ * plus a sort of the territories.
  *
  * Files, in the order a call goes through them:
  *	uncertainty_options.c	  the arguments every analysis function shares:
  *							  what varies, and how much (UncOptions)
  *	uncertainty_model.c		  the methodology and the data, read through SPI
- *							  into a Model; the frame of the set-returning
- *							  functions
- *	uncertainty_scoring.c	  what a run computes: lag scores per
- *							  normalisation, exit stages per threshold rule,
- *							  then the index, territory means and ranks
+ *							  into a Model: lag scores per normalisation,
+ *							  exit stages per threshold rule; the frame of
+ *							  the set-returning functions
+ *	uncertainty_scoring.c	  what a run computes: the index, territory
+ *							  means and ranks
  *	uncertainty_runs.c		  the draws of a run (RunConfig); rank_uncertainty,
  *							  uncertainty_runs, uncertainty_draws,
  *							  random_uniforms
@@ -95,13 +97,7 @@ typedef struct Model
 	int			nominal_thr;
 	float8		min_coverage;
 	bool		population;
-	bool		has_winsor_lo,
-				has_winsor_hi;
-	float8		winsor_lo,
-				winsor_hi;
-	bool		has_thr_pct;
-	float8		thr_pct;
-	RezagoExitParams exitp;
+	bool		has_thr_pct;	/* threshold rule percentile is possible */
 	/* variables, grouped by dimension, both in code order */
 	int			nv,
 				nd;
@@ -109,12 +105,7 @@ typedef struct Model
 	int		   *var_dim;
 	int		   *var_pol;
 	float8	   *var_w;			/* normalised within the dimension */
-	bool	   *has_gp;
-	float8	   *gp_min,
-			   *gp_max;
-	bool	   *has_fixed;
-	float8	   *fixed;
-	float8	   *official;		/* official threshold of the period, NaN = none */
+	bool	   *has_gp;			/* both goalposts are set */
 	char	  **dim_code;
 	float8	   *dim_w;			/* normalised over the index */
 	int		   *dim_first,
@@ -122,7 +113,6 @@ typedef struct Model
 	/* comunas */
 	int			nc;
 	int32	   *cuts;			/* sorted */
-	float8	   *raw;			/* nc x nv raw values, NaN = no value */
 	float8	   *pop;			/* nc population weights (population weighting) */
 	/* territories (code order) and their members */
 	int			nt;
@@ -132,7 +122,7 @@ typedef struct Model
 			   *member;			/* comuna indices */
 	int			nm;
 	int		   *mcomuna;		/* comunas that belong to some territory */
-	/* precomputed per choice; NULL until needed */
+	/* per choice; NULL when no run uses it */
 	float8	   *score[N_NORM];	/* nc x nv lag scores, NaN = no value */
 	float8	   *logp[N_NORM];	/* nc x nv log(1 + 99 achievement) */
 	uint8	   *stage[N_THR];	/* nt exit stages */
@@ -178,8 +168,9 @@ extern void rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int fi
 
 /*
  * Sets up a materialised result, switches to a memory context of its own
- * (returned in *cxt; the previous one in *old) and reads the model; with the
- * data, precomputes what the runs need.  rezago_end_analysis switches back
+ * (returned in *cxt; the previous one in *old) and reads the model (with the
+ * data: the scores and stages of every choice a run may make) and prepares
+ * it for the runs.  rezago_end_analysis switches back
  * and frees everything; it returns the set-returning function's result.
  */
 extern Model *rezago_begin_analysis(FunctionCallInfo fcinfo, const UncOptions *o,
@@ -189,8 +180,8 @@ extern Datum rezago_end_analysis(MemoryContext cxt, MemoryContext old);
 
 /* uncertainty_scoring.c */
 
-/* Precomputes every normalisation and threshold rule a run may use. */
-extern void rezago_prepare_model(Model *m, const UncOptions *o);
+/* Precomputes what the runs need beyond what was read (achievements). */
+extern void rezago_prepare_model(Model *m);
 extern void rezago_result_alloc(const Model *m, RunResult *res);
 /* Computes the index, rank and exit stage of every territory under cfg. */
 extern void rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res);

@@ -2,10 +2,15 @@
  * uncertainty_model.c
  *	  What an uncertainty analysis reads, through SPI, into a Model
  *	  (uncertainty.h): the methodology (its rules, its variables grouped by
- *	  dimension with their weights, goalposts and fixed thresholds), the raw
- *	  values and official thresholds of the period, the population weights
- *	  and the territories with their members.  Also the frame of every
- *	  set-returning analysis function: its memory context and result.
+ *	  dimension with their weights), the population weights, the territories
+ *	  with their members, and what the SQL functions compute for every choice
+ *	  a run may make: the lag scores under each normalisation
+ *	  (rezago.comuna_lag_scores) and the exit stage of each territory under
+ *	  each threshold rule (rezago.territory_exit).  The engine computes no
+ *	  statistic of its own: reference populations, winsorisation,
+ *	  normalisations, thresholds and gaps have their one definition in SQL.
+ *	  Also the frame of every set-returning analysis function: its memory
+ *	  context and result.
  */
 #include "uncertainty.h"
 
@@ -64,24 +69,31 @@ col_float(SPITupleTable *tt, uint64 row, int colno, bool *has)
 }
 
 static int
+cmp_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* Slot of comuna `cut` in m->cuts (sorted) */
+static int
 comuna_slot(const Model *m, int32 cut)
 {
-	int			lo = 0,
-				hi = m->nc - 1;
+	const int32 *hit = bsearch(&cut, m->cuts, m->nc, sizeof(int32), rezago_cmp_int32);
 
-	while (lo <= hi)
-	{
-		int			mid = (lo + hi) / 2;
+	if (hit == NULL)
+		elog(ERROR, "rezago uncertainty: comuna %d not found", cut);
+	return (int) (hit - m->cuts);
+}
 
-		if (m->cuts[mid] == cut)
-			return mid;
-		if (m->cuts[mid] < cut)
-			lo = mid + 1;
-		else
-			hi = mid - 1;
-	}
-	elog(ERROR, "rezago uncertainty: comuna %d not found", cut);
-	return -1;					/* keep the compiler quiet */
+/* Slot of territory `code` in m->terr_code (in code order under COLLATE "C") */
+static int
+territory_slot(const Model *m, const char *code)
+{
+	char	  **hit = bsearch(&code, m->terr_code, m->nt, sizeof(char *), cmp_string);
+
+	if (hit == NULL)
+		elog(ERROR, "rezago uncertainty: territory %s not found", code);
+	return (int) (hit - m->terr_code);
 }
 
 static int
@@ -107,9 +119,8 @@ load_methodology(Model *m, const UncOptions *o)
 	uint64		r;
 	int			d;
 
-	tt = query("SELECT m.normalisation, m.winsor_lower, m.winsor_upper, m.min_coverage,"
-			   " m.territory_weighting, m.threshold_rule, m.threshold_percentile,"
-			   " m.exit_started_share, m.exit_advanced_share, m.exit_min_evaluated_share"
+	tt = query("SELECT m.normalisation, m.min_coverage, m.territory_weighting,"
+			   " m.threshold_rule, m.threshold_percentile IS NOT NULL"
 			   " FROM rezago.methodology m"
 			   " WHERE m.code OPERATOR(pg_catalog.=) rezago.require_methodology($1)",
 			   1, types, args);
@@ -117,23 +128,17 @@ load_methodology(Model *m, const UncOptions *o)
 		elog(ERROR, "rezago uncertainty: methodology %s not found", o->methodology);
 	s = col_text(tt, 0, 1);
 	m->nominal_norm = rezago_name_index(s, rezago_norm_names, N_NORM);
-	m->winsor_lo = col_float(tt, 0, 2, &m->has_winsor_lo);
-	m->winsor_hi = col_float(tt, 0, 3, &m->has_winsor_hi);
-	m->min_coverage = col_float(tt, 0, 4, &has);
-	s = col_text(tt, 0, 5);
+	m->min_coverage = col_float(tt, 0, 2, &has);
+	s = col_text(tt, 0, 3);
 	m->population = (strcmp(s, "population") == 0);
-	s = col_text(tt, 0, 6);
+	s = col_text(tt, 0, 4);
 	m->nominal_thr = rezago_name_index(s, rezago_thr_names, N_THR);
-	m->thr_pct = col_float(tt, 0, 7, &m->has_thr_pct);
-	m->exitp.started_share = col_float(tt, 0, 8, &has);
-	m->exitp.advanced_share = col_float(tt, 0, 9, &has);
-	m->exitp.min_evaluated_share = col_float(tt, 0, 10, &has);
+	m->has_thr_pct = DatumGetBool(col(tt, 0, 5, &has));
 	if (m->nominal_norm < 0 || m->nominal_thr < 0)
 		elog(ERROR, "rezago uncertainty: methodology %s has an unknown rule", o->methodology);
-	rezago_check_exit_params(&m->exitp, m->fn);
 
 	tt = query("SELECT w.variable, w.dimension, w.polarity::integer, w.variable_weight,"
-			   " w.dimension_weight, mv.goalpost_min, mv.goalpost_max, mv.threshold_fixed"
+			   " w.dimension_weight, mv.goalpost_min IS NOT NULL AND mv.goalpost_max IS NOT NULL"
 			   " FROM rezago.methodology_weights($1) w"
 			   " JOIN rezago.methodology_variable mv"
 			   "   ON mv.methodology OPERATOR(pg_catalog.=) $1"
@@ -148,10 +153,6 @@ load_methodology(Model *m, const UncOptions *o)
 	m->var_pol = palloc(sizeof(int) * m->nv);
 	m->var_w = palloc(sizeof(float8) * m->nv);
 	m->has_gp = palloc(sizeof(bool) * m->nv);
-	m->gp_min = palloc(sizeof(float8) * m->nv);
-	m->gp_max = palloc(sizeof(float8) * m->nv);
-	m->has_fixed = palloc(sizeof(bool) * m->nv);
-	m->fixed = palloc(sizeof(float8) * m->nv);
 	m->dim_code = palloc(sizeof(char *) * m->nv);
 	m->dim_w = palloc(sizeof(float8) * m->nv);
 	m->dim_first = palloc(sizeof(int) * m->nv);
@@ -161,7 +162,6 @@ load_methodology(Model *m, const UncOptions *o)
 	{
 		int			v = (int) r;
 		char	   *dim = col_text(tt, r, 2);
-		bool		has_max;
 
 		if (d < 0 || strcmp(dim, m->dim_code[d]) != 0)
 		{
@@ -175,10 +175,7 @@ load_methodology(Model *m, const UncOptions *o)
 		m->var_dim[v] = d;
 		m->var_pol[v] = DatumGetInt32(col(tt, r, 3, &has));
 		m->var_w[v] = col_float(tt, r, 4, &has);
-		m->gp_min[v] = col_float(tt, r, 6, &m->has_gp[v]);
-		m->gp_max[v] = col_float(tt, r, 7, &has_max);
-		m->has_gp[v] = m->has_gp[v] && has_max;
-		m->fixed[v] = col_float(tt, r, 8, &m->has_fixed[v]);
+		m->has_gp[v] = DatumGetBool(col(tt, r, 6, &has));
 	}
 	m->nd = d + 1;
 }
@@ -226,43 +223,6 @@ load_data(Model *m, const UncOptions *o)
 	m->cuts = palloc(sizeof(int32) * (m->nc + 1));
 	for (r = 0; r < SPI_processed; r++)
 		m->cuts[r] = DatumGetInt32(col(tt, r, 1, &isnull));
-	m->raw = palloc(sizeof(float8) * ((Size) m->nc * m->nv + 1));
-	for (i = 0; i < m->nc * m->nv; i++)
-		m->raw[i] = get_float8_nan();
-
-	tt = query("SELECT o.cut, o.variable, o.value FROM rezago.observation o"
-			   " WHERE o.period OPERATOR(pg_catalog.=) $1 AND o.value IS NOT NULL"
-			   "   AND o.variable IN (SELECT w.variable FROM rezago.methodology_weights($2) w)",
-			   2, types, args);
-	for (r = 0; r < SPI_processed; r++)
-	{
-		int			c = comuna_slot(m, DatumGetInt32(col(tt, r, 1, &isnull)));
-		char	   *code = col_text(tt, r, 2);
-		int			v = variable_slot(m, code);
-		float8		x = DatumGetFloat8(col(tt, r, 3, &isnull));
-
-		pfree(code);
-		if (isnan(x) || isinf(x))
-			continue;			/* refused by the table's constraint anyway */
-		m->raw[(Size) c * m->nv + v] = x;
-	}
-
-	/* official thresholds win over every threshold rule (as in variable_thresholds) */
-	m->official = palloc(sizeof(float8) * m->nv);
-	for (i = 0; i < m->nv; i++)
-		m->official[i] = get_float8_nan();
-	tt = query("SELECT ot.variable, ot.value FROM rezago.official_threshold ot"
-			   " WHERE ot.period OPERATOR(pg_catalog.=) $1"
-			   "   AND ot.variable IN (SELECT w.variable FROM rezago.methodology_weights($2) w)",
-			   2, types, args);
-	for (r = 0; r < SPI_processed; r++)
-	{
-		char	   *code = col_text(tt, r, 1);
-
-		m->official[variable_slot(m, code)] = DatumGetFloat8(col(tt, r, 2, &isnull));
-		pfree(code);
-	}
-
 	m->pop = palloc0(sizeof(float8) * (m->nc + 1));
 	if (m->population)
 	{
@@ -324,9 +284,79 @@ load_data(Model *m, const UncOptions *o)
 }
 
 /*
- * Reads what the analysis needs into a fresh Model.  Validates the
- * methodology (rezago.require_methodology: 42704 unknown, 22023 incomplete)
- * and the listed choices.  Everything is allocated in the current memory
+ * The lag scores of every comuna and variable under normalisation `norm`, as
+ * rezago.comuna_lag_scores computes them: nc x nv, NaN where a comuna has no
+ * value.
+ */
+static void
+load_scores(Model *m, const UncOptions *o, int norm)
+{
+	Oid			types[3] = {INT4OID, TEXTOID, TEXTOID};
+	Datum		args[3] = {Int32GetDatum(o->period), CStringGetTextDatum(o->methodology),
+	CStringGetTextDatum(rezago_norm_names[norm])};
+	Size		k,
+				cells = (Size) m->nc * m->nv;
+	float8	   *score = palloc(sizeof(float8) * (cells + 1));
+	SPITupleTable *tt;
+	uint64		r;
+	bool		isnull;
+
+	for (k = 0; k < cells; k++)
+		score[k] = get_float8_nan();
+	tt = query("SELECT s.cut, s.variable, s.score FROM rezago.comuna_lag_scores($1, $2, $3) s",
+			   3, types, args);
+	for (r = 0; r < SPI_processed; r++)
+	{
+		int			c = comuna_slot(m, DatumGetInt32(col(tt, r, 1, &isnull)));
+		char	   *code = col_text(tt, r, 2);
+		Datum		d = col(tt, r, 3, &isnull);
+
+		if (!isnull)
+			score[(Size) c * m->nv + variable_slot(m, code)] = DatumGetFloat8(d);
+		pfree(code);
+	}
+	SPI_freetuptable(tt);
+	m->score[norm] = score;
+}
+
+/*
+ * The exit stage of every territory under threshold rule `rule`, as
+ * rezago.territory_exit computes it.
+ */
+static void
+load_stages(Model *m, const UncOptions *o, int rule)
+{
+	Oid			types[3] = {INT4OID, TEXTOID, TEXTOID};
+	Datum		args[3] = {Int32GetDatum(o->period), CStringGetTextDatum(o->methodology),
+	CStringGetTextDatum(rezago_thr_names[rule])};
+	uint8	   *stage = palloc0(sizeof(uint8) * (m->nt + 1));
+	SPITupleTable *tt;
+	uint64		r;
+
+	tt = query("SELECT e.territory, e.stage FROM rezago.territory_exit($1, $2, $3) e",
+			   3, types, args);
+	for (r = 0; r < SPI_processed; r++)
+	{
+		char	   *code = col_text(tt, r, 1);
+		char	   *name = col_text(tt, r, 2);
+		int			st = rezago_name_index(name, rezago_exit_stage_names, REZAGO_N_EXIT_STAGES);
+
+		if (st < 0)
+			elog(ERROR, "rezago uncertainty: unknown exit stage %s", name);
+		stage[territory_slot(m, code)] = (uint8) st;
+		pfree(code);
+		pfree(name);
+	}
+	SPI_freetuptable(tt);
+	m->stage[rule] = stage;
+}
+
+/*
+ * Reads what the analysis needs into a fresh Model: with the data, the lag
+ * scores of every normalisation and the exit stages of every threshold rule
+ * that a run may use.  Validates the methodology
+ * (rezago.require_methodology: 42704 unknown, 22023 incomplete) and the
+ * listed choices.  Everything is allocated in the current memory
  * context; SPI's own memory is released before returning.
  */
 static Model *
@@ -341,7 +371,26 @@ load_model(const UncOptions *o, bool with_data)
 	load_methodology(m, o);
 	check_choices(m, o);
 	if (with_data)
+	{
+		bool		norm_used[N_NORM] = {0};
+		bool		thr_used[N_THR] = {0};
+		int			i;
+
 		load_data(m, o);
+		/* the nominal choices, and those the runs draw from */
+		norm_used[m->nominal_norm] = true;
+		thr_used[m->nominal_thr] = true;
+		for (i = 0; o->vary_norm && i < o->n_norms; i++)
+			norm_used[o->norms[i]] = true;
+		for (i = 0; o->vary_thr && i < o->n_thrs; i++)
+			thr_used[o->thrs[i]] = true;
+		for (i = 0; i < N_NORM; i++)
+			if (norm_used[i])
+				load_scores(m, o, i);
+		for (i = 0; i < N_THR; i++)
+			if (thr_used[i])
+				load_stages(m, o, i);
+	}
 	SPI_finish();
 	MemoryContextSwitchTo(cxt);
 	return m;
@@ -368,7 +417,7 @@ rezago_begin_analysis(FunctionCallInfo fcinfo, const UncOptions *o, bool with_da
 	*old = MemoryContextSwitchTo(*cxt);
 	m = load_model(o, with_data);
 	if (with_data)
-		rezago_prepare_model(m, o);
+		rezago_prepare_model(m);
 	return m;
 }
 

@@ -230,15 +230,6 @@ rankdist_add(RankDist *rd, int t, int32 rank)
 	rd->ranked[t]++;
 }
 
-static int
-cmp_int32(const void *a, const void *b)
-{
-	int32		x = *(const int32 *) a,
-				y = *(const int32 *) b;
-
-	return (x > y) - (x < y);
-}
-
 static void
 rankdist_finish(RankDist *rd)
 {
@@ -246,7 +237,7 @@ rankdist_finish(RankDist *rd)
 
 	if (!rd->hist)
 		for (t = 0; t < rd->nt; t++)
-			qsort(rd->cells + (Size) t * rd->width, rd->ranked[t], sizeof(int32), cmp_int32);
+			qsort(rd->cells + (Size) t * rd->width, rd->ranked[t], sizeof(int32), rezago_cmp_int32);
 }
 
 /* k-th smallest rank (0-based) of territory t */

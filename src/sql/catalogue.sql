@@ -284,6 +284,64 @@ $$;
 COMMENT ON FUNCTION rezago.require_methodology(text) IS
 'Returns the code when the methodology exists and is complete (weights, goalposts); otherwise raises 42704 (unknown) or 22023 (incomplete) with the problems in the detail.';
 
+-- A rule that a caller puts in place of the methodology's own (what-if
+-- analyses, the uncertainty engine): NULL means the methodology's rule.
+CREATE FUNCTION rezago.require_rule(methodology text, kind text, rule text DEFAULT NULL)
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    m rezago.methodology;
+    missing text;
+BEGIN
+    SELECT * INTO m FROM rezago.methodology x WHERE x.code = rezago.require_methodology(methodology);
+    IF kind = 'normalisation' THEN
+        IF rule IS NULL THEN
+            RETURN m.normalisation;     -- a complete methodology has its goalposts
+        ELSIF rule NOT IN ('minmax', 'zscore', 'rank', 'goalpost') THEN
+            RAISE EXCEPTION 'unknown normalisation "%"', rule
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'The normalisations are minmax, zscore, rank and goalpost.',
+                      HINT = 'Pass one of them, or NULL for the methodology''s own.';
+        END IF;
+        SELECT pg_catalog.min(mv.variable) INTO missing
+        FROM rezago.methodology_variable mv
+        WHERE rule = 'goalpost' AND mv.methodology = m.code AND mv.weight > 0
+          AND (mv.goalpost_min IS NULL OR mv.goalpost_max IS NULL);
+        IF missing IS NOT NULL THEN
+            RAISE EXCEPTION 'normalisation goalpost needs goalposts for every variable'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = pg_catalog.format('Variable %s of methodology %s has no goalpost_min or goalpost_max.',
+                                                 missing, m.code),
+                      HINT = 'Set the goalposts in rezago.methodology_variable, or choose another normalisation.';
+        END IF;
+    ELSIF kind = 'threshold_rule' THEN
+        IF rule IS NULL THEN
+            RETURN m.threshold_rule;
+        ELSIF rule NOT IN ('mean', 'median', 'percentile', 'fixed') THEN
+            RAISE EXCEPTION 'unknown threshold rule "%"', rule
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'The threshold rules are mean, median, percentile and fixed.',
+                      HINT = 'Pass one of them, or NULL for the methodology''s own.';
+        ELSIF rule = 'percentile' AND m.threshold_percentile IS NULL THEN
+            RAISE EXCEPTION 'threshold rule percentile needs a threshold percentile'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = pg_catalog.format('Methodology %s has no threshold_percentile.', m.code),
+                      HINT = 'Set rezago.methodology.threshold_percentile, or choose another threshold rule.';
+        END IF;
+    ELSE
+        RAISE EXCEPTION 'unknown kind of rule "%"', kind
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The kinds are normalisation and threshold_rule.',
+                  HINT = 'Pass normalisation or threshold_rule.';
+    END IF;
+    RETURN rule;
+END
+$$;
+COMMENT ON FUNCTION rezago.require_rule(text, text, text) IS
+'The rule of a kind (normalisation or threshold_rule) to compute with: the methodology''s own when rule is NULL, else rule, checked: normalisation minmax, zscore, rank or goalpost (goalpost needs both goalposts of every variable); threshold_rule mean, median, percentile or fixed (percentile needs the methodology''s threshold_percentile). Errors: unknown or incomplete methodology (42704, 22023), unknown kind or rule, a rule the methodology cannot apply (22023).';
+
 -- The target of copy_methodology: a NULL, malformed or existing code is
 -- refused with a detail and a hint, not a raw constraint violation.
 CREATE FUNCTION rezago.require_new_methodology_code(code text) RETURNS text
@@ -391,6 +449,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('relation', 'methodology_variable',         'methodology'),
     ('routine',  'protect_builtin_rows',         'internal'),
     ('routine',  'require_methodology',          'read'),
+    ('routine',  'require_rule',                 'read'),
     ('routine',  'require_new_methodology_code', 'read'),
     ('routine',  'copy_methodology',             'methodology'),
     ('routine',  'methodology_in_force',         'read'),

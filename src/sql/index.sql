@@ -294,7 +294,8 @@ COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], do
 -- How each variable is scored in a period, and the index of every comuna
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.scoring_rows(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.scoring_rows(period integer, methodology text DEFAULT 'ufro2017',
+                                    normalisation text DEFAULT NULL)
 RETURNS TABLE (variable text, dimension text, dimension_no integer, n_dimensions integer,
                polarity smallint, weight double precision, dimension_weight double precision,
                min_coverage double precision, normalisation text, zscore boolean,
@@ -309,7 +310,9 @@ LANGUAGE sql STABLE PARALLEL SAFE ROWS 20
 SET jit = off
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
-        SELECT x.code, x.normalisation, x.winsor_lower, x.winsor_upper, x.min_coverage
+        SELECT x.code, x.winsor_lower, x.winsor_upper, x.min_coverage,
+               (SELECT rezago.require_rule(scoring_rows.methodology, 'normalisation', scoring_rows.normalisation))
+                   AS normalisation
         FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(scoring_rows.methodology))
     ), w AS (
@@ -370,8 +373,8 @@ BEGIN ATOMIC
     FROM mv
     ORDER BY mv.variable;
 END;
-COMMENT ON FUNCTION rezago.scoring_rows(integer, text) IS
-'How each variable of a methodology is scored in a period: its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none). The min and max are read from the index on (period, variable, value). Errors: unknown or incomplete methodology.';
+COMMENT ON FUNCTION rezago.scoring_rows(integer, text, text) IS
+'How each variable of a methodology is scored in a period (with the methodology''s normalisation, or the one passed in normalisation): its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none). The min and max are read from the index on (period, variable, value). This is the one definition of the reference population and its statistics: every lag score of rezago is computed from it. Errors: unknown or incomplete methodology, unknown normalisation or goalpost without goalposts (rezago.require_rule).';
 
 CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (variables text[], scoring double precision[], n_dimensions integer, dimensions text[],
@@ -395,18 +398,20 @@ END;
 COMMENT ON FUNCTION rezago.variable_scoring(integer, text) IS
 'rezago.scoring_rows as the arguments of the unit_*_values aggregates: variables (codes, in order) and scoring (one row per variable: dimension number, n_dimensions, weight, dimension weight, polarity, 1 for zscore else 0, lo, hi, winsorisation low and high), plus n_dimensions, the dimension codes by number, min_coverage and normalisation. One row. Errors: unknown or incomplete methodology.';
 
-CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text)
+CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text DEFAULT 'ufro2017',
+                                             normalisation text DEFAULT NULL)
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision, dimension_no integer,
                n_dimensions integer, dimension_weight double precision, min_coverage double precision)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL SAFE
+-- The SET clause keeps it out of the callers' plans: comuna_unit_states and
+-- comuna_lag_scores reach it only for the rank normalisation, and then plan
+-- it on its own; otherwise its window never enters their plan.
+SET jit = off
 BEGIN ATOMIC
-    -- STRICT keeps it out of the callers' plans: comuna_index and
-    -- comuna_dimension_scores reach it only for the rank normalisation, and
-    -- then plan it on its own; otherwise its window never enters their plan.
-    -- The rank score is the one of comuna_lag_scores.
     WITH mv AS MATERIALIZED (
-        SELECT * FROM rezago.scoring_rows(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology) r
+        SELECT * FROM rezago.scoring_rows(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology,
+                                          ranked_lag_score_rows.normalisation) r
         WHERE r.normalisation = 'rank'
     )
     SELECT o.cut, mv.variable, mv.dimension, o.value,
@@ -416,8 +421,8 @@ BEGIN ATOMIC
     FROM rezago.observation o JOIN mv ON mv.variable = o.variable
     WHERE o.period = ranked_lag_score_rows.period AND o.value IS NOT NULL;
 END;
-COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text) IS
-'The lag scores of a methodology with the rank normalisation (as rezago.comuna_lag_scores) with what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and min_coverage. No rows for a methodology with another normalisation, or NULL arguments (strict). Errors: unknown or incomplete methodology.';
+COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text, text) IS
+'The lag scores under the rank normalisation (the methodology''s, or normalisation = ''rank''): percent_rank() of polarity x the winsorised value, descending, over the comunas with a value (rezago.scoring_rows gives the winsorisation limits), with what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and min_coverage. No rows under another normalisation. Errors: as rezago.scoring_rows.';
 
 CREATE FUNCTION rezago.comuna_unit_states(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, state double precision[])
@@ -451,72 +456,35 @@ END;
 COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text) IS
 'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. NULL period: no rows. Errors: unknown (42704) or incomplete (22023) methodology.';
 
--- Mean and standard deviation are computed for zscore only, as canonical
--- sums over values scaled by a power of two, so that huge values cannot
--- overflow them.
-CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
+                                         normalisation text DEFAULT NULL)
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    WITH m AS MATERIALIZED (
-        SELECT x.code, x.normalisation, x.winsor_lower, x.winsor_upper
-        FROM rezago.methodology x
-        WHERE x.code = (SELECT rezago.require_methodology(comuna_lag_scores.methodology))
-    ), mv AS MATERIALIZED (
-        SELECT w.variable, w.dimension, w.polarity, w.variable_weight AS weight,
-               v.goalpost_min, v.goalpost_max
-        FROM rezago.methodology_weights(comuna_lag_scores.methodology) w
-        JOIN rezago.methodology_variable v
-          ON v.methodology = comuna_lag_scores.methodology AND v.variable = w.variable
-    ), obs AS NOT MATERIALIZED (
-        SELECT o.cut, o.variable, o.value, mv.dimension, mv.polarity, mv.weight,
-               mv.goalpost_min, mv.goalpost_max
-        FROM rezago.observation o JOIN mv ON mv.variable = o.variable
-        WHERE o.period = comuna_lag_scores.period AND o.value IS NOT NULL
-    ), lim AS MATERIALIZED (
-        -- winsorisation limits; the sort only runs when the methodology asks for it
-        SELECT obs.variable,
-               percentile_cont((SELECT m.winsor_lower FROM m)) WITHIN GROUP (ORDER BY obs.value) AS lo,
-               percentile_cont((SELECT m.winsor_upper FROM m)) WITHIN GROUP (ORDER BY obs.value) AS hi
-        FROM obs
-        WHERE (SELECT m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL FROM m)
-        GROUP BY obs.variable
-    ), x AS NOT MATERIALIZED (
-        SELECT obs.*, LEAST(GREATEST(obs.value, lim.lo), lim.hi) AS xv
-        FROM obs LEFT JOIN lim ON lim.variable = obs.variable
-    ), st AS MATERIALIZED (
-        -- moments for zscore only, as canonical sums over values scaled by a
-        -- power of two (rezago.canonical_avg), so that huge values cannot
-        -- overflow them and row order cannot change them
-        SELECT x.variable, min(x.xv) AS lo, max(x.xv) AS hi,
-               rezago.canonical_avg(x.xv) FILTER (WHERE (SELECT m.normalisation = 'zscore' FROM m)) AS mean,
-               coalesce(rezago.canonical_stddev_samp(x.xv)
-                            FILTER (WHERE (SELECT m.normalisation = 'zscore' FROM m)), 0) AS sd
-        FROM x
-        WHERE (SELECT m.normalisation <> 'rank' FROM m)
-        GROUP BY x.variable
-    ), rk AS MATERIALIZED (
-        SELECT x.cut, x.variable,
-               percent_rank() OVER (PARTITION BY x.variable ORDER BY x.polarity * x.xv DESC) AS pr
-        FROM x
-        WHERE (SELECT m.normalisation = 'rank' FROM m)
+    -- every statistic comes from rezago.scoring_rows, every rank score from
+    -- rezago.ranked_lag_score_rows; this only applies the formulas
+    WITH sr AS MATERIALIZED (
+        SELECT * FROM rezago.scoring_rows(comuna_lag_scores.period, comuna_lag_scores.methodology,
+                                          comuna_lag_scores.normalisation) r
     )
-    SELECT x.cut, x.variable, x.dimension, x.value,
-           CASE (SELECT m.normalisation FROM m)
-               WHEN 'minmax'   THEN rezago.lag_score(x.xv, st.lo, st.hi, x.polarity)
-               WHEN 'goalpost' THEN rezago.lag_score(x.xv, x.goalpost_min, x.goalpost_max, x.polarity)
-               WHEN 'zscore'   THEN rezago.lag_score_zscore(x.xv, st.mean, st.sd, x.polarity)
-               WHEN 'rank'     THEN rk.pr
+    SELECT o.cut, sr.variable, sr.dimension, o.value,
+           CASE WHEN sr.zscore
+                THEN rezago.lag_score_zscore(LEAST(GREATEST(o.value, sr.win_lo), sr.win_hi), sr.lo, sr.hi, sr.polarity)
+                ELSE rezago.lag_score(LEAST(GREATEST(o.value, sr.win_lo), sr.win_hi), sr.lo, sr.hi, sr.polarity)
            END,
-           x.weight
-    FROM x
-    LEFT JOIN st ON st.variable = x.variable
-    LEFT JOIN rk ON rk.cut = x.cut AND rk.variable = x.variable
-    WHERE (SELECT rezago.require_methodology(comuna_lag_scores.methodology)) IS NOT NULL;
+           sr.weight
+    FROM rezago.observation o JOIN sr ON sr.variable = o.variable
+    WHERE o.period = comuna_lag_scores.period AND o.value IS NOT NULL AND sr.normalisation <> 'rank'
+      AND (SELECT rezago.require_rule(comuna_lag_scores.methodology, 'normalisation', comuna_lag_scores.normalisation)) <> 'rank'
+    UNION ALL
+    SELECT r.cut, r.variable, r.dimension, r.value, r.score, r.weight
+    FROM rezago.ranked_lag_score_rows(comuna_lag_scores.period, comuna_lag_scores.methodology,
+                                      comuna_lag_scores.normalisation) r
+    WHERE (SELECT rezago.require_rule(comuna_lag_scores.methodology, 'normalisation', comuna_lag_scores.normalisation)) = 'rank';
 END;
-COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text) IS
-'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a non-NULL observation in the period, with the variable''s normalised weight within its dimension. The reference population is every comuna with a value (doc/method.md 3.1-3.2). Errors: unknown or incomplete methodology.';
+COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text, text) IS
+'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a non-NULL observation in the period, with the variable''s normalised weight within its dimension; under the methodology''s normalisation, or the one passed in normalisation (minmax, zscore, rank, goalpost) for a what-if. The reference population is every comuna with a value (doc/method.md 3.1-3.2); its statistics come from rezago.scoring_rows. Errors: unknown or incomplete methodology, unknown normalisation, goalpost without goalposts.';
 
 CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)

@@ -220,12 +220,15 @@ COMMENT ON AGGREGATE rezago.entry_status(bigint, bigint, bigint, double precisio
 -- Thresholds and gaps (doc/method.md section 4)
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.variable_thresholds(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.variable_thresholds(period integer, methodology text DEFAULT 'ufro2017',
+                                           threshold_rule text DEFAULT NULL)
 RETURNS TABLE (variable text, threshold double precision, source text, comunas bigint)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
-        SELECT x.threshold_rule AS rule, x.threshold_percentile AS pct
+        SELECT (SELECT rezago.require_rule(variable_thresholds.methodology, 'threshold_rule',
+                                                     variable_thresholds.threshold_rule)) AS rule,
+               x.threshold_percentile AS pct
         FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(variable_thresholds.methodology))
     ), mv AS MATERIALIZED (
@@ -261,17 +264,19 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(variable_thresholds.methodology)) IS NOT NULL
     ORDER BY mv.variable;
 END;
-COMMENT ON FUNCTION rezago.variable_thresholds(integer, text) IS
-'Threshold (umbral) of every variable of the methodology for a period, where it came from, and the number of comunas with a value. An official threshold (rezago.official_threshold) wins (source official); otherwise the methodology''s threshold_rule over the comunas with a non-NULL value in the period, nationally: mean (default), median, percentile p (source ''percentile p'', linear interpolation as percentile_cont), or fixed (methodology_variable.threshold_fixed). NULL threshold when no comuna has data (or no fixed value is set): the variable is then not evaluated. Errors: unknown or incomplete methodology.';
+COMMENT ON FUNCTION rezago.variable_thresholds(integer, text, text) IS
+'Threshold (umbral) of every variable of the methodology for a period, where it came from, and the number of comunas with a value. An official threshold (rezago.official_threshold) wins (source official); otherwise the methodology''s threshold_rule (or the one passed in threshold_rule, for a what-if) over the comunas with a non-NULL value in the period, nationally: mean (default), median, percentile p (source ''percentile p'', linear interpolation as percentile_cont), or fixed (methodology_variable.threshold_fixed). NULL threshold when no comuna has data (or no fixed value is set): the variable is then not evaluated. Errors: unknown or incomplete methodology, unknown rule, percentile without threshold_percentile (rezago.require_rule).';
 
-CREATE FUNCTION rezago.territory_gaps(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.territory_gaps(period integer, methodology text DEFAULT 'ufro2017',
+                                      threshold_rule text DEFAULT NULL)
 RETURNS TABLE (territory text, variable text, value double precision, threshold double precision,
                gap double precision, overcome boolean)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     WITH th AS MATERIALIZED (
         SELECT t.variable, t.threshold, v.polarity
-        FROM rezago.variable_thresholds(territory_gaps.period, territory_gaps.methodology) t
+        FROM rezago.variable_thresholds(territory_gaps.period, territory_gaps.methodology,
+                                        territory_gaps.threshold_rule) t
         JOIN rezago.variable v ON v.code = t.variable
     ), tv AS (
         -- one pass over the period's observations (hash join with the members),
@@ -295,10 +300,11 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(territory_gaps.methodology)) IS NOT NULL
     ORDER BY g.territory, g.variable;
 END;
-COMMENT ON FUNCTION rezago.territory_gaps(integer, text) IS
-'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' non-NULL raw values in the period; threshold from rezago.variable_thresholds; gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL).';
+COMMENT ON FUNCTION rezago.territory_gaps(integer, text, text) IS
+'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' non-NULL raw values in the period; threshold from rezago.variable_thresholds (with threshold_rule: NULL = the methodology''s); gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL).';
 
-CREATE FUNCTION rezago.territory_exit(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.territory_exit(period integer, methodology text DEFAULT 'ufro2017',
+                                      threshold_rule text DEFAULT NULL)
 RETURNS TABLE (territory text, evaluated integer, overcome integer, share double precision, stage text)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
@@ -311,7 +317,8 @@ BEGIN ATOMIC
         SELECT g.territory,
                rezago.exit_status(g.value, g.threshold, v.polarity, m.nvar, m.exit_started_share,
                                   m.exit_advanced_share, m.exit_min_evaluated_share) AS st
-        FROM rezago.territory_gaps(territory_exit.period, territory_exit.methodology) g
+        FROM rezago.territory_gaps(territory_exit.period, territory_exit.methodology,
+                                   territory_exit.threshold_rule) g
         JOIN rezago.variable v ON v.code = g.variable
         CROSS JOIN m
         GROUP BY g.territory
@@ -322,8 +329,8 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(territory_exit.methodology)) IS NOT NULL
     ORDER BY t.code;
 END;
-COMMENT ON FUNCTION rezago.territory_exit(integer, text) IS
-'Exit stage of every territory (doc/method.md section 4), by rezago.exit_status over rezago.territory_gaps with the methodology''s parameters: evaluated = variables with a territory value and a threshold, overcome = those with gap <= 0, share = overcome/evaluated; stage lagging (< exit_started_share), exit_started, exit_advanced (>= exit_advanced_share), exited (all), or insufficient_data when evaluated < exit_min_evaluated_share x variables of the methodology (also for a territory without members).';
+COMMENT ON FUNCTION rezago.territory_exit(integer, text, text) IS
+'Exit stage of every territory (doc/method.md section 4), by rezago.exit_status over rezago.territory_gaps with the methodology''s parameters (threshold_rule: NULL = the methodology''s): evaluated = variables with a territory value and a threshold, overcome = those with gap <= 0, share = overcome/evaluated; stage lagging (< exit_started_share), exit_started, exit_advanced (>= exit_advanced_share), exited (all), or insufficient_data when evaluated < exit_min_evaluated_share x variables of the methodology (also for a territory without members).';
 
 --------------------------------------------------------------------------
 -- Entry (doc/method.md section 5)

@@ -58,7 +58,7 @@ PATHS = [
     dict(name='territory_exit', kind='units',
          ext='rezago.territory_exit({period})', ref='oracle.territory_exit({period})',
          key=['territory'], floats=['share'], exact=['evaluated', 'overcome', 'stage'], chile=True,
-         requires='rezago.territory_exit(integer, text)'),
+         requires='rezago.territory_exit(integer, text, text)'),
     dict(name='territory_entry', kind='units',
          ext='rezago.territory_entry({period})', ref='oracle.territory_entry({period})',
          key=['territory'], floats=[],
