@@ -3,9 +3,9 @@
  *	  The lag score of one raw value (doc/method.md section 3): lag_score
  *	  (min-max, also goalposts) and lag_score_zscore, and their formulas on
  *	  validated arguments, rezago_minmax_lag and rezago_zscore_lag, which the
- *	  unit aggregates (unit_aggregates.c) and the uncertainty analysis
- *	  (uncertainty_scoring.c) call so that every path computes the same
- *	  number.
+ *	  unit aggregates (unit_aggregates.c) call too, so that every path
+ *	  computes the same number (the uncertainty analysis reads its scores
+ *	  from rezago.comuna_lag_scores).
  */
 #include "rezago.h"
 
@@ -51,8 +51,8 @@ rezago_lag_score(PG_FUNCTION_ARGS)
 
 /*
  * The min-max formula of lag_score on validated, finite arguments (lo <= hi,
- * polarity +-1); shared with the uncertainty analysis so that both compute
- * the same number.
+ * polarity +-1); shared with the unit aggregates so that both compute the
+ * same number.
  */
 float8
 rezago_minmax_lag(float8 x, float8 lo, float8 hi, int pol)

@@ -70,6 +70,9 @@ CREATE TABLE rezago.methodology (
     entry_isolation_share   double precision NOT NULL DEFAULT 0.10
                             CHECK (entry_isolation_share >= 0 AND entry_isolation_share < 1),
     entry_min_criteria      integer NOT NULL DEFAULT 2 CHECK (entry_min_criteria BETWEEN 1 AND 3),
+    max_data_age            integer NOT NULL DEFAULT 0 CHECK (max_data_age BETWEEN 0 AND 100),
+    imputation              text NOT NULL DEFAULT 'none'
+                            CHECK (imputation IN ('none', 'median_region', 'median_provincia', 'carry_forward')),
     builtin                 boolean NOT NULL DEFAULT false,
     CHECK (exit_started_share <= exit_advanced_share),
     CHECK (threshold_rule <> 'percentile' OR threshold_percentile IS NOT NULL),
@@ -95,6 +98,8 @@ COMMENT ON COLUMN rezago.methodology.entry_national_top IS 'E1: the comunas rank
 COMMENT ON COLUMN rezago.methodology.entry_regional_share IS 'E2: a comuna is among the poorest of its region when its rank is at most this share of the region''s comunas with data (default 0.30).';
 COMMENT ON COLUMN rezago.methodology.entry_isolation_share IS 'E3: met when more than this share of the territory''s localities are isolated (default 0.10).';
 COMMENT ON COLUMN rezago.methodology.entry_min_criteria IS 'Entry criteria a territory must meet to be eligible (default 2 of 3).';
+COMMENT ON COLUMN rezago.methodology.max_data_age IS 'Vintages: for period P each variable uses its latest period P'' in [P - max_data_age, P] with data, the same for every comuna (rezago.variable_vintages). 0 (default): only P itself.';
+COMMENT ON COLUMN rezago.methodology.imputation IS 'What a comuna without a value at the variable''s vintage gets: none (default: the value is missing, and min_coverage decides), median_region or median_provincia (median of the observed values of its región or provincia at the vintage, else the national median), or carry_forward (its own latest value within max_data_age). Imputed values are scored against the observed values only and flagged (rezago.scoring_values).';
 COMMENT ON COLUMN rezago.methodology.builtin IS 'True for methodologies seeded by the extension (read-only: copy them with rezago.copy_methodology).';
 
 CREATE TABLE rezago.methodology_dimension (
@@ -380,13 +385,13 @@ BEGIN ATOMIC
     INSERT INTO rezago.methodology (code, name, description, in_force_from, in_force_to, normalisation,
         winsor_lower, winsor_upper, min_coverage, territory_weighting, threshold_rule, threshold_percentile,
         exit_started_share, exit_advanced_share, exit_min_evaluated_share, entry_national_top,
-        entry_regional_share, entry_isolation_share, entry_min_criteria, builtin)
+        entry_regional_share, entry_isolation_share, entry_min_criteria, max_data_age, imputation, builtin)
     SELECT rezago.require_new_methodology_code(copy_methodology.target),
         coalesce(copy_methodology.target_name, m.name || ' (copy)'),
         m.description, m.in_force_from, m.in_force_to, m.normalisation,
         m.winsor_lower, m.winsor_upper, m.min_coverage, m.territory_weighting, m.threshold_rule, m.threshold_percentile,
         m.exit_started_share, m.exit_advanced_share, m.exit_min_evaluated_share, m.entry_national_top,
-        m.entry_regional_share, m.entry_isolation_share, m.entry_min_criteria, false
+        m.entry_regional_share, m.entry_isolation_share, m.entry_min_criteria, m.max_data_age, m.imputation, false
     FROM rezago.methodology m WHERE m.code = rezago.require_methodology(copy_methodology.source);
     INSERT INTO rezago.methodology_dimension (methodology, dimension, weight)
     SELECT copy_methodology.target, d.dimension, d.weight

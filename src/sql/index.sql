@@ -294,12 +294,105 @@ COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], do
 -- How each variable is scored in a period, and the index of every comuna
 --------------------------------------------------------------------------
 
+CREATE FUNCTION rezago.variable_vintages(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (variable text, vintage integer, comunas bigint)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH m AS MATERIALIZED (
+        SELECT x.max_data_age FROM rezago.methodology x
+        WHERE x.code = (SELECT rezago.require_methodology(variable_vintages.methodology))
+    ), v AS MATERIALIZED (
+        -- the latest period within age with a value: one index probe per
+        -- variable and candidate period, newest first
+        SELECT w.variable,
+               (SELECT p.p
+                FROM generate_series(variable_vintages.period,
+                                     variable_vintages.period - (SELECT m.max_data_age FROM m), -1) p(p)
+                WHERE EXISTS (SELECT FROM rezago.observation o
+                              WHERE o.period = p.p AND o.variable = w.variable AND o.value IS NOT NULL)
+                ORDER BY p.p DESC LIMIT 1) AS vintage
+        FROM rezago.methodology_weights(variable_vintages.methodology) w
+    )
+    SELECT v.variable, v.vintage,
+           (SELECT count(*) FROM rezago.observation o
+            WHERE o.period = v.vintage AND o.variable = v.variable AND o.value IS NOT NULL)
+    FROM v
+    ORDER BY v.variable;
+END;
+COMMENT ON FUNCTION rezago.variable_vintages(integer, text) IS
+'The vintage of every variable of the methodology for a period: the latest period P'' with period - methodology.max_data_age <= P'' <= period that has a non-NULL value of the variable (the same for every comuna), and how many comunas have a value then. vintage NULL (comunas 0) when none is within age. Every scoring function reads each variable at its vintage. Errors: unknown or incomplete methodology.';
+
+CREATE FUNCTION rezago.scoring_values(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (cut integer, variable text, vintage integer, value double precision, imputed boolean)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH m AS MATERIALIZED (
+        SELECT x.imputation, x.max_data_age FROM rezago.methodology x
+        WHERE x.code = (SELECT rezago.require_methodology(scoring_values.methodology))
+    ), vt AS MATERIALIZED (
+        SELECT v.variable, v.vintage
+        FROM rezago.variable_vintages(scoring_values.period, scoring_values.methodology) v
+        WHERE v.vintage IS NOT NULL
+    ), missing AS MATERIALIZED (
+        -- comunas without an observed value at the vintage, when imputing
+        SELECT c.cut, c.region_code, c.provincia_code, vt.variable, vt.vintage
+        FROM rezago.comuna c CROSS JOIN vt
+        WHERE (SELECT m.imputation <> 'none' FROM m)
+          AND NOT EXISTS (SELECT FROM rezago.observation o
+                          WHERE o.cut = c.cut AND o.variable = vt.variable AND o.period = vt.vintage
+                            AND o.value IS NOT NULL)
+    ), medians AS MATERIALIZED (
+        -- medians of the observed values at the vintage: by región or
+        -- provincia (national = 0), and nationally (national = 1)
+        SELECT g.variable, g.grp, GROUPING(g.grp) AS national,
+               percentile_cont(0.5) WITHIN GROUP (ORDER BY g.value) AS median
+        FROM (SELECT o.variable, o.value,
+                     CASE (SELECT m.imputation FROM m) WHEN 'median_region' THEN c.region_code
+                                                       ELSE c.provincia_code END AS grp
+              FROM vt
+              JOIN rezago.observation o ON o.variable = vt.variable AND o.period = vt.vintage
+              JOIN rezago.comuna c ON c.cut = o.cut
+              WHERE (SELECT m.imputation IN ('median_region', 'median_provincia') FROM m)
+                AND o.value IS NOT NULL) g
+        GROUP BY GROUPING SETS ((g.variable, g.grp), (g.variable))
+    )
+    -- observed values at the vintage
+    SELECT o.cut, o.variable, o.period, o.value, false
+    FROM vt JOIN rezago.observation o ON o.variable = vt.variable AND o.period = vt.vintage
+    WHERE o.value IS NOT NULL
+    UNION ALL
+    -- median imputation: the group's median, else the national one
+    SELECT x.cut, x.variable, x.vintage,
+           coalesce((SELECT md.median FROM medians md
+                     WHERE md.variable = x.variable AND md.national = 0
+                       AND md.grp = CASE (SELECT m.imputation FROM m) WHEN 'median_region' THEN x.region_code
+                                                                     ELSE x.provincia_code END),
+                    (SELECT md.median FROM medians md WHERE md.variable = x.variable AND md.national = 1)),
+           true
+    FROM missing x
+    WHERE (SELECT m.imputation IN ('median_region', 'median_provincia') FROM m)
+    UNION ALL
+    -- carry forward: the comuna's own latest value within max_data_age
+    SELECT x.cut, x.variable, cf.period, cf.value, true
+    FROM missing x
+    CROSS JOIN LATERAL (
+        SELECT o.period, o.value FROM rezago.observation o
+        WHERE o.cut = x.cut AND o.variable = x.variable AND o.value IS NOT NULL
+          AND o.period BETWEEN scoring_values.period - (SELECT m.max_data_age FROM m) AND scoring_values.period
+        ORDER BY o.period DESC LIMIT 1
+    ) cf
+    WHERE (SELECT m.imputation = 'carry_forward' FROM m);
+END;
+COMMENT ON FUNCTION rezago.scoring_values(integer, text) IS
+'The value every comuna has for every variable of the methodology in a period, as the index scores it: the observed value at the variable''s vintage (rezago.variable_vintages; imputed false), and, when the methodology imputes, a value for each comuna in rezago.comuna without one (imputed true): median_region / median_provincia, the median (percentile_cont 0.5) of the observed values of its región / provincia at the vintage, or the national median when the group has none; carry_forward, its own latest non-NULL value within max_data_age (vintage is then that value''s period; no row when it has none). Imputed values never enter the reference population (rezago.scoring_rows). Errors: unknown or incomplete methodology.';
+
 CREATE FUNCTION rezago.scoring_rows(period integer, methodology text DEFAULT 'ufro2017',
                                     normalisation text DEFAULT NULL)
 RETURNS TABLE (variable text, dimension text, dimension_no integer, n_dimensions integer,
                polarity smallint, weight double precision, dimension_weight double precision,
                min_coverage double precision, normalisation text, zscore boolean,
-               lo double precision, hi double precision, win_lo double precision, win_hi double precision)
+               lo double precision, hi double precision, win_lo double precision, win_hi double precision,
+               vintage integer)
 LANGUAGE sql STABLE PARALLEL SAFE ROWS 20
 -- jit = off: the plan holds the subqueries of every normalisation and
 -- winsorisation, of which one runs, and the planner adds up their costs
@@ -317,16 +410,21 @@ BEGIN ATOMIC
         WHERE x.code = (SELECT rezago.require_methodology(scoring_rows.methodology))
     ), w AS (
         SELECT w.variable, w.dimension, w.polarity, w.variable_weight, w.dimension_weight,
-               dense_rank() OVER (ORDER BY w.dimension)::integer AS dimension_no
+               dense_rank() OVER (ORDER BY w.dimension)::integer AS dimension_no, vt.vintage
         FROM rezago.methodology_weights(scoring_rows.methodology) w
+        JOIN rezago.variable_vintages(scoring_rows.period, scoring_rows.methodology) vt
+          ON vt.variable = w.variable
     ), mv AS MATERIALIZED (
         -- one row per variable with all that its score needs.  The reference
         -- population's min and max are two probes of the index on
         -- (period, variable, value), not a pass over the observations;
         -- winsorisation limits (a sort) and moments (a pass) are computed
         -- only when the methodology asks for them.  min and max of the
-        -- winsorised values are the winsorised min and max.
+        -- winsorised values are the winsorised min and max.  The reference
+        -- population is the observed values at the variable's vintage
+        -- (imputed values never enter it).
         SELECT w.variable, w.dimension, w.polarity, w.variable_weight, w.dimension_weight, w.dimension_no,
+               w.vintage,
                (max(w.dimension_no) OVER ())::integer AS n_dimensions, m.normalisation, m.min_coverage,
                lim.lo AS win_lo, lim.hi AS win_hi,
                CASE WHEN m.normalisation = 'goalpost' THEN v.goalpost_min
@@ -341,19 +439,19 @@ BEGIN ATOMIC
             SELECT CASE WHEN m.winsor_lower IS NOT NULL THEN
                        (SELECT percentile_cont(m.winsor_lower) WITHIN GROUP (ORDER BY o.value)
                         FROM rezago.observation o
-                        WHERE o.period = scoring_rows.period AND o.variable = w.variable
+                        WHERE o.period = w.vintage AND o.variable = w.variable
                           AND o.value IS NOT NULL) END AS lo,
                    CASE WHEN m.winsor_upper IS NOT NULL THEN
                        (SELECT percentile_cont(m.winsor_upper) WITHIN GROUP (ORDER BY o.value)
                         FROM rezago.observation o
-                        WHERE o.period = scoring_rows.period AND o.variable = w.variable
+                        WHERE o.period = w.vintage AND o.variable = w.variable
                           AND o.value IS NOT NULL) END AS hi
         ) lim
         CROSS JOIN LATERAL (
             SELECT (SELECT min(o.value) FROM rezago.observation o
-                    WHERE o.period = scoring_rows.period AND o.variable = w.variable) AS lo,
+                    WHERE o.period = w.vintage AND o.variable = w.variable) AS lo,
                    (SELECT max(o.value) FROM rezago.observation o
-                    WHERE o.period = scoring_rows.period AND o.variable = w.variable) AS hi
+                    WHERE o.period = w.vintage AND o.variable = w.variable) AS hi
         ) ext
         LEFT JOIN LATERAL (
             -- as comuna_lag_scores below: canonical sums over values
@@ -362,19 +460,19 @@ BEGIN ATOMIC
                    coalesce(rezago.canonical_stddev_samp(x.xv), 0) AS sd
             FROM (SELECT LEAST(GREATEST(o.value, lim.lo), lim.hi) AS xv
                   FROM rezago.observation o
-                  WHERE m.normalisation = 'zscore' AND o.period = scoring_rows.period
+                  WHERE m.normalisation = 'zscore' AND o.period = w.vintage
                     AND o.variable = w.variable AND o.value IS NOT NULL) x
         ) mom ON true
     )
     SELECT mv.variable, mv.dimension, mv.dimension_no, mv.n_dimensions, mv.polarity, mv.variable_weight,
            mv.dimension_weight, mv.min_coverage, mv.normalisation, mv.zscore,
            CASE WHEN mv.zscore THEN mv.mean ELSE mv.lo END, CASE WHEN mv.zscore THEN mv.sd ELSE mv.hi END,
-           mv.win_lo, mv.win_hi
+           mv.win_lo, mv.win_hi, mv.vintage
     FROM mv
     ORDER BY mv.variable;
 END;
 COMMENT ON FUNCTION rezago.scoring_rows(integer, text, text) IS
-'How each variable of a methodology is scored in a period (with the methodology''s normalisation, or the one passed in normalisation): its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none). The min and max are read from the index on (period, variable, value). This is the one definition of the reference population and its statistics: every lag score of rezago is computed from it. Errors: unknown or incomplete methodology, unknown normalisation or goalpost without goalposts (rezago.require_rule).';
+'How each variable of a methodology is scored in a period (with the methodology''s normalisation, or the one passed in normalisation): its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none); vintage the period its values come from (rezago.variable_vintages). The reference population is the observed values at the vintage; the min and max are read from the index on (period, variable, value). This is the one definition of the reference population and its statistics: every lag score of rezago is computed from it. Errors: unknown or incomplete methodology, unknown normalisation or goalpost without goalposts (rezago.require_rule).';
 
 CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (variables text[], scoring double precision[], n_dimensions integer, dimensions text[],
@@ -402,7 +500,8 @@ CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text DE
                                              normalisation text DEFAULT NULL)
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision, dimension_no integer,
-               n_dimensions integer, dimension_weight double precision, min_coverage double precision)
+               n_dimensions integer, dimension_weight double precision, min_coverage double precision,
+               vintage integer, imputed boolean)
 LANGUAGE sql STABLE PARALLEL SAFE
 -- The SET clause keeps it out of the callers' plans: comuna_unit_states and
 -- comuna_lag_scores reach it only for the rank normalisation, and then plan
@@ -413,16 +512,38 @@ BEGIN ATOMIC
         SELECT * FROM rezago.scoring_rows(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology,
                                           ranked_lag_score_rows.normalisation) r
         WHERE r.normalisation = 'rank'
+    ), sv AS MATERIALIZED (
+        SELECT v.cut, v.variable, v.vintage, v.value, v.imputed,
+               mv.polarity * LEAST(GREATEST(v.value, mv.win_lo), mv.win_hi) AS lag_key
+        FROM rezago.scoring_values(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology) v
+        JOIN mv ON mv.variable = v.variable
+    ), observed AS (
+        -- percent_rank() among the observed values: (the number of less
+        -- lagged values, those with a higher polarity x value) / (n - 1)
+        SELECT sv.cut, sv.variable, sv.vintage, sv.value, sv.imputed,
+               percent_rank() OVER (PARTITION BY sv.variable ORDER BY sv.lag_key DESC) AS score
+        FROM sv WHERE NOT sv.imputed
+    ), n AS (
+        SELECT sv.variable, count(*) AS n FROM sv WHERE NOT sv.imputed GROUP BY sv.variable
     )
-    SELECT o.cut, mv.variable, mv.dimension, o.value,
-           percent_rank() OVER (PARTITION BY mv.variable
-                                ORDER BY mv.polarity * LEAST(GREATEST(o.value, mv.win_lo), mv.win_hi) DESC),
-           mv.weight, mv.dimension_no, mv.n_dimensions, mv.dimension_weight, mv.min_coverage
-    FROM rezago.observation o JOIN mv ON mv.variable = o.variable
-    WHERE o.period = ranked_lag_score_rows.period AND o.value IS NOT NULL;
+    SELECT x.cut, mv.variable, mv.dimension, x.value, x.score,
+           mv.weight, mv.dimension_no, mv.n_dimensions, mv.dimension_weight, mv.min_coverage, x.vintage, x.imputed
+    FROM (SELECT * FROM observed
+          UNION ALL
+          -- an imputed value is ranked among the observed ones, which it
+          -- does not move: the same formula, counting observed values only
+          SELECT i.cut, i.variable, i.vintage, i.value, i.imputed,
+                 CASE WHEN n.n > 1
+                      THEN (SELECT count(*) FROM sv o
+                            WHERE o.variable = i.variable AND NOT o.imputed AND o.lag_key > i.lag_key)::float8
+                           / (n.n - 1)
+                      ELSE 0 END
+          FROM sv i JOIN n ON n.variable = i.variable
+          WHERE i.imputed) x
+    JOIN mv ON mv.variable = x.variable;
 END;
 COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text, text) IS
-'The lag scores under the rank normalisation (the methodology''s, or normalisation = ''rank''): percent_rank() of polarity x the winsorised value, descending, over the comunas with a value (rezago.scoring_rows gives the winsorisation limits), with what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and min_coverage. No rows under another normalisation. Errors: as rezago.scoring_rows.';
+'The lag scores under the rank normalisation (the methodology''s, or normalisation = ''rank''): percent_rank() of polarity x the winsorised value, descending, over the observed values at the vintage (rezago.scoring_rows gives the winsorisation limits); an imputed value (rezago.scoring_values) scores as an observed value equal to it would, (the number of observed values less lagged than it) / (n - 1), and moves no other score. With what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and min_coverage; and the value''s vintage and imputed flag. No rows under another normalisation. Errors: as rezago.scoring_rows.';
 
 CREATE FUNCTION rezago.comuna_unit_states(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, state double precision[])
@@ -438,14 +559,27 @@ BEGIN ATOMIC
     -- planned on its own, the one the methodology rules out returns nothing
     WITH sc AS MATERIALIZED (
         SELECT * FROM rezago.variable_scoring(comuna_unit_states.period, comuna_unit_states.methodology)
+    ), g AS MATERIALIZED (
+        SELECT m.max_data_age > 0 OR m.imputation <> 'none' AS general
+        FROM rezago.methodology m WHERE m.code = comuna_unit_states.methodology
     )
     SELECT o.cut,
            rezago.unit_state_values(o.variable, o.value, (SELECT sc.variables FROM sc),
                                     (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
     FROM rezago.observation o
     WHERE o.period = comuna_unit_states.period AND o.value IS NOT NULL
-      AND (SELECT sc.normalisation <> 'rank' FROM sc)
+      AND (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT NOT g.general FROM g)
     GROUP BY o.cut
+    UNION ALL
+    -- with vintages or imputation: the values of rezago.scoring_values (the
+    -- branch above reads the same rows, the observations of the period,
+    -- straight from the index when neither applies)
+    SELECT v.cut,
+           rezago.unit_state_values(v.variable, v.value, (SELECT sc.variables FROM sc),
+                                    (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
+    FROM rezago.scoring_values(comuna_unit_states.period, comuna_unit_states.methodology) v
+    WHERE (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT g.general FROM g)
+    GROUP BY v.cut
     UNION ALL
     SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight,
                                     r.dimension_weight, r.min_coverage)
@@ -459,32 +593,34 @@ COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text) IS
 CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
                                          normalisation text DEFAULT NULL)
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
-               score double precision, weight double precision)
+               score double precision, weight double precision, vintage integer, imputed boolean)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    -- every statistic comes from rezago.scoring_rows, every rank score from
+    -- every statistic comes from rezago.scoring_rows, every value from
+    -- rezago.scoring_values, every rank score from
     -- rezago.ranked_lag_score_rows; this only applies the formulas
     WITH sr AS MATERIALIZED (
         SELECT * FROM rezago.scoring_rows(comuna_lag_scores.period, comuna_lag_scores.methodology,
                                           comuna_lag_scores.normalisation) r
     )
-    SELECT o.cut, sr.variable, sr.dimension, o.value,
+    SELECT v.cut, sr.variable, sr.dimension, v.value,
            CASE WHEN sr.zscore
-                THEN rezago.lag_score_zscore(LEAST(GREATEST(o.value, sr.win_lo), sr.win_hi), sr.lo, sr.hi, sr.polarity)
-                ELSE rezago.lag_score(LEAST(GREATEST(o.value, sr.win_lo), sr.win_hi), sr.lo, sr.hi, sr.polarity)
+                THEN rezago.lag_score_zscore(LEAST(GREATEST(v.value, sr.win_lo), sr.win_hi), sr.lo, sr.hi, sr.polarity)
+                ELSE rezago.lag_score(LEAST(GREATEST(v.value, sr.win_lo), sr.win_hi), sr.lo, sr.hi, sr.polarity)
            END,
-           sr.weight
-    FROM rezago.observation o JOIN sr ON sr.variable = o.variable
-    WHERE o.period = comuna_lag_scores.period AND o.value IS NOT NULL AND sr.normalisation <> 'rank'
+           sr.weight, v.vintage, v.imputed
+    FROM rezago.scoring_values(comuna_lag_scores.period, comuna_lag_scores.methodology) v
+    JOIN sr ON sr.variable = v.variable
+    WHERE sr.normalisation <> 'rank'
       AND (SELECT rezago.require_rule(comuna_lag_scores.methodology, 'normalisation', comuna_lag_scores.normalisation)) <> 'rank'
     UNION ALL
-    SELECT r.cut, r.variable, r.dimension, r.value, r.score, r.weight
+    SELECT r.cut, r.variable, r.dimension, r.value, r.score, r.weight, r.vintage, r.imputed
     FROM rezago.ranked_lag_score_rows(comuna_lag_scores.period, comuna_lag_scores.methodology,
                                       comuna_lag_scores.normalisation) r
     WHERE (SELECT rezago.require_rule(comuna_lag_scores.methodology, 'normalisation', comuna_lag_scores.normalisation)) = 'rank';
 END;
 COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text, text) IS
-'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a non-NULL observation in the period, with the variable''s normalised weight within its dimension; under the methodology''s normalisation, or the one passed in normalisation (minmax, zscore, rank, goalpost) for a what-if. The reference population is every comuna with a value (doc/method.md 3.1-3.2); its statistics come from rezago.scoring_rows. Errors: unknown or incomplete methodology, unknown normalisation, goalpost without goalposts.';
+'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a value in the period (rezago.scoring_values: observed at the variable''s vintage, or imputed), with the variable''s normalised weight within its dimension, the vintage and the imputed flag; under the methodology''s normalisation, or the one passed in normalisation (minmax, zscore, rank, goalpost) for a what-if. The reference population is the observed values at the vintage (doc/method.md 3.1-3.2); its statistics come from rezago.scoring_rows. An imputed value outside the observed range scores 0 or 1 under minmax (lag_score clamps). Errors: unknown or incomplete methodology, unknown normalisation, goalpost without goalposts.';
 
 CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
@@ -649,6 +785,8 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'unit_state',                     'read'),
     ('routine',  'unit_state_values',              'read'),
     -- scoring and the index
+    ('routine',  'variable_vintages',              'read'),
+    ('routine',  'scoring_values',                 'read'),
     ('routine',  'scoring_rows',                   'read'),
     ('routine',  'variable_scoring',               'read'),
     ('routine',  'ranked_lag_score_rows',          'read'),

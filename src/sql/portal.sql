@@ -102,7 +102,7 @@ CREATE FUNCTION rezago.comuna_contributions(period integer, methodology text DEF
 RETURNS TABLE (cut integer, variable text, dimension text, polarity smallint,
                value double precision, threshold double precision, gap double precision,
                score double precision, effective_weight double precision,
-               contribution double precision, index double precision)
+               contribution double precision, index double precision, vintage integer, imputed boolean)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
@@ -119,9 +119,13 @@ BEGIN ATOMIC
     ), ci AS MATERIALIZED (
         SELECT x.cut, x.index FROM m, LATERAL rezago.comuna_index(comuna_contributions.period, m.code) x
     ), thr AS MATERIALIZED (
-        SELECT x.variable, x.threshold FROM m, LATERAL rezago.variable_thresholds(comuna_contributions.period, m.code) x
+        SELECT x.variable, x.threshold, vt.vintage
+        FROM m, LATERAL rezago.variable_thresholds(comuna_contributions.period, m.code) x
+        JOIN rezago.variable_vintages(comuna_contributions.period, comuna_contributions.methodology) vt
+          ON vt.variable = x.variable
     ), e AS (
         SELECT ci.cut, w.variable, w.dimension, w.polarity, ls.value, thr.threshold, ls.score, ci.index,
+               coalesce(ls.vintage, thr.vintage) AS vintage, ls.imputed,
                CASE WHEN ci.index IS NULL THEN NULL
                     WHEN ls.score IS NULL THEN 0::double precision
                     ELSE w.dimension_weight * w.variable_weight / avail.weight
@@ -136,12 +140,12 @@ BEGIN ATOMIC
            e.polarity * (e.threshold - e.value) + 0.0,  -- + 0.0 turns -0 into 0
            e.score, e.effective_weight,
            CASE WHEN e.score IS NOT NULL THEN e.effective_weight * e.score END,
-           e.index
+           e.index, e.vintage, e.imputed
     FROM e
     ORDER BY e.cut, e.dimension, e.variable;
 END;
 COMMENT ON FUNCTION rezago.comuna_contributions(integer, text) IS
-'Explanation of every comuna''s index, one row per comuna of rezago.comuna and variable of the methodology (default: rezago.default_methodology()): raw value, threshold (rezago.variable_thresholds: an official threshold when one is set, else the methodology''s threshold rule), gap = polarity * (threshold - value) (> 0 still behind), lag score, effective weight and contribution = effective weight * score. The effective weight is the dimension weight times the variable''s weight renormalised over the variables of the dimension with data for that comuna, so the contributions of a comuna sum to its index. A variable without a value has score NULL, effective weight 0 and contribution NULL; a comuna without an index has NULL effective weights and contributions. STRICT: a NULL argument gives no rows (and keeps the planner from inlining the function into the portal views, which made them 30 times slower). Errors: unknown (42704) or incomplete (22023) methodology.';
+'Explanation of every comuna''s index, one row per comuna of rezago.comuna and variable of the methodology (default: rezago.default_methodology()): raw value, threshold (rezago.variable_thresholds: an official threshold when one is set, else the methodology''s threshold rule), gap = polarity * (threshold - value) (> 0 still behind), lag score, effective weight and contribution = effective weight * score. The effective weight is the dimension weight times the variable''s weight renormalised over the variables of the dimension with data for that comuna, so the contributions of a comuna sum to its index; vintage = the period the value comes from (rezago.scoring_values; the variable''s vintage when the comuna has no value) and imputed = whether the value was imputed (NULL without a value). A variable without a value has score NULL, effective weight 0 and contribution NULL; a comuna without an index has NULL effective weights and contributions. STRICT: a NULL argument gives no rows (and keeps the planner from inlining the function into the portal views, which made them 30 times slower). Errors: unknown (42704) or incomplete (22023) methodology.';
 
 CREATE FUNCTION rezago.territory_contributions(period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (territory text, variable text, dimension text, polarity smallint,
@@ -151,7 +155,7 @@ RETURNS TABLE (territory text, variable text, dimension text, polarity smallint,
                contribution double precision, variable_rank bigint,
                is_weakest boolean, is_strongest boolean,
                index double precision, rank bigint, previous_period integer,
-               previous_rank bigint, rank_change bigint)
+               previous_rank bigint, rank_change bigint, vintage integer, members_imputed bigint)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
@@ -173,7 +177,10 @@ BEGIN ATOMIC
           ON pop.cut = tm.cut AND pop.variable = 'poblacion' AND pop.period = territory_contributions.period
     ), tv AS (
         SELECT tm.territory, cc.variable, cc.dimension, cc.polarity,
-               rezago.canonical_avg(cc.value) AS value, count(cc.value) AS members_with_value,
+               -- the territory's value is that of territory_gaps: observed values only
+               rezago.canonical_avg(cc.value) FILTER (WHERE NOT cc.imputed) AS value,
+               count(cc.value) FILTER (WHERE NOT cc.imputed) AS members_with_value,
+               count(*) FILTER (WHERE cc.imputed) AS members_imputed,
                min(cc.threshold) AS threshold,
                rezago.canonical_sum(s.member_weight * cc.effective_weight) AS effective_weight,
                rezago.canonical_sum(s.member_weight * cc.contribution) AS contribution
@@ -199,14 +206,17 @@ BEGIN ATOMIC
            CASE WHEN r.score IS NOT NULL THEN rank() OVER (PARTITION BY r.territory ORDER BY r.score DESC NULLS LAST) END,
            coalesce(r.score = max(r.score) OVER (PARTITION BY r.territory), false),
            coalesce(r.score = min(r.score) OVER (PARTITION BY r.territory), false),
-           ti.index, ti.rank, (SELECT prev.period FROM prev), tp.rank, tp.rank - ti.rank
+           ti.index, ti.rank, (SELECT prev.period FROM prev), tp.rank, tp.rank - ti.rank,
+           vt.vintage, r.members_imputed
     FROM r
     JOIN ti ON ti.territory = r.territory
+    LEFT JOIN rezago.variable_vintages(territory_contributions.period, territory_contributions.methodology) vt
+      ON vt.variable = r.variable
     LEFT JOIN tp ON tp.territory = r.territory
     ORDER BY r.territory, r.dimension, r.variable;
 END;
 COMMENT ON FUNCTION rezago.territory_contributions(integer, text) IS
-'Explanation of every territory''s index in a period, one row per territory and variable of the methodology (default: rezago.default_methodology()): value = mean of the members'' raw values (doc/method.md 4) and how many members have one; threshold (rezago.variable_thresholds), gap = polarity * (threshold - value) and overcome = gap <= 0, as rezago.territory_gaps; effective weight and contribution = the member-weighted mean of the members'' comuna effective weights and contributions (members with an index; equal member weights unless the methodology weights by population), so the contributions sum to the territory index; score = contribution / effective weight (the plain mean of the member lag scores when every member has every variable); variable_rank 1 = the variable where the territory is most lagged (is_weakest), is_strongest = least lagged (ties share); the territory''s index and rank, and its rank in the previous period with data (previous_period) with rank_change = previous_rank - rank (positive: moved towards rank 1, i.e. more lagged relative to the others). STRICT: a NULL argument gives no rows. Errors: unknown or incomplete methodology.';
+'Explanation of every territory''s index in a period, one row per territory and variable of the methodology (default: rezago.default_methodology()): value = mean of the members'' observed raw values at the variable''s vintage (doc/method.md 4, as rezago.territory_gaps) and how many members have one (members_with_value), how many have an imputed value instead (members_imputed; these count in the contributions, not in value and gap), and the vintage; threshold (rezago.variable_thresholds), gap = polarity * (threshold - value) and overcome = gap <= 0, as rezago.territory_gaps; effective weight and contribution = the member-weighted mean of the members'' comuna effective weights and contributions (members with an index; equal member weights unless the methodology weights by population), so the contributions sum to the territory index; score = contribution / effective weight (the plain mean of the member lag scores when every member has every variable); variable_rank 1 = the variable where the territory is most lagged (is_weakest), is_strongest = least lagged (ties share); the territory''s index and rank, and its rank in the previous period with data (previous_period) with rank_change = previous_rank - rank (positive: moved towards rank 1, i.e. more lagged relative to the others). STRICT: a NULL argument gives no rows. Errors: unknown or incomplete methodology.';
 
 CREATE FUNCTION rezago.explain_territory(territory text, period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (variable text, variable_name text, dimension text, dimension_name text, unit text,
@@ -215,14 +225,14 @@ RETURNS TABLE (variable text, variable_name text, dimension text, dimension_name
                score double precision, effective_weight double precision, contribution double precision,
                contribution_share double precision, variable_rank bigint, is_weakest boolean,
                is_strongest boolean, index double precision, rank bigint, previous_period integer,
-               previous_rank bigint, rank_change bigint)
+               previous_rank bigint, rank_change bigint, vintage integer, members_imputed bigint)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
     SELECT x.variable, v.name, x.dimension, d.name, v.unit, x.polarity, x.value, x.members_with_value,
            x.threshold, x.gap, x.overcome, x.score, x.effective_weight, x.contribution,
            x.contribution / nullif(x.index, 0),
            x.variable_rank, x.is_weakest, x.is_strongest, x.index, x.rank, x.previous_period,
-           x.previous_rank, x.rank_change
+           x.previous_rank, x.rank_change, x.vintage, x.members_imputed
     FROM rezago.territory_contributions(explain_territory.period, explain_territory.methodology) x
     JOIN rezago.variable v ON v.code = x.variable
     JOIN rezago.dimension d ON d.code = x.dimension
@@ -422,7 +432,8 @@ WITH m AS MATERIALIZED (
 )
 SELECT m.methodology, x.period, x.cut, c.name AS comuna, x.variable, v.name AS variable_name,
        x.dimension, d.name AS dimension_name, v.unit, x.polarity, x.value, x.threshold, x.gap,
-       x.gap <= 0 AS overcome, x.score, x.effective_weight, x.contribution, x.index
+       x.gap <= 0 AS overcome, x.score, x.effective_weight, x.contribution, x.index,
+       x.vintage, x.imputed
 FROM m
 CROSS JOIN x
 JOIN rezago.comuna c ON c.cut = x.cut
@@ -448,6 +459,8 @@ COMMENT ON COLUMN rezago.v_comuna_explanation.score IS 'Lag score of the value, 
 COMMENT ON COLUMN rezago.v_comuna_explanation.effective_weight IS 'Weight of the variable in this comuna''s index, after renormalising within the dimension over the variables with data (0 for a missing variable; the weights of a comuna sum to 1). NULL when the comuna has no index.';
 COMMENT ON COLUMN rezago.v_comuna_explanation.contribution IS 'effective_weight * score: the part of the index due to this variable; the contributions sum to index.';
 COMMENT ON COLUMN rezago.v_comuna_explanation.index IS 'Lag index of the comuna in the period.';
+COMMENT ON COLUMN rezago.v_comuna_explanation.vintage IS 'Year the value comes from: the variable''s vintage (rezago.variable_vintages; the latest year within the methodology''s max_data_age), or for a value carried forward the comuna''s own earlier year.';
+COMMENT ON COLUMN rezago.v_comuna_explanation.imputed IS 'true when the value was imputed (methodology.imputation), not observed; NULL when the comuna has no value.';
 
 CREATE VIEW rezago.v_territory_explanation WITH (security_invoker = true) AS
 WITH m AS MATERIALIZED (
@@ -462,7 +475,7 @@ SELECT m.methodology, x.period, x.territory, t.name AS territory_name, x.variabl
        x.threshold, x.gap, x.overcome, x.score, x.effective_weight, x.contribution,
        x.contribution / nullif(x.index, 0) AS contribution_share,
        x.variable_rank, x.is_weakest, x.is_strongest, x.index, x.rank, x.previous_period,
-       x.previous_rank, x.rank_change
+       x.previous_rank, x.rank_change, x.vintage, x.members_imputed
 FROM m
 CROSS JOIN x
 JOIN rezago.territory t ON t.code = x.territory
@@ -497,6 +510,8 @@ COMMENT ON COLUMN rezago.v_territory_explanation.rank IS 'Rank of the territory 
 COMMENT ON COLUMN rezago.v_territory_explanation.previous_period IS 'The previous period with data.';
 COMMENT ON COLUMN rezago.v_territory_explanation.previous_rank IS 'Rank of the territory in previous_period.';
 COMMENT ON COLUMN rezago.v_territory_explanation.rank_change IS 'previous_rank - rank: positive = moved towards rank 1 (more lagged relative to the others).';
+COMMENT ON COLUMN rezago.v_territory_explanation.vintage IS 'Year the variable''s values come from (rezago.variable_vintages).';
+COMMENT ON COLUMN rezago.v_territory_explanation.members_imputed IS 'Members whose value of the variable was imputed (methodology.imputation): they count in score and contribution, not in value and gap.';
 
 --------------------------------------------------------------------------
 -- Status views: gaps, exit, entry, programme (status.sql) and

@@ -232,18 +232,21 @@ BEGIN ATOMIC
         FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(variable_thresholds.methodology))
     ), mv AS MATERIALIZED (
-        SELECT w.variable, v.threshold_fixed
+        -- each variable at its vintage (rezago.variable_vintages)
+        SELECT w.variable, v.threshold_fixed, vt.vintage
         FROM rezago.methodology_weights(variable_thresholds.methodology) w
         JOIN rezago.methodology_variable v
           ON v.methodology = variable_thresholds.methodology AND v.variable = w.variable
+        JOIN rezago.variable_vintages(variable_thresholds.period, variable_thresholds.methodology) vt
+          ON vt.variable = w.variable
     ), st AS (
         SELECT o.variable, count(*) AS n, rezago.canonical_avg(o.value) AS mean,
                -- sorted only under the rules that use it (FILTER keeps the sort empty otherwise)
                percentile_cont((SELECT CASE m.rule WHEN 'percentile' THEN m.pct ELSE 0.5 END FROM m))
                    WITHIN GROUP (ORDER BY o.value)
                    FILTER (WHERE (SELECT m.rule IN ('median', 'percentile') FROM m)) AS pct
-        FROM rezago.observation o JOIN mv ON mv.variable = o.variable
-        WHERE o.period = variable_thresholds.period AND o.value IS NOT NULL
+        FROM rezago.observation o JOIN mv ON mv.variable = o.variable AND o.period = mv.vintage
+        WHERE o.value IS NOT NULL
         GROUP BY o.variable
     )
     SELECT mv.variable,
@@ -265,7 +268,7 @@ BEGIN ATOMIC
     ORDER BY mv.variable;
 END;
 COMMENT ON FUNCTION rezago.variable_thresholds(integer, text, text) IS
-'Threshold (umbral) of every variable of the methodology for a period, where it came from, and the number of comunas with a value. An official threshold (rezago.official_threshold) wins (source official); otherwise the methodology''s threshold_rule (or the one passed in threshold_rule, for a what-if) over the comunas with a non-NULL value in the period, nationally: mean (default), median, percentile p (source ''percentile p'', linear interpolation as percentile_cont), or fixed (methodology_variable.threshold_fixed). NULL threshold when no comuna has data (or no fixed value is set): the variable is then not evaluated. Errors: unknown or incomplete methodology, unknown rule, percentile without threshold_percentile (rezago.require_rule).';
+'Threshold (umbral) of every variable of the methodology for a period, where it came from, and the number of comunas with a value. An official threshold (rezago.official_threshold) wins (source official); otherwise the methodology''s threshold_rule (or the one passed in threshold_rule, for a what-if) over the comunas with an observed (never imputed) value at the variable''s vintage (rezago.variable_vintages), nationally: mean (default), median, percentile p (source ''percentile p'', linear interpolation as percentile_cont), or fixed (methodology_variable.threshold_fixed). NULL threshold when no comuna has data (or no fixed value is set): the variable is then not evaluated. Errors: unknown or incomplete methodology, unknown rule, percentile without threshold_percentile (rezago.require_rule).';
 
 CREATE FUNCTION rezago.territory_gaps(period integer, methodology text DEFAULT 'ufro2017',
                                       threshold_rule text DEFAULT NULL)
@@ -274,17 +277,19 @@ RETURNS TABLE (territory text, variable text, value double precision, threshold 
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
     WITH th AS MATERIALIZED (
-        SELECT t.variable, t.threshold, v.polarity
+        SELECT t.variable, t.threshold, v.polarity, vt.vintage
         FROM rezago.variable_thresholds(territory_gaps.period, territory_gaps.methodology,
                                         territory_gaps.threshold_rule) t
         JOIN rezago.variable v ON v.code = t.variable
+        JOIN rezago.variable_vintages(territory_gaps.period, territory_gaps.methodology) vt
+          ON vt.variable = t.variable
     ), tv AS (
-        -- one pass over the period's observations (hash join with the members),
-        -- not one index probe per member and variable
+        -- one pass over the observations at each variable's vintage (hash
+        -- join with the members), not one index probe per member and variable
         SELECT tm.territory, o.variable, rezago.territory_average(o.value) AS value
         FROM rezago.territory_member tm
-        JOIN rezago.observation o ON o.cut = tm.cut AND o.period = territory_gaps.period
-        JOIN th ON th.variable = o.variable
+        JOIN rezago.observation o ON o.cut = tm.cut
+        JOIN th ON th.variable = o.variable AND o.period = th.vintage
         GROUP BY tm.territory, o.variable
     ), g AS (
         -- every territory with members in every variable, NULL where no member has a row
@@ -301,7 +306,7 @@ BEGIN ATOMIC
     ORDER BY g.territory, g.variable;
 END;
 COMMENT ON FUNCTION rezago.territory_gaps(integer, text, text) IS
-'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' non-NULL raw values in the period; threshold from rezago.variable_thresholds (with threshold_rule: NULL = the methodology''s); gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL).';
+'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' observed (never imputed) raw values at the variable''s vintage (rezago.variable_vintages); threshold from rezago.variable_thresholds (with threshold_rule: NULL = the methodology''s); gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL).';
 
 CREATE FUNCTION rezago.territory_exit(period integer, methodology text DEFAULT 'ufro2017',
                                       threshold_rule text DEFAULT NULL)
