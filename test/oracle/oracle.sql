@@ -113,9 +113,65 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 --------------------------------------------------------------------------
--- Lag scores (method 3.1-3.2): over every comuna with a value in the period
--- (the reference population), winsorised first when the methodology says
--- so; 1 = most lagged.
+-- Values (method 3b).  A variable's vintage for period P: the largest
+-- period in [P - max_data_age, P] with a non-NULL value of it.  Observed:
+-- the values at the vintage.  Imputed (a comuna of rezago.comuna without an
+-- observed value): median_region / median_provincia, percentile_cont(0.5)
+-- of the observed values of its group, else of all observed values;
+-- carry_forward, its own non-NULL value of the largest period in
+-- [P - max_data_age, P].
+--------------------------------------------------------------------------
+CREATE FUNCTION oracle.scoring_values(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (cut integer, variable text, vintage integer, value double precision, imputed boolean)
+LANGUAGE sql STABLE AS $$
+    WITH m AS MATERIALIZED (
+        SELECT x.max_data_age AS age, x.imputation FROM oracle.methodology($2) x
+    ), vt AS MATERIALIZED (
+        SELECT o.variable, max(o.period) AS vintage
+        FROM rezago.observation o, m
+        WHERE o.value IS NOT NULL AND o.period BETWEEN $1 - m.age AND $1
+          AND o.variable IN (SELECT w.variable FROM oracle.methodology_weights($2) w)
+        GROUP BY o.variable
+    ), observed AS MATERIALIZED (
+        SELECT o.cut, o.variable, o.period AS vintage, o.value, c.region_code, c.provincia_code
+        FROM rezago.observation o JOIN vt ON vt.variable = o.variable AND vt.vintage = o.period
+        JOIN rezago.comuna c ON c.cut = o.cut
+        WHERE o.value IS NOT NULL
+    ), missing AS (
+        SELECT c.cut, c.region_code, c.provincia_code, vt.variable, vt.vintage
+        FROM rezago.comuna c CROSS JOIN vt
+        WHERE NOT EXISTS (SELECT 1 FROM observed x WHERE x.cut = c.cut AND x.variable = vt.variable)
+    )
+    SELECT x.cut, x.variable, x.vintage, x.value, false FROM observed x
+    UNION ALL
+    SELECT ms.cut, ms.variable, ms.vintage, coalesce(g.median, n.median), true
+    FROM missing ms
+    CROSS JOIN m
+    LEFT JOIN (SELECT x.variable,
+                      CASE m.imputation WHEN 'median_region' THEN x.region_code ELSE x.provincia_code END AS grp,
+                      percentile_cont(0.5) WITHIN GROUP (ORDER BY x.value) AS median
+               FROM observed x, m
+               GROUP BY 1, 2) g
+      ON g.variable = ms.variable
+     AND g.grp = CASE m.imputation WHEN 'median_region' THEN ms.region_code ELSE ms.provincia_code END
+    LEFT JOIN (SELECT x.variable, percentile_cont(0.5) WITHIN GROUP (ORDER BY x.value) AS median
+               FROM observed x GROUP BY 1) n ON n.variable = ms.variable
+    WHERE m.imputation IN ('median_region', 'median_provincia')
+    UNION ALL
+    SELECT ms.cut, ms.variable, o.period, o.value, true
+    FROM missing ms, m, rezago.observation o
+    WHERE m.imputation = 'carry_forward' AND o.cut = ms.cut AND o.variable = ms.variable AND o.value IS NOT NULL
+      AND o.period = (SELECT max(o2.period) FROM rezago.observation o2
+                      WHERE o2.cut = ms.cut AND o2.variable = ms.variable AND o2.value IS NOT NULL
+                        AND o2.period BETWEEN $1 - m.age AND $1)
+$$;
+
+--------------------------------------------------------------------------
+-- Lag scores (method 3.1-3.2) of the values of oracle.scoring_values:
+-- statistics over the observed values (the reference population),
+-- winsorised first when the methodology says so; imputed values are scored
+-- against them and clamped to [0, 1] (minmax), or ranked by the share of
+-- observed values above them (rank); 1 = most lagged.
 --   minmax    (max - x) / (max - min) for polarity +1, (x - min) / (max - min)
 --             for -1; 0 when max = min
 --   goalpost  the same with the methodology's goalposts, clamped to [0, 1]
@@ -131,7 +187,8 @@ $$;
 CREATE FUNCTION oracle.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
                                          normalisation text DEFAULT NULL)
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
-               score double precision, weight double precision, logp double precision)
+               score double precision, weight double precision, logp double precision,
+               imputed boolean)
 LANGUAGE sql STABLE AS $$
     WITH m AS MATERIALIZED (
         SELECT coalesce($3, x.normalisation) AS normalisation, x.winsor_lower, x.winsor_upper
@@ -140,36 +197,42 @@ LANGUAGE sql STABLE AS $$
         SELECT w.variable, w.dimension, w.polarity, w.variable_weight, mv.goalpost_min, mv.goalpost_max
         FROM oracle.methodology_weights($2) w
         JOIN rezago.methodology_variable mv ON mv.methodology = $2 AND mv.variable = w.variable
-    ), obs AS NOT MATERIALIZED (
-        SELECT o.cut, o.variable, w.dimension, w.polarity, w.variable_weight, w.goalpost_min, w.goalpost_max, o.value
-        FROM rezago.observation o JOIN w ON w.variable = o.variable
-        WHERE o.period = $1 AND o.value IS NOT NULL
+    ), obs AS MATERIALIZED (
+        SELECT o.cut, o.variable, w.dimension, w.polarity, w.variable_weight, w.goalpost_min, w.goalpost_max,
+               o.value, o.imputed
+        FROM oracle.scoring_values($1, $2) o JOIN w ON w.variable = o.variable
     ), lim AS MATERIALIZED (
         -- winsorisation limits: percentiles of the raw values (none: no limit)
         SELECT obs.variable,
                percentile_cont((SELECT m.winsor_lower FROM m)) WITHIN GROUP (ORDER BY obs.value) AS lo,
                percentile_cont((SELECT m.winsor_upper FROM m)) WITHIN GROUP (ORDER BY obs.value) AS hi
         FROM obs
-        WHERE (SELECT m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL FROM m)
+        WHERE (SELECT m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL FROM m) AND NOT obs.imputed
         GROUP BY obs.variable
     ), x AS NOT MATERIALIZED (
         SELECT obs.*, least(greatest(obs.value, lim.lo), lim.hi) AS xv
         FROM obs LEFT JOIN lim ON lim.variable = obs.variable
     ), bounded AS (
         -- minmax and goalpost
-        SELECT x.*, min(x.xv) OVER v AS lo, max(x.xv) OVER v AS hi
+        SELECT x.*, min(x.xv) FILTER (WHERE NOT x.imputed) OVER v AS lo,
+               max(x.xv) FILTER (WHERE NOT x.imputed) OVER v AS hi
         FROM x
         WHERE (SELECT m.normalisation IN ('minmax', 'goalpost') FROM m)
         WINDOW v AS (PARTITION BY x.variable)
     ), moments AS (
         -- zscore: the mean, then the sum of squared deviations, each summed in canonical order
-        SELECT x.*, min(x.xv) OVER v AS lo, max(x.xv) OVER v AS hi, count(*) OVER v AS n,
-               avg(x.xv) OVER (v ORDER BY abs(x.xv), x.xv ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS mean
+        SELECT x.*, min(x.xv) FILTER (WHERE NOT x.imputed) OVER v AS lo,
+               max(x.xv) FILTER (WHERE NOT x.imputed) OVER v AS hi,
+               count(*) FILTER (WHERE NOT x.imputed) OVER v AS n,
+               avg(x.xv) FILTER (WHERE NOT x.imputed)
+                   OVER (v ORDER BY abs(x.xv), x.xv ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS mean
         FROM x
         WHERE (SELECT m.normalisation = 'zscore' FROM m)
         WINDOW v AS (PARTITION BY x.variable)
     ), deviations AS (
-        SELECT moments.*, (moments.xv - moments.mean) * (moments.xv - moments.mean) AS sq FROM moments
+        SELECT moments.*,
+               CASE WHEN NOT moments.imputed THEN (moments.xv - moments.mean) * (moments.xv - moments.mean) END AS sq
+        FROM moments
     ), zs AS (
         SELECT d.*,
                coalesce(sqrt(sum(d.sq) OVER (PARTITION BY d.variable ORDER BY d.sq
@@ -177,31 +240,40 @@ LANGUAGE sql STABLE AS $$
                              / nullif(d.n - 1, 0)), 0) AS sd
         FROM deviations d
     ), scored AS (
-        SELECT b.cut, b.variable, b.dimension, b.value, b.variable_weight,
+        SELECT b.cut, b.variable, b.dimension, b.value, b.variable_weight, b.imputed,
                CASE WHEN (SELECT m.normalisation = 'goalpost' FROM m) THEN
                         least(greatest(CASE WHEN b.polarity = 1
                                             THEN (b.goalpost_max - b.xv) / (b.goalpost_max - b.goalpost_min)
                                             ELSE (b.xv - b.goalpost_min) / (b.goalpost_max - b.goalpost_min) END, 0), 1)
                     WHEN b.hi = b.lo THEN 0
-                    WHEN b.polarity = 1 THEN (b.hi - b.xv) / (b.hi - b.lo)
-                    ELSE (b.xv - b.lo) / (b.hi - b.lo) END AS score,
+                    WHEN b.polarity = 1 THEN least(greatest((b.hi - b.xv) / (b.hi - b.lo), 0), 1)
+                    ELSE least(greatest((b.xv - b.lo) / (b.hi - b.lo), 0), 1) END AS score,
                NULL::float8 AS zmax
         FROM bounded b
         UNION ALL
-        SELECT z.cut, z.variable, z.dimension, z.value, z.variable_weight,
+        SELECT z.cut, z.variable, z.dimension, z.value, z.variable_weight, z.imputed,
                CASE WHEN z.sd = 0 THEN 0 ELSE -z.polarity * (z.xv / z.sd - z.mean / z.sd) END,
                CASE WHEN z.sd = 0 THEN 0
                     ELSE -z.polarity * (CASE WHEN z.polarity = 1 THEN z.lo ELSE z.hi END / z.sd - z.mean / z.sd) END
         FROM zs z
         UNION ALL
-        -- rank: percent_rank over the whole population in order
-        SELECT x.cut, x.variable, x.dimension, x.value, x.variable_weight,
+        -- rank: percent_rank over the observed population in order; an
+        -- imputed value: the share of observed values above it
+        SELECT x.cut, x.variable, x.dimension, x.value, x.variable_weight, false,
                percent_rank() OVER (PARTITION BY x.variable ORDER BY x.polarity * x.xv DESC), NULL
         FROM x
-        WHERE (SELECT m.normalisation = 'rank' FROM m)
+        WHERE (SELECT m.normalisation = 'rank' FROM m) AND NOT x.imputed
+        UNION ALL
+        SELECT i.cut, i.variable, i.dimension, i.value, i.variable_weight, true,
+               coalesce((SELECT count(*) FILTER (WHERE o.polarity * o.xv > i.polarity * i.xv)::float8
+                                / nullif(count(*) - 1, 0)
+                         FROM x o WHERE o.variable = i.variable AND NOT o.imputed), 0), NULL
+        FROM x i
+        WHERE (SELECT m.normalisation = 'rank' FROM m) AND i.imputed
     )
     SELECT s.cut, s.variable, s.dimension, s.value, s.score, s.variable_weight,
-           ln(1 + 99 * CASE WHEN s.zmax IS NOT NULL THEN s.zmax - s.score ELSE 1 - s.score END)
+           ln(1 + 99 * CASE WHEN s.zmax IS NOT NULL THEN s.zmax - s.score ELSE 1 - s.score END),
+           s.imputed
     FROM scored s
 $$;
 
@@ -357,9 +429,8 @@ LANGUAGE sql STABLE AS $$
                    FILTER (WHERE (SELECT m.rule = 'median' FROM m)) AS median,
                percentile_cont((SELECT m.pct FROM m)) WITHIN GROUP (ORDER BY o.value)
                    FILTER (WHERE (SELECT m.rule = 'percentile' FROM m)) AS pct
-        FROM rezago.observation o
-        WHERE o.period = $1 AND o.value IS NOT NULL
-          AND o.variable IN (SELECT w.variable FROM oracle.methodology_weights($2) w)
+        FROM oracle.scoring_values($1, $2) o
+        WHERE NOT o.imputed
         GROUP BY o.variable
     )
     SELECT w.variable,
@@ -393,8 +464,8 @@ LANGUAGE sql STABLE AS $$
     ), tv AS (
         SELECT tm.territory, o.variable, avg(o.value ORDER BY abs(o.value), o.value) AS value
         FROM rezago.territory_member tm
-        JOIN rezago.observation o ON o.cut = tm.cut
-        WHERE o.period = $1 AND o.value IS NOT NULL AND o.variable IN (SELECT th.variable FROM th)
+        JOIN oracle.scoring_values($1, $2) o ON o.cut = tm.cut
+        WHERE NOT o.imputed AND o.variable IN (SELECT th.variable FROM th)
         GROUP BY tm.territory, o.variable
     ), g AS (
         SELECT tt.territory, th.variable, tv.value, th.threshold,
