@@ -9,7 +9,7 @@
 # Synthetic squares, so it needs no real data.  Exits non-zero on any failure.
 set -euo pipefail
 q() { psql -X -q -At -v ON_ERROR_STOP=1 "$@"; }
-fail() { echo "territories_upgrade_dump: FAILED: $*"; exit 1; }
+fail() { echo "territories_dump: FAILED: $*"; exit 1; }
 
 createdb terr_src
 q -d terr_src <<'SQL'
@@ -41,4 +41,4 @@ got=$(q -d terr_dst -c "SELECT string_agg(territory || ':' || members || ':' || 
 [ "$got" = "ferry:2:2.00 row:3:3.00" ] || fail "geometry after restore: '$got'"
 got=$(q -d terr_dst -c "SELECT string_agg(territory || '=' || contiguous, ' ' ORDER BY territory) FROM rezago.territory_contiguity()")
 [ "$got" = "ferry=true row=true" ] || fail "contiguity after restore: '$got'"
-echo "territories_upgrade_dump: ok (triggers fill territory geometry; dump/restore keeps links, rebuilds geometry)"
+echo "territories_dump: ok (triggers fill territory geometry; dump/restore keeps links, rebuilds geometry)"
