@@ -575,7 +575,7 @@ COMMENT ON COLUMN rezago.v_territory_gaps.dimension IS 'Dimension code of the va
 COMMENT ON COLUMN rezago.v_territory_gaps.dimension_name IS 'Dimension name in Spanish.';
 COMMENT ON COLUMN rezago.v_territory_gaps.unit IS 'Unit of value and threshold.';
 COMMENT ON COLUMN rezago.v_territory_gaps.polarity IS '+1 when more is better, -1 when more is worse.';
-COMMENT ON COLUMN rezago.v_territory_gaps.value IS 'Territory value: mean of its members'' non-NULL raw values; NULL when no member has one.';
+COMMENT ON COLUMN rezago.v_territory_gaps.value IS 'Territory value: mean of its members'' observed (never imputed) raw values at the variable''s vintage; NULL when no member has one.';
 COMMENT ON COLUMN rezago.v_territory_gaps.threshold IS 'Threshold (umbral) of the variable in the period (rezago.variable_thresholds); NULL when it cannot be set (no comuna has data, no fixed value).';
 COMMENT ON COLUMN rezago.v_territory_gaps.threshold_source IS 'Where the threshold comes from: official (rezago.official_threshold), mean, median, percentile p or fixed.';
 COMMENT ON COLUMN rezago.v_territory_gaps.threshold_source_label IS 'Spanish label of threshold_source (rezago.status_label, kind threshold_rule), e.g. promedio nacional.';
