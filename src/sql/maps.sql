@@ -132,9 +132,9 @@ BEGIN ATOMIC
                     CASE geojson.layer WHEN 'comuna' THEN to_jsonb(f.id::integer) ELSE to_jsonb(f.id) END,
                     'name', f.name, 'period', f.period, 'methodology', f.methodology,
                     'index', f.index, 'rank', f.rank, 'quintile', f.quintile))
-                ORDER BY f.id), '[]'::jsonb)) AS collection,
+                ORDER BY f.id) FILTER (WHERE f.id IS NOT NULL), '[]'::jsonb)) AS collection,
                ST_Extent(f.geom) AS extent, pg_catalog.min(d.n) AS n
-        FROM d LEFT JOIN f ON true
+        FROM d LEFT JOIN f ON true   -- a row even without features
     )
     -- the bounding box, rounded outwards so that it holds every rounded vertex
     SELECT c.collection || CASE WHEN c.extent IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('bbox', jsonb_build_array(
