@@ -1,19 +1,13 @@
 -- Map layers for GIS clients: the map views (v_comuna_map, v_territory_map
 -- and their _web variants), the shared integer feature ids, the RFC 7946
 -- GeoJSON and the TileJSON comments of the tile functions, on the hand
--- example (test/fixtures/portal_hand.sql) with six square comunas of 0.5
--- degrees (as sql/portal_maps.sql).  test/checks/gis_clients.sh reads the
--- same layers through GDAL and QGIS on the real comunas.
+-- example on six square comunas (test/fixtures/portal_squares.sql).
+-- test/checks/gis_clients.sh reads the same layers through GDAL and QGIS on
+-- the real comunas.
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
 BEGIN;
-\i test/fixtures/portal_hand.sql
--- 101 102 103   (north, 36.0 to 36.5 S, west to east from 72.5 W)
--- 104 105 106   (south, 36.5 to 37.0 S)
-UPDATE rezago.comuna SET
-  geom = ST_Multi(ST_MakeEnvelope(-72.5 + 0.5 * ((cut - 101) % 3), -36.5 - 0.5 * ((cut - 101) / 3),
-                                  -72.0 + 0.5 * ((cut - 101) % 3), -36.0 - 0.5 * ((cut - 101) / 3), 4326))
-WHERE cut BETWEEN 101 AND 106;
+\i test/fixtures/portal_squares.sql
 -- a comuna without a boundary is no map feature
 INSERT INTO rezago.comuna (cut, name) VALUES (109, 'Sin límite');
 SET LOCAL rezago.default_methodology = 'toy';
