@@ -92,7 +92,7 @@ say "ogr2ogr: map views and whole database to GeoPackage ($gpkg_rows comuna rows
 
 # ---- 3. a vector tile through GDAL's MVT driver (7/38/76: Santiago and around)
 read -r z x y <<< "7 38 76"
-sql "$db" -At -c "SELECT encode(rezago.comuna_tiles($z, $x, $y, $period), 'hex')" | xxd -r -p > "$work/tile.pbf"
+sql "$db" -At -c "SELECT encode(rezago.comuna_tiles($z, $x, $y, $period), 'base64')" | base64 -d > "$work/tile.pbf"
 [ -s "$work/tile.pbf" ] || fail "tile $z/$x/$y is empty"
 ogr2ogr -f GeoJSON -t_srs EPSG:4326 -oo X=$x -oo Y=$y -oo Z=$z "$work/tile.geojson" "MVT:$work/tile.pbf" \
     2> "$work/mvt.err" || { cat "$work/mvt.err"; fail "GDAL could not decode tile $z/$x/$y"; }
