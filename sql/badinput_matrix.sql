@@ -381,7 +381,9 @@ INSERT INTO matrix (label, q) VALUES
  ('canonical_combine 2-D state',             $$SELECT rezago.canonical_combine('{0,1,0}', '{{0,1,0}}')::text$$),
  ('canonical_sum_final more rows than room', $$SELECT rezago.canonical_sum_final('{0,1,2,5}')$$),
  ('canonical_avg_final Infinity state',      $$SELECT rezago.canonical_avg_final('{0,1,1,Infinity}')$$),
- ('canonical_stddev_samp_final wrong width', $$SELECT rezago.canonical_stddev_samp_final('{0,2,1,1,1}')$$);
+ ('canonical_stddev_samp_final wrong width', $$SELECT rezago.canonical_stddev_samp_final('{0,2,1,1,1}')$$),
+ ('territory_feature_id known, unknown, NULL', $$SELECT rezago.territory_feature_id('tbad') || ' ' || coalesce(rezago.territory_feature_id('nope')::text, 'NULL') || ' ' || coalesce(rezago.territory_feature_id(NULL)::text, 'NULL')$$),
+ ('map_dimension_scores unknown layer',    $$SELECT count(*) FROM rezago.map_dimension_scores('region')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

@@ -4,14 +4,7 @@
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
 BEGIN;
-\i test/fixtures/portal_hand.sql
--- 101 102 103   (north, 36.0 to 36.5 S, west to east from 72.5 W)
--- 104 105 106   (south, 36.5 to 37.0 S)
-UPDATE rezago.comuna SET
-  geom = ST_Multi(ST_MakeEnvelope(-72.5 + 0.5 * ((cut - 101) % 3), -36.5 - 0.5 * ((cut - 101) / 3),
-                                  -72.0 + 0.5 * ((cut - 101) % 3), -36.0 - 0.5 * ((cut - 101) / 3), 4326)),
-  region_code = CASE WHEN cut <= 103 THEN 7 ELSE 8 END
-WHERE cut BETWEEN 101 AND 106;
+\i test/fixtures/portal_squares.sql
 
 -- features: 2020 quintiles 104 (index 0) 1, 102 2, 103 and 105 4, 101 5; 106 no index
 SELECT id, name, period, methodology, index, rank, quintile, ST_AsText(geom) AS geom

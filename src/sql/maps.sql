@@ -1,7 +1,9 @@
 /*
  * Maps of the index: the features of a layer (comunas or territories) with
- * their scores, as GeoJSON, as vector tiles (pg_tileserv, Martin) and as an
- * SVG choropleth drawn inside the database.  Territory boundaries come from
+ * their scores, as GeoJSON (RFC 7946), as vector tiles (pg_tileserv, Martin),
+ * as map views that GIS clients (QGIS, GDAL) read as layers, and as an SVG
+ * choropleth drawn inside the database.  One integer feature id per unit
+ * (the CUT, or rezago.territory_feature_id) is shared by all of them.  Territory boundaries come from
  * the cached rezago.territory_geometry (territories.sql); the default
  * methodology and the periods from portal.sql.
  */
@@ -20,6 +22,23 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION rezago.territory_union_geom() IS
 'Boundary of each territory for the map functions: the union of its member comunas'' boundaries (made valid; MultiPolygon, SRID 4326), read from rezago.territory_geometry, which triggers keep up to date (no union is computed here). Territories whose members have no boundary, or whose union failed (rezago.territory_geometry.error), are absent; a territory with some members lacking a boundary has the union of the others (see territory_geometry.members_with_geometry).';
+
+--------------------------------------------------------------------------
+-- Feature ids: one integer per comuna or territory, shared by the map views,
+-- the GeoJSON and the vector tiles (MVT feature ids must be integers)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.territory_feature_id(territory text)
+RETURNS integer
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT CASE WHEN EXISTS (SELECT 1 FROM rezago.territory t WHERE t.code = territory_feature_id.territory) THEN
+               (SELECT pg_catalog.count(*)::integer FROM rezago.territory t
+                WHERE t.code COLLATE "C" <= territory_feature_id.territory COLLATE "C")
+           END;
+END;
+COMMENT ON FUNCTION rezago.territory_feature_id(text) IS
+'Integer feature id of a territory in the map views (feature_id), rezago.geojson (the feature "id") and the vector tiles (the MVT feature id): its position, from 1, among all territory codes in byte (C collation) order. Stable while the set of territories does not change (adding or removing a territory renumbers those after it; the code, in the territory column or property, is the permanent key). NULL for an unknown territory or NULL. Comunas need no such function: their feature id is the CUT.';
 
 --------------------------------------------------------------------------
 -- Maps: GeoJSON, vector tiles
@@ -87,22 +106,44 @@ CREATE FUNCTION rezago.geojson(layer text DEFAULT 'comuna', period integer DEFAU
 RETURNS jsonb
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT jsonb_build_object(
-        'type', 'FeatureCollection',
-        'features', coalesce(jsonb_agg(jsonb_build_object(
-            'type', 'Feature',
-            'id', f.id,
-            'geometry', ST_AsGeoJSON(f.geom, greatest(0, least(coalesce(geojson.decimals, 5), 15)))::jsonb,
-            'properties', jsonb_build_object(
-                CASE geojson.layer WHEN 'comuna' THEN 'cut' ELSE 'territory' END,
-                CASE geojson.layer WHEN 'comuna' THEN to_jsonb(f.id::integer) ELSE to_jsonb(f.id) END,
-                'name', f.name, 'period', f.period, 'methodology', f.methodology,
-                'index', f.index, 'rank', f.rank, 'quintile', f.quintile))
-            ORDER BY f.id), '[]'::jsonb))
-    FROM rezago.map_features(geojson.layer, geojson.period, geojson.methodology) f;
+    WITH d AS MATERIALIZED (
+        SELECT greatest(0, least(coalesce(geojson.decimals, 5), 15)) AS n
+    ), f AS MATERIALIZED (
+        -- RFC 7946: exterior rings counter-clockwise, holes clockwise, decided
+        -- on the coordinates as written: snapped to the grid of the requested
+        -- digits first, which drops the islets and holes that collapse at that
+        -- precision (a ring of no area has no orientation); a feature that
+        -- would vanish altogether keeps its boundary
+        SELECT mf.id, mf.name, mf.period, mf.methodology, mf.index, mf.rank, mf.quintile,
+               ST_ForcePolygonCCW(CASE WHEN ST_IsEmpty(s.geom) THEN mf.geom ELSE s.geom END) AS geom,
+               CASE geojson.layer WHEN 'comuna' THEN mf.id::integer
+                    ELSE rezago.territory_feature_id(mf.id) END AS feature_id
+        FROM d CROSS JOIN rezago.map_features(geojson.layer, geojson.period, geojson.methodology) mf
+        CROSS JOIN LATERAL (SELECT ST_SnapToGrid(mf.geom, 10 ^ (-d.n)) AS geom) s
+    ), c AS (
+        SELECT jsonb_build_object(
+            'type', 'FeatureCollection',
+            'features', coalesce(jsonb_agg(jsonb_build_object(
+                'type', 'Feature',
+                'id', f.feature_id,
+                'geometry', ST_AsGeoJSON(f.geom, d.n)::jsonb,
+                'properties', jsonb_build_object(
+                    CASE geojson.layer WHEN 'comuna' THEN 'cut' ELSE 'territory' END,
+                    CASE geojson.layer WHEN 'comuna' THEN to_jsonb(f.id::integer) ELSE to_jsonb(f.id) END,
+                    'name', f.name, 'period', f.period, 'methodology', f.methodology,
+                    'index', f.index, 'rank', f.rank, 'quintile', f.quintile))
+                ORDER BY f.id) FILTER (WHERE f.id IS NOT NULL), '[]'::jsonb)) AS collection,
+               ST_Extent(f.geom) AS extent, pg_catalog.min(d.n) AS n
+        FROM d LEFT JOIN f ON true   -- a row even without features
+    )
+    -- the bounding box, rounded outwards so that it holds every rounded vertex
+    SELECT c.collection || CASE WHEN c.extent IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('bbox', jsonb_build_array(
+               floor(ST_XMin(c.extent)::numeric * 10 ^ c.n) / 10 ^ c.n, floor(ST_YMin(c.extent)::numeric * 10 ^ c.n) / 10 ^ c.n,
+               ceil(ST_XMax(c.extent)::numeric * 10 ^ c.n) / 10 ^ c.n, ceil(ST_YMax(c.extent)::numeric * 10 ^ c.n) / 10 ^ c.n)) END
+    FROM c;
 END;
 COMMENT ON FUNCTION rezago.geojson(text, integer, text, integer) IS
-'A GeoJSON FeatureCollection (WGS84) of comunas (layer comuna) or territories (layer territory) with their scores in properties: cut or territory, name, period, methodology, index (null without one), rank, quintile. Comunas without a boundary are left out. period NULL: latest period with data; methodology NULL: rezago.default_methodology(); decimals: coordinate digits (default 5, about 1 m; clamped to 0..15, NULL = 5). Errors as rezago.map_features.';
+'A GeoJSON FeatureCollection as RFC 7946 defines it (WGS84 longitude, latitude; exterior rings counter-clockwise, holes clockwise: the right-hand rule) of comunas (layer comuna) or territories (layer territory) with their scores in properties: cut or territory, name, period, methodology, index (null without one), rank, quintile. Rings that collapse at the requested digits (islets, slivers) are left out, unless the whole feature would vanish. Each feature''s "id" is an integer, the same as feature_id in rezago.v_comuna_map / rezago.v_territory_map and the MVT feature id of the tiles: the CUT for a comuna, rezago.territory_feature_id(code) for a territory. The collection has a "bbox" [west, south, east, north] (rounded outwards to the coordinate digits) when it has features. Comunas without a boundary are left out. period NULL: latest period with data; methodology NULL: rezago.default_methodology(); decimals: coordinate digits (default 5, about 1 m; clamped to 0..15, NULL = 5). Errors as rezago.map_features.';
 
 CREATE FUNCTION rezago.check_tile(z integer, x integer, y integer)
 RETURNS boolean
@@ -141,29 +182,36 @@ BEGIN ATOMIC
                ST_Transform(ST_Expand(env.box3857, (ST_XMax(env.box3857) - ST_XMin(env.box3857)) / 10), 4326) AS box4326
         FROM env
     ), f AS (
+        -- id: the MVT feature id (not an attribute), as in rezago.geojson
         SELECT ST_AsMVTGeom(ST_Transform(mf.geom, 3857), e.box3857, 4096, 64, true) AS geom,
-               mf.id, mf.name, mf.period, mf.methodology, mf.index, mf.rank, mf.quintile
+               CASE map_tile.layer WHEN 'comuna' THEN mf.id::integer ELSE rezago.territory_feature_id(mf.id) END AS id,
+               CASE map_tile.layer WHEN 'comuna' THEN mf.id::integer END AS cut,
+               CASE map_tile.layer WHEN 'territory' THEN mf.id END AS territory,
+               mf.name, mf.period, mf.methodology, mf.index, mf.rank, mf.quintile
         FROM env4326 e
         CROSS JOIN LATERAL rezago.map_features(map_tile.layer, map_tile.period, map_tile.methodology) mf
         WHERE mf.geom && e.box4326
     )
     SELECT CASE WHEN EXISTS (SELECT 1 FROM env) THEN
         -- features in id order: the same data give the same bytes
-        coalesce((SELECT ST_AsMVT(f, CASE map_tile.layer WHEN 'comuna' THEN 'comunas' ELSE 'territories' END, 4096, 'geom'
+        coalesce((SELECT ST_AsMVT(f, CASE map_tile.layer WHEN 'comuna' THEN 'comunas' ELSE 'territories' END, 4096, 'geom', 'id'
                                   ORDER BY f.id)
                   FROM f WHERE f.geom IS NOT NULL), ''::bytea)
     END;
 END;
 COMMENT ON FUNCTION rezago.map_tile(text, integer, integer, integer, integer, text) IS
-'Mapbox vector tile (ST_AsMVT, extent 4096, buffer 64, Web Mercator) of comunas (layer "comunas") or territories (layer "territories") with attributes id, name, period, methodology, index, rank, quintile. An empty bytea when no feature touches the tile; NULL when z, x or y is NULL. Errors: tile out of range (22023), unknown layer (22023), unknown methodology.';
+'Mapbox vector tile (ST_AsMVT, extent 4096, buffer 64, Web Mercator) of comunas (layer "comunas") or territories (layer "territories"). Each feature''s MVT id is the integer feature id of rezago.geojson and the map views (feature_id: the CUT, or rezago.territory_feature_id); attributes cut (comunas, integer) or territory (territories, text), name, period, methodology, index, rank, quintile (null values are left out). An empty bytea when no feature touches the tile; NULL when z, x or y is NULL. Errors: tile out of range (22023), unknown layer (22023), unknown methodology.';
 
 CREATE FUNCTION rezago.comuna_tiles(z integer, x integer, y integer,
                                     period integer DEFAULT NULL, methodology text DEFAULT NULL)
 RETURNS bytea
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN rezago.map_tile('comuna', z, x, y, period, methodology);
+-- The comments of the four tile functions are TileJSON documents: Martin
+-- merges a function source's comment into its TileJSON, pg_tileserv shows it
+-- as the layer's description (doc/reference.md, Maps).
 COMMENT ON FUNCTION rezago.comuna_tiles(integer, integer, integer, integer, text) IS
-'Vector tile of comunas with their index (layer "comunas"; see rezago.map_tile), with the signature pg_tileserv serves as a function layer: /rezago.comuna_tiles/{z}/{x}/{y}.pbf?period=2023&methodology=ufro2017. period NULL: latest with data; methodology NULL: rezago.default_methodology().';
+'{"tilejson": "3.0.0", "name": "rezago.comuna_tiles", "description": "Vector tile (MVT) of the comunas with their lag index (rezago.map_tile, layer comunas), the function layer pg_tileserv serves: /rezago.comuna_tiles/{z}/{x}/{y}.pbf?period=2023&methodology=ufro2017. period NULL: latest with data; methodology NULL: rezago.default_methodology(). An empty tile where no comuna is; NULL when z, x or y is NULL. Errors: tile out of range (22023), unknown methodology (42704).", "attribution": "rezago (boundaries: BCN; data: as loaded)", "minzoom": 0, "maxzoom": 24, "vector_layers": [{"id": "comunas", "description": "Comunas with a boundary and their lag index, one feature each; MVT feature id = feature_id of the map views (the CUT)", "minzoom": 0, "maxzoom": 24, "fields": {"cut": "Number", "name": "String", "period": "Number", "methodology": "String", "index": "Number", "rank": "Number", "quintile": "Number"}}]}';
 
 CREATE FUNCTION rezago.territory_tiles(z integer, x integer, y integer,
                                        period integer DEFAULT NULL, methodology text DEFAULT NULL)
@@ -171,21 +219,172 @@ RETURNS bytea
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN rezago.map_tile('territory', z, x, y, period, methodology);
 COMMENT ON FUNCTION rezago.territory_tiles(integer, integer, integer, integer, text) IS
-'Vector tile of territories with their index (layer "territories"; boundary = union of the members), with the signature pg_tileserv serves as a function layer. period NULL: latest with data; methodology NULL: rezago.default_methodology().';
+'{"tilejson": "3.0.0", "name": "rezago.territory_tiles", "description": "Vector tile (MVT) of the territories with their lag index (rezago.map_tile, layer territories; boundary = union of the members), the function layer pg_tileserv serves: /rezago.territory_tiles/{z}/{x}/{y}.pbf?period=2023. period NULL: latest with data; methodology NULL: rezago.default_methodology(). An empty tile where no territory is; NULL when z, x or y is NULL. Errors: tile out of range (22023), unknown methodology (42704).", "attribution": "rezago (boundaries: BCN; data: as loaded)", "minzoom": 0, "maxzoom": 24, "vector_layers": [{"id": "territories", "description": "Territories with a boundary (union of the members) and their lag index, one feature each; MVT feature id = feature_id of the map views (rezago.territory_feature_id)", "minzoom": 0, "maxzoom": 24, "fields": {"territory": "String", "name": "String", "period": "Number", "methodology": "String", "index": "Number", "rank": "Number", "quintile": "Number"}}]}';
 
-CREATE FUNCTION rezago.comuna_tiles_martin(z integer, x integer, y integer, query_params json)
+-- query_params has a default so that pg_tileserv, which lists every
+-- function of (z, x, y, ...) returning bytea, can call these too
+CREATE FUNCTION rezago.comuna_tiles_martin(z integer, x integer, y integer, query_params json DEFAULT '{}')
 RETURNS bytea
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN rezago.map_tile('comuna', z, x, y, (query_params->>'period')::integer, query_params->>'methodology');
 COMMENT ON FUNCTION rezago.comuna_tiles_martin(integer, integer, integer, json) IS
-'rezago.comuna_tiles with the signature Martin detects as a function source (z, x, y, query_params json): /comuna_tiles_martin/{z}/{x}/{y}?period=2023. A period that is not an integer raises 22P02.';
+'{"tilejson": "3.0.0", "name": "rezago.comuna_tiles_martin", "description": "rezago.comuna_tiles with the signature Martin detects as a function source (z, x, y, query_params json): /comuna_tiles_martin/{z}/{x}/{y}?period=2023&methodology=ufro2017. query_params NULL or {} (the default, what pg_tileserv sends): latest period, default methodology. A period that is not an integer raises 22P02; other errors as rezago.comuna_tiles.", "attribution": "rezago (boundaries: BCN; data: as loaded)", "minzoom": 0, "maxzoom": 24, "vector_layers": [{"id": "comunas", "description": "Comunas with a boundary and their lag index, one feature each; MVT feature id = feature_id of the map views (the CUT)", "minzoom": 0, "maxzoom": 24, "fields": {"cut": "Number", "name": "String", "period": "Number", "methodology": "String", "index": "Number", "rank": "Number", "quintile": "Number"}}]}';
 
-CREATE FUNCTION rezago.territory_tiles_martin(z integer, x integer, y integer, query_params json)
+CREATE FUNCTION rezago.territory_tiles_martin(z integer, x integer, y integer, query_params json DEFAULT '{}')
 RETURNS bytea
 LANGUAGE sql STABLE PARALLEL SAFE
 RETURN rezago.map_tile('territory', z, x, y, (query_params->>'period')::integer, query_params->>'methodology');
 COMMENT ON FUNCTION rezago.territory_tiles_martin(integer, integer, integer, json) IS
-'rezago.territory_tiles with the signature Martin detects as a function source (z, x, y, query_params json).';
+'{"tilejson": "3.0.0", "name": "rezago.territory_tiles_martin", "description": "rezago.territory_tiles with the signature Martin detects as a function source (z, x, y, query_params json): /territory_tiles_martin/{z}/{x}/{y}?period=2023. query_params NULL or {} (the default): latest period, default methodology. A period that is not an integer raises 22P02; other errors as rezago.territory_tiles.", "attribution": "rezago (boundaries: BCN; data: as loaded)", "minzoom": 0, "maxzoom": 24, "vector_layers": [{"id": "territories", "description": "Territories with a boundary (union of the members) and their lag index, one feature each; MVT feature id = feature_id of the map views (rezago.territory_feature_id)", "minzoom": 0, "maxzoom": 24, "fields": {"territory": "String", "name": "String", "period": "Number", "methodology": "String", "index": "Number", "rank": "Number", "quintile": "Number"}}]}';
+
+--------------------------------------------------------------------------
+-- Map views: one row per unit and period, with a registered geometry
+-- column (geometry_columns), an integer key GDAL and QGIS use without being
+-- told (ogc_fid, the first column) and no array column, so that GDAL, QGIS,
+-- GeoPackage and BI tools read them as they are (doc/reference.md, Maps)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.map_dimension_scores(layer text)
+RETURNS TABLE (period integer, unit text, score_capital_humano double precision,
+               score_capital_economico double precision, score_capital_institucional double precision,
+               score_capital_social double precision, score_capital_cultural double precision,
+               score_capital_fisico double precision)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT s.period, s.unit,
+           pg_catalog.max(s.score) FILTER (WHERE s.dimension = 'capital_humano'),
+           pg_catalog.max(s.score) FILTER (WHERE s.dimension = 'capital_economico'),
+           pg_catalog.max(s.score) FILTER (WHERE s.dimension = 'capital_institucional'),
+           pg_catalog.max(s.score) FILTER (WHERE s.dimension = 'capital_social'),
+           pg_catalog.max(s.score) FILTER (WHERE s.dimension = 'capital_cultural'),
+           pg_catalog.max(s.score) FILTER (WHERE s.dimension = 'capital_fisico')
+    FROM (SELECT c.period, c.cut::text AS unit, c.dimension, c.score
+          FROM rezago.v_comuna_dimension_scores c WHERE rezago.check_map_layer(map_dimension_scores.layer) AND map_dimension_scores.layer = 'comuna'
+          UNION ALL
+          SELECT t.period, t.territory, t.dimension, t.score
+          FROM rezago.v_territory_dimension_scores t WHERE rezago.check_map_layer(map_dimension_scores.layer) AND map_dimension_scores.layer = 'territory') s
+    GROUP BY s.period, s.unit;
+END;
+COMMENT ON FUNCTION rezago.map_dimension_scores(text) IS
+'The dimension scores of rezago.v_comuna_dimension_scores (layer comuna; unit = the CUT as text) or rezago.v_territory_dimension_scores (layer territory; unit = the territory code), one row per unit and period, one column per dimension of the catalogue (the six capitals; NULL where the default methodology does not use the dimension or the score is NULL): what the map views show as columns, since GIS formats take no arrays. Errors: unknown or NULL layer (22023), unknown default methodology.';
+
+CREATE VIEW rezago.v_comuna_map WITH (security_invoker = true) AS
+WITH ds AS MATERIALIZED (
+    SELECT x.* FROM rezago.map_dimension_scores('comuna') x
+)
+SELECT v.period::bigint * 10000000000 + v.cut AS ogc_fid,
+       v.cut AS feature_id,
+       v.methodology, v.period, v.cut, v.comuna, v.provincia_code, v.provincia, v.region_code, v.region,
+       v.index, v.rank, v.ranked, v.quintile, v.previous_period, v.previous_rank, v.rank_change,
+       v.index_status, v.index_status_label, v.missing_dimension_names,
+       ds.score_capital_humano, ds.score_capital_economico, ds.score_capital_institucional,
+       ds.score_capital_social, ds.score_capital_cultural, ds.score_capital_fisico,
+       c.geom
+FROM rezago.v_comuna_index v
+JOIN rezago.comuna c ON c.cut = v.cut
+LEFT JOIN ds ON ds.period = v.period AND ds.unit = v.cut::text
+WHERE c.geom IS NOT NULL;
+COMMENT ON VIEW rezago.v_comuna_map IS
+'Map layer of the comunas: rezago.v_comuna_index with each dimension score in a column of its own and the boundary (geom, MultiPolygon, SRID 4326, registered in geometry_columns), one row per comuna with a boundary and period with data, under the default methodology. Key: ogc_fid (GDAL''s default FID column name; QGIS takes the first column as the key of a view). No array column (GeoPackage, shapefiles and BI tools take it as it is). Full-resolution boundaries; rezago.v_comuna_map_web has simplified ones for web maps. Stable: columns are only ever added at the end.';
+COMMENT ON COLUMN rezago.v_comuna_map.ogc_fid IS 'Unique key of the row: period * 10000000000 + cut (e.g. 20230000013101 for Santiago, CUT 13101, in 2023). GDAL uses a column of this name as the feature id, and QGIS as the layer''s key.';
+COMMENT ON COLUMN rezago.v_comuna_map.feature_id IS 'Id of the comuna''s feature in rezago.geojson and in the vector tiles (the MVT feature id): the CUT.';
+COMMENT ON COLUMN rezago.v_comuna_map.missing_dimension_names IS 'When the index is NULL, the Spanish names of the dimensions without a score, comma-separated (the text form of rezago.v_comuna_index.missing_dimensions); NULL otherwise.';
+COMMENT ON COLUMN rezago.v_comuna_map.score_capital_humano IS 'Score of the dimension capital_humano (Capital humano), 1 = most lagged; NULL when the methodology does not use it or coverage is too low.';
+COMMENT ON COLUMN rezago.v_comuna_map.score_capital_economico IS 'Score of the dimension capital_economico (Capital económico); NULL when not used or coverage is too low.';
+COMMENT ON COLUMN rezago.v_comuna_map.score_capital_institucional IS 'Score of the dimension capital_institucional (Capital institucional); NULL when not used or coverage is too low.';
+COMMENT ON COLUMN rezago.v_comuna_map.score_capital_social IS 'Score of the dimension capital_social (Capital social); NULL when not used or coverage is too low.';
+COMMENT ON COLUMN rezago.v_comuna_map.score_capital_cultural IS 'Score of the dimension capital_cultural (Capital cultural); NULL when not used or coverage is too low.';
+COMMENT ON COLUMN rezago.v_comuna_map.score_capital_fisico IS 'Score of the dimension capital_fisico (Capital físico); NULL when not used or coverage is too low.';
+COMMENT ON COLUMN rezago.v_comuna_map.geom IS 'Boundary of the comuna, MultiPolygon in WGS84 (SRID 4326), as stored in rezago.comuna.';
+
+CREATE VIEW rezago.v_territory_map WITH (security_invoker = true) AS
+WITH ds AS MATERIALIZED (
+    SELECT x.* FROM rezago.map_dimension_scores('territory') x
+), fid AS MATERIALIZED (
+    SELECT t.code, pg_catalog.row_number() OVER (ORDER BY t.code COLLATE "C")::integer AS feature_id
+    FROM rezago.territory t
+)
+SELECT v.period::bigint * 10000000000 + fid.feature_id AS ogc_fid,
+       fid.feature_id,
+       v.methodology, v.period, v.territory, v.territory_name,
+       v.index, v.rank, v.ranked, v.quintile, v.members, v.scored,
+       v.previous_period, v.previous_rank, v.rank_change,
+       v.index_status, v.index_status_label, x.stage AS exit_stage, x.stage_label AS exit_stage_label,
+       ds.score_capital_humano, ds.score_capital_economico, ds.score_capital_institucional,
+       ds.score_capital_social, ds.score_capital_cultural, ds.score_capital_fisico,
+       g.geom
+FROM rezago.v_territory_index v
+JOIN fid ON fid.code = v.territory
+JOIN rezago.territory_geometry g ON g.territory = v.territory
+LEFT JOIN rezago.v_territory_exit x ON x.period = v.period AND x.territory = v.territory
+LEFT JOIN ds ON ds.period = v.period AND ds.unit = v.territory
+WHERE g.geom IS NOT NULL;
+COMMENT ON VIEW rezago.v_territory_map IS
+'Map layer of the territories: rezago.v_territory_index with the exit stage (rezago.v_territory_exit), each dimension score in a column of its own and the boundary (geom: union of the members, MultiPolygon, SRID 4326, registered in geometry_columns), one row per territory with a boundary and period with data, under the default methodology. Key: ogc_fid (used by GDAL and QGIS without being told). No array column. rezago.v_territory_map_web has simplified boundaries. Stable: columns are only ever added at the end.';
+COMMENT ON COLUMN rezago.v_territory_map.ogc_fid IS 'Unique key of the row: period * 10000000000 + feature_id. GDAL uses a column of this name as the feature id, and QGIS as the layer''s key.';
+COMMENT ON COLUMN rezago.v_territory_map.feature_id IS 'Id of the territory''s feature in rezago.geojson and in the vector tiles: rezago.territory_feature_id(territory), its position among the territory codes in byte order (stable while no territory is added or removed).';
+COMMENT ON COLUMN rezago.v_territory_map.exit_stage IS 'Exit (egreso) stage in the period (rezago.v_territory_exit.stage): insufficient_data, lagging, exit_started, exit_advanced or exited.';
+COMMENT ON COLUMN rezago.v_territory_map.exit_stage_label IS 'Spanish label of exit_stage (rezago.status_label), e.g. egreso iniciado.';
+COMMENT ON COLUMN rezago.v_territory_map.score_capital_humano IS 'Mean of the members'' capital_humano (Capital humano) scores, 1 = most lagged; NULL when not used or no member has one.';
+COMMENT ON COLUMN rezago.v_territory_map.score_capital_economico IS 'Mean of the members'' capital_economico (Capital económico) scores; NULL when not used or no member has one.';
+COMMENT ON COLUMN rezago.v_territory_map.score_capital_institucional IS 'Mean of the members'' capital_institucional (Capital institucional) scores; NULL when not used or no member has one.';
+COMMENT ON COLUMN rezago.v_territory_map.score_capital_social IS 'Mean of the members'' capital_social (Capital social) scores; NULL when not used or no member has one.';
+COMMENT ON COLUMN rezago.v_territory_map.score_capital_cultural IS 'Mean of the members'' capital_cultural (Capital cultural) scores; NULL when not used or no member has one.';
+COMMENT ON COLUMN rezago.v_territory_map.score_capital_fisico IS 'Mean of the members'' capital_fisico (Capital físico) scores; NULL when not used or no member has one.';
+COMMENT ON COLUMN rezago.v_territory_map.geom IS 'Boundary of the territory: the union of its members'' boundaries (rezago.territory_geometry), MultiPolygon in WGS84 (SRID 4326).';
+
+-- Simplified variants for web maps: the same rows and columns, boundaries
+-- simplified to about 1 km (0.01 degrees, topology of each feature kept)
+-- and oriented as RFC 7946 asks (exterior rings counter-clockwise)
+CREATE VIEW rezago.v_comuna_map_web WITH (security_invoker = true) AS
+SELECT m.ogc_fid, m.feature_id, m.methodology, m.period, m.cut, m.comuna, m.provincia_code, m.provincia,
+       m.region_code, m.region, m.index, m.rank, m.ranked, m.quintile, m.previous_period, m.previous_rank,
+       m.rank_change, m.index_status, m.index_status_label, m.missing_dimension_names,
+       m.score_capital_humano, m.score_capital_economico, m.score_capital_institucional,
+       m.score_capital_social, m.score_capital_cultural, m.score_capital_fisico,
+       ST_ForcePolygonCCW(ST_Multi(ST_SimplifyPreserveTopology(m.geom, 0.01)))::geometry(MultiPolygon, 4326) AS geom
+FROM rezago.v_comuna_map m;
+CREATE VIEW rezago.v_territory_map_web WITH (security_invoker = true) AS
+SELECT m.ogc_fid, m.feature_id, m.methodology, m.period, m.territory, m.territory_name,
+       m.index, m.rank, m.ranked, m.quintile, m.members, m.scored, m.previous_period, m.previous_rank,
+       m.rank_change, m.index_status, m.index_status_label, m.exit_stage, m.exit_stage_label,
+       m.score_capital_humano, m.score_capital_economico, m.score_capital_institucional,
+       m.score_capital_social, m.score_capital_cultural, m.score_capital_fisico,
+       ST_ForcePolygonCCW(ST_Multi(ST_SimplifyPreserveTopology(m.geom, 0.01)))::geometry(MultiPolygon, 4326) AS geom
+FROM rezago.v_territory_map m;
+COMMENT ON VIEW rezago.v_comuna_map_web IS
+'rezago.v_comuna_map with boundaries simplified for web maps (ST_SimplifyPreserveTopology, 0.01 degrees, about 1 km) and exterior rings counter-clockwise (RFC 7946); same rows, columns and key (ogc_fid). Neighbours are simplified separately, so shared edges may no longer match exactly. Stable: columns are only ever added at the end.';
+COMMENT ON VIEW rezago.v_territory_map_web IS
+'rezago.v_territory_map with boundaries simplified for web maps (0.01 degrees, about 1 km) and exterior rings counter-clockwise; same rows, columns and key (ogc_fid). Stable: columns are only ever added at the end.';
+
+-- the other columns carry the comments of the columns they show: the map
+-- views those of rezago.v_comuna_index / v_territory_index, the web variants
+-- those of the map views (their geom says it is simplified)
+DO $$
+DECLARE
+    r record;
+    step integer;
+BEGIN
+    FOR step IN 1..2 LOOP   -- the map views first: the web variants copy their comments
+        FOR r IN
+            WITH pairs (stage, target, source) AS (VALUES
+                (1, 'rezago.v_comuna_map'::regclass, 'rezago.v_comuna_index'::regclass),
+                (1, 'rezago.v_territory_map'::regclass, 'rezago.v_territory_index'::regclass),
+                (2, 'rezago.v_comuna_map_web'::regclass, 'rezago.v_comuna_map'::regclass),
+                (2, 'rezago.v_territory_map_web'::regclass, 'rezago.v_territory_map'::regclass))
+            SELECT p.target, a.attname,
+                   pg_catalog.col_description(p.source, sa.attnum)
+                   || CASE WHEN a.attname = 'geom' THEN ' Simplified to 0.01 degrees (about 1 km), exterior rings counter-clockwise.' ELSE '' END AS comment
+            FROM pairs p
+            JOIN pg_catalog.pg_attribute a ON a.attrelid = p.target AND a.attnum > 0
+            JOIN pg_catalog.pg_attribute sa ON sa.attrelid = p.source AND sa.attname = a.attname
+            WHERE p.stage = step AND pg_catalog.col_description(p.target, a.attnum) IS NULL
+        LOOP
+            EXECUTE pg_catalog.format('COMMENT ON COLUMN %s.%I IS %L', r.target, r.attname, r.comment);
+        END LOOP;
+    END LOOP;
+END
+$$;
 
 --------------------------------------------------------------------------
 -- SVG choropleth drawn inside the database
@@ -376,6 +575,12 @@ COMMENT ON FUNCTION rezago.svg_map(text, integer, text, integer, integer, text, 
 
 INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'territory_union_geom',   'read'),
+    ('routine',  'territory_feature_id',   'read'),
+    ('routine',  'map_dimension_scores',   'read'),
+    ('relation', 'v_comuna_map',           'read'),
+    ('relation', 'v_territory_map',        'read'),
+    ('relation', 'v_comuna_map_web',       'read'),
+    ('relation', 'v_territory_map_web',    'read'),
     ('routine',  'check_map_layer',        'read'),
     ('routine',  'map_features',           'read'),
     ('routine',  'geojson',                'read'),

@@ -77,6 +77,10 @@ FROM (VALUES
      'z => 5, x => 9, y => 19, query_params => ''{"period": "2021", "methodology": "sinim4"}'''),
     ('rezago.territory_tiles_martin(integer,integer,integer,json)',
      'z => 4, x => 4, y => 9, query_params => ''{"period": "2023", "methodology": "digital"}'''),
+    ('rezago.territory_tiles_martin(integer,integer,integer,json)', 'z => 5, x => 9, y => 19'),
+    ('rezago.territory_feature_id(text)', 'territory => ''prov_82'''),
+    ('rezago.map_dimension_scores(text)', 'layer => ''comuna'''),
+    ('rezago.map_dimension_scores(text)', 'layer => ''territory'''),
     -- uncertainty: fixed seeds, small runs, other options than the defaults
     ('rezago.rank_uncertainty(integer,integer,bigint,text,boolean,boolean,double precision,boolean,text[],text[],integer)',
      'runs => 64, seed => 20240607, weight_perturbation => 0.5, top_n => 5'),
