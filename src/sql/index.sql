@@ -554,6 +554,11 @@ LANGUAGE sql STABLE PARALLEL SAFE
 -- variable) delivers them keeps one state live at a time (100,000 units:
 -- 0.75 s of CPU instead of 1.32 s, doc/performance.md)
 SET enable_hashagg = off
+-- jit = off: the branches for vintages and rank, which a methodology rules
+-- out, are planned (not run) too, and JIT would compile them all on every
+-- call: 100,000 units took 2.5 s with JIT, 0.9 s without
+-- (doc/performance.md)
+SET jit = off
 BEGIN ATOMIC
     -- one group per comuna (not per comuna and dimension); each branch is
     -- planned on its own, the one the methodology rules out returns nothing

@@ -275,6 +275,9 @@ CREATE FUNCTION rezago.territory_gaps(period integer, methodology text DEFAULT '
 RETURNS TABLE (territory text, variable text, value double precision, threshold double precision,
                gap double precision, overcome boolean)
 LANGUAGE sql STABLE PARALLEL SAFE
+-- jit = off: JIT compiled the plan's expressions on every call for more than
+-- it saved (100,000 units: territory_exit 4.2 s with JIT, 3.3 s without)
+SET jit = off
 BEGIN ATOMIC
     WITH th AS MATERIALIZED (
         SELECT t.variable, t.threshold, v.polarity, vt.vintage

@@ -27,6 +27,12 @@ FROM (VALUES
      'value => 1.7, mean => 1.1, sd => 0.3, polarity => -1'),
     -- methodologies, names and places
     ('rezago.require_methodology(text)', 'code => ''sinim4'''),
+    ('rezago.require_rule(text,text,text)', 'methodology => ''sinim4'', kind => ''normalisation'''),
+    ('rezago.require_rule(text,text,text)', 'methodology => ''vintage'', kind => ''threshold_rule'', rule => ''median'''),
+    -- what-if rules
+    ('rezago.comuna_lag_scores(integer,text,text)', 'normalisation => ''rank'''),
+    ('rezago.comuna_lag_scores(integer,text,text)', 'normalisation => ''zscore'''),
+    ('rezago.territory_exit(integer,text,text)', 'threshold_rule => ''median'''),
     ('rezago.require_new_methodology_code(text)', 'code => ''nueva_2030'''),
     ('rezago.name_key(text)', 'name => ''Ñuñoa  (Santiago)'''),
     ('rezago.find_place(text,text,text)', 'kind => ''comuna'', name => ''San Juan'''),
