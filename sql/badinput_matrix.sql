@@ -375,7 +375,11 @@ INSERT INTO matrix (label, q) VALUES
  ('canonical_combine 2-D state',             $$SELECT rezago.canonical_combine('{0,1,0}', '{{0,1,0}}')::text$$),
  ('canonical_sum_final more rows than room', $$SELECT rezago.canonical_sum_final('{0,1,2,5}')$$),
  ('canonical_avg_final Infinity state',      $$SELECT rezago.canonical_avg_final('{0,1,1,Infinity}')$$),
- ('canonical_stddev_samp_final wrong width', $$SELECT rezago.canonical_stddev_samp_final('{0,2,1,1,1}')$$);
+ ('canonical_stddev_samp_final wrong width', $$SELECT rezago.canonical_stddev_samp_final('{0,2,1,1,1}')$$),
+-- old codes, availability (issue 15)
+ ('data_availability NULL methodology',     $$SELECT count(*) FROM rezago.data_availability(NULL)$$),
+ ('data_availability unknown methodology',  $$SELECT count(*) FROM rezago.data_availability('nope')$$),
+ ('data_availability toy: 2 variables + 4 context x 3 periods', $$SELECT count(*) || ' ' || max(share) FROM rezago.data_availability('toy')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,
