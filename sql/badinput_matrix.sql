@@ -376,7 +376,10 @@ INSERT INTO matrix (label, q) VALUES
  ('canonical_sum_final more rows than room', $$SELECT rezago.canonical_sum_final('{0,1,2,5}')$$),
  ('canonical_avg_final Infinity state',      $$SELECT rezago.canonical_avg_final('{0,1,1,Infinity}')$$),
  ('canonical_stddev_samp_final wrong width', $$SELECT rezago.canonical_stddev_samp_final('{0,2,1,1,1}')$$),
--- old codes, availability (issue 15)
+-- old codes, regiones over time, availability (issue 15)
+ ('comuna_regions NULL day -> today''s',   $$SELECT count(*) || ' ' || count(region_code) FROM rezago.comuna_regions(NULL)$$),
+ ('comuna_regions infinity',                $$SELECT count(*) FROM rezago.comuna_regions('infinity')$$),
+ ('comuna_regions -infinity',               $$SELECT count(*) FROM rezago.comuna_regions('-infinity')$$),
  ('data_availability NULL methodology',     $$SELECT count(*) FROM rezago.data_availability(NULL)$$),
  ('data_availability unknown methodology',  $$SELECT count(*) FROM rezago.data_availability('nope')$$),
  ('data_availability toy: 2 variables + 4 context x 3 periods', $$SELECT count(*) || ' ' || max(share) FROM rezago.data_availability('toy')$$);

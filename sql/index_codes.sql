@@ -11,13 +11,15 @@ BEGIN;
 -- The shipped lists
 --------------------------------------------------------------------------
 -- CUT 2018: 346 comunas, 56 provincias, 16 regiones; the 21 Ñuble codes of
--- the CUT 2018 (8401..8421)
+-- the CUT 2018 (8401..8421) and their regiones until 5 September 2018
 SELECT count(*) AS comunas, count(DISTINCT provincia_code) AS provincias,
        count(DISTINCT region_code) AS regiones, bool_and(builtin) AS builtin
 FROM rezago.official_comuna;
 SELECT count(*) AS codes, min(old_cut), max(old_cut), bool_and(cut / 1000 = 16) AS all_to_nuble,
        min(valid_to) AS valid_to, bool_and(builtin) AS builtin
 FROM rezago.comuna_code_history;
+SELECT count(*) AS comunas, min(region_code), max(region_code), min(valid_to), max(valid_to)
+FROM rezago.comuna_region_history;
 -- Ránquil: old 8415, today 16206 in provincia Itata (162), región Ñuble (16)
 SELECT h.old_cut, h.cut, o.name, o.provincia_code, o.provincia, o.region_code, o.region
 FROM rezago.comuna_code_history h JOIN rezago.official_comuna o USING (cut) WHERE h.old_cut = 8415;

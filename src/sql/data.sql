@@ -451,8 +451,8 @@ COMMENT ON FUNCTION rezago.import_comunas_geojson(jsonb, text, text, text, text)
 'Loads comunas from a GeoJSON FeatureCollection (defaults fit the BCN file comunas_bcn.geojson: properties cod_comuna, Comuna, Provincia, Region), through rezago.import_comunas: same checks, all or nothing; provincias and regiones named by the official list, and the BCN file completed with Antártica (12202, no boundary).';
 
 --------------------------------------------------------------------------
--- The official code list (CUT 2018) and the history of codes
--- (doc/method.md section 1): seeded, read by the loaders
+-- The official code list (CUT 2018) and the history of codes and regiones
+-- (doc/method.md section 1): seeded, read by the loaders and by E2
 --------------------------------------------------------------------------
 
 CREATE TABLE rezago.official_comuna (
@@ -490,13 +490,30 @@ COMMENT ON COLUMN rezago.comuna_code_history.valid_to IS 'Date the former code w
 COMMENT ON COLUMN rezago.comuna_code_history.note IS 'Source of the change.';
 COMMENT ON COLUMN rezago.comuna_code_history.builtin IS 'True for rows seeded by the extension (read-only).';
 
+CREATE TABLE rezago.comuna_region_history (
+    cut         integer NOT NULL CHECK (cut > 0),
+    region_code integer NOT NULL CHECK (region_code > 0),
+    valid_to    date NOT NULL,
+    note        text,
+    builtin     boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (cut, valid_to)
+);
+COMMENT ON TABLE rezago.comuna_region_history IS 'Regiones a comuna belonged to before its current one: the comuna (today''s code) was in region_code until valid_to (inclusive), and from the day after in the región of its next row, or of rezago.comuna when there is none. rezago.comuna_regions(day) reads it; E2 ranks each comuna within its región on 31 December of the period. Ships with the 21 Ñuble comunas, in Biobío (8) until 5 September 2018 (Ley 21.033, in force 6 September 2018; builtin); rows you add are kept by pg_dump.';
+COMMENT ON COLUMN rezago.comuna_region_history.cut IS 'Comuna, by today''s code (rezago.comuna.cut).';
+COMMENT ON COLUMN rezago.comuna_region_history.region_code IS 'Code of the región the comuna belonged to, e.g. 8 (Biobío).';
+COMMENT ON COLUMN rezago.comuna_region_history.valid_to IS 'Last day the comuna belonged to that región, e.g. 2018-09-05; it belonged to it since the valid_to of its previous row, or always before.';
+COMMENT ON COLUMN rezago.comuna_region_history.note IS 'Source of the change.';
+COMMENT ON COLUMN rezago.comuna_region_history.builtin IS 'True for rows seeded by the extension (read-only).';
+
 CREATE TRIGGER protect_builtin BEFORE INSERT OR UPDATE OR DELETE ON rezago.official_comuna
     FOR EACH ROW EXECUTE FUNCTION rezago.protect_builtin_rows();
 CREATE TRIGGER protect_builtin BEFORE INSERT OR UPDATE OR DELETE ON rezago.comuna_code_history
     FOR EACH ROW EXECUTE FUNCTION rezago.protect_builtin_rows();
+CREATE TRIGGER protect_builtin BEFORE INSERT OR UPDATE OR DELETE ON rezago.comuna_region_history
+    FOR EACH ROW EXECUTE FUNCTION rezago.protect_builtin_rows();
 
 -- SUBDERE CUT 2018 (cut_comunas_2018.csv); the Ñuble codes (Decreto 1.115
--- of 18 July 2018, cut_historia.csv)
+-- of 18 July 2018, cut_historia.csv) and regiones (Ley 21.033)
 SET LOCAL rezago.allow_builtin_changes = 'on';
 INSERT INTO rezago.official_comuna (cut, name, provincia_code, provincia, region_code, region, region_abbreviation, builtin) VALUES
     (1101, 'Iquique', 11, 'Iquique', 1, 'Tarapacá', 'TPCA', true),
@@ -868,10 +885,49 @@ INSERT INTO rezago.comuna_code_history (old_cut, cut, valid_to, note, builtin) V
     (8419, 16305, '2018-07-18', 'San Nicolás: Biobío code 08419 replaced by Ñuble code 16305 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''San Nicolás'') and SUBDERE CUT 2018', true),
     (8420, 16207, '2018-07-18', 'Trehuaco: Biobío code 08420 replaced by Ñuble code 16207 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Treguaco'') and SUBDERE CUT 2018', true),
     (8421, 16109, '2018-07-18', 'Yungay: Biobío code 08421 replaced by Ñuble code 16109 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Yungay'') and SUBDERE CUT 2018', true);
+
+INSERT INTO rezago.comuna_region_history (cut, region_code, valid_to, note, builtin) VALUES
+    (16101, 8, '2018-09-05', 'Chillán: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16102, 8, '2018-09-05', 'Bulnes: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16103, 8, '2018-09-05', 'Chillán Viejo: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16104, 8, '2018-09-05', 'El Carmen: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16105, 8, '2018-09-05', 'Pemuco: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16106, 8, '2018-09-05', 'Pinto: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16107, 8, '2018-09-05', 'Quillón: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16108, 8, '2018-09-05', 'San Ignacio: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16109, 8, '2018-09-05', 'Yungay: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16201, 8, '2018-09-05', 'Quirihue: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16202, 8, '2018-09-05', 'Cobquecura: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16203, 8, '2018-09-05', 'Coelemu: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16204, 8, '2018-09-05', 'Ninhue: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16205, 8, '2018-09-05', 'Portezuelo: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16206, 8, '2018-09-05', 'Ranquil: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16207, 8, '2018-09-05', 'Trehuaco: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16301, 8, '2018-09-05', 'San Carlos: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16302, 8, '2018-09-05', 'Coihueco: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16303, 8, '2018-09-05', 'Ñiquén: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16304, 8, '2018-09-05', 'San Fabián: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16305, 8, '2018-09-05', 'San Nicolás: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true);
 RESET rezago.allow_builtin_changes;
 
 SELECT pg_catalog.pg_extension_config_dump('rezago.official_comuna', 'WHERE NOT builtin');
 SELECT pg_catalog.pg_extension_config_dump('rezago.comuna_code_history', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('rezago.comuna_region_history', 'WHERE NOT builtin');
+
+CREATE FUNCTION rezago.comuna_regions(day date)
+RETURNS TABLE (cut integer, region_code integer)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT c.cut,
+           coalesce((SELECT h.region_code FROM rezago.comuna_region_history h
+                     WHERE h.cut = c.cut AND h.valid_to >= comuna_regions.day
+                     ORDER BY h.valid_to LIMIT 1),
+                    c.region_code)
+    FROM rezago.comuna c
+    ORDER BY c.cut;
+END;
+COMMENT ON FUNCTION rezago.comuna_regions(date) IS
+'Región of every comuna of rezago.comuna on a day: the región of its first rezago.comuna_region_history row whose valid_to is on or after the day, else its current región (rezago.comuna.region_code, NULL when unknown). On 2009-12-31 the Ñuble comunas (16xxx) are in Biobío (8); from 2018-09-06 in Ñuble (16). NULL day: the current región of every comuna.';
 
 CREATE FUNCTION rezago.data_availability(methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (variable text, period integer, comunas bigint, share double precision)
@@ -910,6 +966,8 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'import_comunas_geojson', 'edit'),
     ('relation', 'official_comuna',        'edit'),
     ('relation', 'comuna_code_history',    'edit'),
+    ('relation', 'comuna_region_history',  'edit'),
+    ('routine',  'comuna_regions',         'read'),
     ('routine',  'data_availability',      'read');
 
 -- this file's writers, grant helpers and triggers lose PUBLIC's EXECUTE

@@ -341,19 +341,23 @@ RETURNS TABLE (cut integer, region_code integer, poverty double precision, natio
                regional_rank bigint, regional_count bigint)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
+    -- each comuna in its región on 31 December of the period (doc/method.md section 5)
     SELECT o.cut, c.region_code, o.value,
            rank() OVER (ORDER BY o.value DESC),
            CASE WHEN c.region_code IS NOT NULL
                 THEN rank() OVER (PARTITION BY c.region_code ORDER BY o.value DESC) END,
            CASE WHEN c.region_code IS NOT NULL
                 THEN count(*) OVER (PARTITION BY c.region_code) END
-    FROM rezago.observation o JOIN rezago.comuna c ON c.cut = o.cut
+    FROM rezago.observation o
+    JOIN rezago.comuna_regions(CASE WHEN comuna_poverty_ranks.period BETWEEN 1 AND 9999
+                                    THEN pg_catalog.make_date(comuna_poverty_ranks.period, 12, 31) END) c
+      ON c.cut = o.cut
     WHERE o.variable = 'pobreza_ingresos' AND o.period = comuna_poverty_ranks.period
       AND o.value IS NOT NULL
     ORDER BY o.cut;
 END;
 COMMENT ON FUNCTION rezago.comuna_poverty_ranks(integer) IS
-'Income-poverty ranks of every comuna with a non-NULL pobreza_ingresos in the period: national_rank among the comunas of the country with data, regional_rank within its región, and regional_count, the comunas of the región with data (1 = poorest; ties share a rank, 1,1,3). Comunas without a región code get NULL regional rank and count.';
+'Income-poverty ranks of every comuna with a non-NULL pobreza_ingresos in the period: national_rank among the comunas of the country with data, regional_rank within its región on 31 December of the period (rezago.comuna_regions: the Ñuble comunas are ranked in Biobío before 2018), region_code that región, and regional_count, the comunas of the región with data (1 = poorest; ties share a rank, 1,1,3). Comunas without a región code get NULL regional rank and count.';
 
 CREATE FUNCTION rezago.territory_entry(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (territory text, e1_national boolean, e2_regional boolean, e3_isolation boolean,
