@@ -5,7 +5,7 @@
 -- random draws from rezago.uncertainty_draws, as their input).  Every test
 -- that checks a result of the method compares it with these functions:
 --
---   test/realdata/sql/02_index, 04_status, 07_portal, 08_uncertainty
+--   test/realdata/sql/02_index, 04_status, 05_pilot2014, 07_portal, 08_uncertainty
 --   sql/uncertainty_engine.sql, test/bench/run.py (the benchmark's "ref"
 --   column and its correctness check), test/bench/uncertainty.sql
 --
