@@ -99,18 +99,25 @@ SELECT count(*) AS rows_without_data FROM rezago.data_availability();
 -- import_comunas names provincias and regiones by the official list, and
 -- completes a national load
 --------------------------------------------------------------------------
-BEGIN;
 -- every official comuna but Antártica (12202) and Isla de Pascua (5201),
 -- with the wrong provincia and región names a boundary file may carry
 CREATE TEMP TABLE national (cut int, name text, provincia text, region text);
 INSERT INTO national SELECT cut, 'Name ' || cut, 'Wrong', 'Wrong' FROM rezago.official_comuna
 WHERE cut NOT IN (12202, 5201);
+BEGIN;
 SELECT rezago.import_comunas('national', geom_column => NULL);
 SELECT count(*) AS comunas, count(*) FILTER (WHERE provincia = 'Wrong' OR region = 'Wrong') AS wrong_names
 FROM rezago.comuna;
 -- the comunas keep the source's names; the two added ones get the official ones
 SELECT cut, name, provincia_code, provincia, region_code, region FROM rezago.comuna
 WHERE cut IN (1401, 14107, 5201, 12201, 12202) ORDER BY cut;
+ROLLBACK;
+BEGIN;
+-- the same load with one code outside the list (a synthetic unit 99999) is
+-- not national: nothing is added
+INSERT INTO national VALUES (99999, 'Synthetic', 'P', 'R');
+SELECT rezago.import_comunas('national', geom_column => NULL);
+SELECT count(*) AS comunas FROM rezago.comuna;
 ROLLBACK;
 BEGIN;
 -- a load of one región is not completed; a code outside the list keeps the

@@ -348,13 +348,17 @@ BEGIN
         geom = coalesce(EXCLUDED.geom, c.geom);
     GET DIAGNOSTICS n = ROW_COUNT;
 
-    -- a national load (comunas of every región of the official list) gets
-    -- the official comunas it lacks, without boundary: the BCN file has no
-    -- polygon for Antártica, whose provincia would otherwise have one comuna
+    -- a national load (codes of the official list only, in every región of
+    -- it) gets the official comunas it lacks, without boundary: the BCN file
+    -- has no polygon for Antártica, whose provincia would otherwise have one
+    -- comuna.  Other codes (synthetic units) make a load not national.
     IF EXISTS (SELECT 1 FROM pg_temp.rezago_import_comunas)
+       AND NOT EXISTS (SELECT 1 FROM pg_temp.rezago_import_comunas r
+                       WHERE NOT EXISTS (SELECT 1 FROM rezago.official_comuna oc WHERE oc.cut = r.cut))
        AND NOT EXISTS (SELECT 1 FROM rezago.official_comuna oc
                        WHERE NOT EXISTS (SELECT 1 FROM pg_temp.rezago_import_comunas r
-                                         WHERE r.cut / 1000 = oc.region_code)) THEN
+                                         JOIN rezago.official_comuna o2 ON o2.cut = r.cut
+                                         WHERE o2.region_code = oc.region_code)) THEN
         WITH added AS (
             INSERT INTO rezago.comuna (cut, name, provincia_code, provincia, region_code, region)
             SELECT oc.cut, oc.name, oc.provincia_code, oc.provincia, oc.region_code, oc.region
@@ -377,7 +381,7 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION rezago.import_comunas(regclass, text, text, text, text, text) IS
-'Loads or updates comunas from a table (e.g. loaded with shp2pgsql or ogr2ogr), naming its columns; pass NULL for a column the source lacks (provincia, region, geometry). Codes of the official list (rezago.official_comuna) get its provincia and región codes and names, whatever the source says; other codes get the source''s names and codes derived from the CUT. A national load (comunas of every región of the official list) is completed with the official comunas it lacks, without boundary, with a notice naming them. Skips code 0 ("Zona sin demarcar") with a notice; geometries are transformed to 4326 and made valid multipolygons. All rows or none: one error (22000) lists every bad row (bad or duplicate code, empty name, geometry without SRID or in an SRID unknown to spatial_ref_sys, empty, not a polygon, or collapsing when made valid). NULL source, cut_column or name_column: error 22004. Returns the rows of the source written.';
+'Loads or updates comunas from a table (e.g. loaded with shp2pgsql or ogr2ogr), naming its columns; pass NULL for a column the source lacks (provincia, region, geometry). Codes of the official list (rezago.official_comuna) get its provincia and región codes and names, whatever the source says; other codes get the source''s names and codes derived from the CUT. A national load (only codes of the official list, in all its regiones) is completed with the official comunas it lacks, without boundary, with a notice naming them. Skips code 0 ("Zona sin demarcar") with a notice; geometries are transformed to 4326 and made valid multipolygons. All rows or none: one error (22000) lists every bad row (bad or duplicate code, empty name, geometry without SRID or in an SRID unknown to spatial_ref_sys, empty, not a polygon, or collapsing when made valid). NULL source, cut_column or name_column: error 22004. Returns the rows of the source written.';
 
 -- import_comunas_geojson: a feature whose geometry PostGIS cannot read (no
 -- coordinates, an unknown type) is reported with its number, as 22000,
