@@ -394,7 +394,7 @@ BEGIN ATOMIC
     ORDER BY t.code;
 END;
 COMMENT ON FUNCTION rezago.territory_entry(integer, text) IS
-'Pilot entry criteria of every territory for a period (doc/method.md section 5), by rezago.entry_status over its members with the methodology''s entry_* parameters and the observations pobreza_ingresos (ranks from rezago.comuna_poverty_ranks), localidades and localidades_aisladas of that period. E1: half or more members among the entry_national_top poorest of the country; E2: half or more among the poorest entry_regional_share of their own región; E3: more than entry_isolation_share of the members'' localities isolated. NULL criterion = the members without data could change it; criteria_met counts the criteria known to be met; eligible = at least entry_min_criteria met, NULL when undecided. All NULL for a territory without members.';
+'Pilot entry criteria of every territory for a period (doc/method.md section 5), by rezago.entry_status over its members with the methodology''s entry_* parameters and the observations pobreza_ingresos (ranks from rezago.comuna_poverty_ranks), localidades and localidades_aisladas of that period. E1: half or more members among the entry_national_top poorest of the country; E2: half or more among the poorest entry_regional_share of their región on 31 December of the period (rezago.comuna_regions); E3: more than entry_isolation_share of the members'' localities isolated. NULL criterion = the members without data could change it; criteria_met counts the criteria known to be met; eligible = at least entry_min_criteria met, NULL when undecided. All NULL for a territory without members.';
 
 --------------------------------------------------------------------------
 -- The programme
