@@ -383,7 +383,14 @@ INSERT INTO matrix (label, q) VALUES
  ('canonical_avg_final Infinity state',      $$SELECT rezago.canonical_avg_final('{0,1,1,Infinity}')$$),
  ('canonical_stddev_samp_final wrong width', $$SELECT rezago.canonical_stddev_samp_final('{0,2,1,1,1}')$$),
  ('territory_feature_id known, unknown, NULL', $$SELECT rezago.territory_feature_id('tbad') || ' ' || coalesce(rezago.territory_feature_id('nope')::text, 'NULL') || ' ' || coalesce(rezago.territory_feature_id(NULL)::text, 'NULL')$$),
- ('map_dimension_scores unknown layer',    $$SELECT count(*) FROM rezago.map_dimension_scores('region')$$);
+ ('map_dimension_scores unknown layer',    $$SELECT count(*) FROM rezago.map_dimension_scores('region')$$),
+-- old codes, regiones over time, availability (issue 15)
+ ('comuna_regions NULL day -> today''s',   $$SELECT count(*) || ' ' || count(region_code) FROM rezago.comuna_regions(NULL)$$),
+ ('comuna_regions infinity',                $$SELECT count(*) FROM rezago.comuna_regions('infinity')$$),
+ ('comuna_regions -infinity',               $$SELECT count(*) FROM rezago.comuna_regions('-infinity')$$),
+ ('data_availability NULL methodology',     $$SELECT count(*) FROM rezago.data_availability(NULL)$$),
+ ('data_availability unknown methodology',  $$SELECT count(*) FROM rezago.data_availability('nope')$$),
+ ('data_availability toy: 2 variables + 4 context x 3 periods', $$SELECT count(*) || ' ' || max(share) FROM rezago.data_availability('toy')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

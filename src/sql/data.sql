@@ -35,6 +35,7 @@ CREATE TABLE rezago.observation (
     value    double precision
              CONSTRAINT observation_value_finite
              CHECK (value > '-Infinity' AND value < 'Infinity'),
+    source   text,
     PRIMARY KEY (cut, variable, period)
 );
 -- (period, variable, value): the rows of one variable and period in value
@@ -49,6 +50,7 @@ COMMENT ON COLUMN rezago.observation.cut IS 'Comuna (rezago.comuna.cut).';
 COMMENT ON COLUMN rezago.observation.variable IS 'Variable (rezago.variable.code).';
 COMMENT ON COLUMN rezago.observation.period IS 'Year the value refers to.';
 COMMENT ON COLUMN rezago.observation.value IS 'Raw value in the variable''s unit; finite or NULL (NaN and infinities are refused).';
+COMMENT ON COLUMN rezago.observation.source IS 'Where the value comes from (e.g. SINIM4182, MDSF SAE 2009), from the column source of the staging table when it has one; NULL when not given.';
 
 SELECT pg_catalog.pg_extension_config_dump('rezago.comuna', '');
 SELECT pg_catalog.pg_extension_config_dump('rezago.observation', '');
@@ -66,6 +68,8 @@ DECLARE
     problems text;
     n_bad bigint;
     n bigint;
+    mapped text;
+    n_mapped bigint;
 BEGIN
     IF pg_catalog.to_regclass('pg_temp.rezago_import_rows') IS NOT NULL THEN
         DROP TABLE pg_temp.rezago_import_rows;
@@ -75,27 +79,40 @@ BEGIN
             'CREATE TEMP TABLE rezago_import_rows ON COMMIT DROP AS
              SELECT pg_catalog.row_number() OVER () AS row_no,
                     s.cut::text AS cut_t, s.variable::text AS variable,
-                    s.period::text AS period_t, s.value::text AS value_t
-             FROM %s s', source);
+                    s.period::text AS period_t, s.value::text AS value_t, %s AS src
+             FROM %s s',
+            -- an optional column source: where each value comes from
+            CASE WHEN EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                              WHERE a.attrelid = import_observations.source AND a.attname = 'source'
+                                AND a.attnum > 0 AND NOT a.attisdropped)
+                 THEN 's.source::text' ELSE 'NULL::text' END,
+            source);
     EXCEPTION WHEN undefined_column THEN
         RAISE EXCEPTION 'source % lacks a required column', source
             USING ERRCODE = 'undefined_column',
                   DETAIL = SQLERRM,
-                  HINT = 'The source needs the columns cut, variable, period and value (any types that convert to text).';
+                  HINT = 'The source needs the columns cut, variable, period and value (any types that convert to text), and may have a column source.';
     END;
     ALTER TABLE pg_temp.rezago_import_rows
-        ADD COLUMN cut integer, ADD COLUMN period integer, ADD COLUMN value double precision;
+        ADD COLUMN cut integer, ADD COLUMN period integer, ADD COLUMN value double precision,
+        ADD COLUMN old_cut integer;
     UPDATE pg_temp.rezago_import_rows r SET
         cut    = CASE WHEN r.cut_t ~ '^\s*[0-9]{1,9}\s*$' THEN r.cut_t::integer END,
         period = CASE WHEN r.period_t ~ '^\s*-?[0-9]{1,9}\s*$' THEN r.period_t::integer END,
         value  = CASE WHEN r.value_t ~* '^\s*[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)(e[+-]?[0-9]+)?\s*$'
                       THEN r.value_t::double precision END;
+    -- former codes (084xx for Ñuble before the CUT 2018) become today's; a
+    -- code that is a comuna today is never mapped
+    UPDATE pg_temp.rezago_import_rows r SET old_cut = r.cut, cut = h.cut
+    FROM rezago.comuna_code_history h
+    WHERE h.old_cut = r.cut AND NOT EXISTS (SELECT 1 FROM rezago.comuna c WHERE c.cut = r.cut);
 
     WITH bad AS (
         SELECT r.row_no, 'cut' AS col,
                CASE WHEN r.cut_t IS NULL THEN 'is NULL'
                     WHEN r.cut IS NULL THEN pg_catalog.format('%L is not a CUT code', r.cut_t)
                     WHEN r.cut = 0 THEN '0 is not a comuna (it is used for "Zona sin demarcar")'
+                    WHEN r.old_cut IS NOT NULL THEN pg_catalog.format('former code %s is comuna %s today (rezago.comuna_code_history), which is not loaded', r.old_cut, r.cut)
                     WHEN r.cut BETWEEN 8400 AND 8499 THEN pg_catalog.format('unknown comuna %s (a pre-2018 code? Ñuble comunas are 16xxx since 2018)', r.cut)
                     ELSE pg_catalog.format('unknown comuna %s', r.cut) END AS reason
         FROM pg_temp.rezago_import_rows r
@@ -158,20 +175,29 @@ BEGIN
                   HINT = 'Fix the listed rows of the source and run the import again; load comunas first with rezago.import_comunas, and pass replace => true to replace periods already loaded.';
     END IF;
 
+    SELECT pg_catalog.count(*) INTO n_mapped FROM pg_temp.rezago_import_rows r WHERE r.old_cut IS NOT NULL;
+    SELECT pg_catalog.string_agg(pg_catalog.format('%s -> %s', m.old_cut, m.cut), ', ' ORDER BY m.old_cut)
+      INTO mapped
+    FROM (SELECT DISTINCT r.old_cut, r.cut FROM pg_temp.rezago_import_rows r WHERE r.old_cut IS NOT NULL) m;
+    IF n_mapped > 0 THEN
+        RAISE NOTICE 'import_observations: mapped % row(s) from former comuna codes to today''s', n_mapped
+            USING DETAIL = pg_catalog.format('Codes mapped (rezago.comuna_code_history): %s.', mapped);
+    END IF;
+
     IF import_observations.replace THEN
         DELETE FROM rezago.observation o
         USING (SELECT DISTINCT r.variable, r.period FROM pg_temp.rezago_import_rows r) p
         WHERE o.variable = p.variable AND o.period = p.period;
     END IF;
-    INSERT INTO rezago.observation (cut, variable, period, value)
-    SELECT r.cut, r.variable, r.period, r.value FROM pg_temp.rezago_import_rows r;
+    INSERT INTO rezago.observation (cut, variable, period, value, source)
+    SELECT r.cut, r.variable, r.period, r.value, r.src FROM pg_temp.rezago_import_rows r;
     GET DIAGNOSTICS n = ROW_COUNT;
     DROP TABLE pg_temp.rezago_import_rows;
     RETURN n;
 END
 $$;
 COMMENT ON FUNCTION rezago.import_observations(regclass, boolean) IS
-'Loads a staging table or view with columns (cut, variable, period, value): checks every row and loads all or none. One error (22000) lists every bad row: unknown comuna or variable, bad period, NaN/Infinity, a proportion outside 0..1 (hinting at percentages), duplicate keys, periods already loaded. replace => true replaces the (variable, period) pairs present in the source. Returns the number of rows loaded. NULL value = a known missing value. Strict: a NULL argument loads nothing and returns NULL.';
+'Loads a staging table or view with columns (cut, variable, period, value) and optionally source (kept in rezago.observation.source): checks every row and loads all or none. A code that is not a comuna but a former code in rezago.comuna_code_history (Ñuble 084xx) is mapped to today''s, with a notice counting the rows mapped. One error (22000) lists every bad row: unknown comuna (or a former code whose comuna is not loaded) or variable, bad period, NaN/Infinity, a proportion outside 0..1 (hinting at percentages), duplicate keys, periods already loaded. replace => true replaces the (variable, period) pairs present in the source. Returns the number of rows loaded. NULL value = a known missing value. Strict: a NULL argument loads nothing and returns NULL.';
 
 -- import_comunas: NULL source or key columns are errors; a geometry in an
 -- SRID PostGIS does not know, or one that collapses to nothing when made
@@ -308,20 +334,54 @@ BEGIN
                   HINT = 'A degenerate polygon (all its points on a line) is not a boundary: fix it, or load the comuna without a geometry (NULL).';
     END IF;
 
+    -- provincias and regiones of the codes of the official list are named by
+    -- it: boundary files carry outdated names (the BCN file puts Tamarugal's
+    -- comunas in "Iquique" and Paillaco in "Ranco")
     INSERT INTO rezago.comuna AS c (cut, name, provincia_code, provincia, region_code, region, geom)
-    SELECT r.cut, pg_catalog.btrim(r.name), r.cut / 100, r.provincia, r.cut / 1000, r.region, r.geom
-    FROM pg_temp.rezago_import_comunas r
+    SELECT r.cut, pg_catalog.btrim(r.name), coalesce(oc.provincia_code, r.cut / 100),
+           coalesce(oc.provincia, r.provincia), coalesce(oc.region_code, r.cut / 1000),
+           coalesce(oc.region, r.region), r.geom
+    FROM pg_temp.rezago_import_comunas r LEFT JOIN rezago.official_comuna oc ON oc.cut = r.cut
     ON CONFLICT (cut) DO UPDATE SET name = EXCLUDED.name,
         provincia_code = EXCLUDED.provincia_code, provincia = coalesce(EXCLUDED.provincia, c.provincia),
         region_code = EXCLUDED.region_code, region = coalesce(EXCLUDED.region, c.region),
         geom = coalesce(EXCLUDED.geom, c.geom);
     GET DIAGNOSTICS n = ROW_COUNT;
+
+    -- a national load (codes of the official list only, in every región of
+    -- it) gets the official comunas it lacks, without boundary: the BCN file
+    -- has no polygon for Antártica, whose provincia would otherwise have one
+    -- comuna.  Other codes (synthetic units) make a load not national.
+    IF EXISTS (SELECT 1 FROM pg_temp.rezago_import_comunas)
+       AND NOT EXISTS (SELECT 1 FROM pg_temp.rezago_import_comunas r
+                       WHERE NOT EXISTS (SELECT 1 FROM rezago.official_comuna oc WHERE oc.cut = r.cut))
+       AND NOT EXISTS (SELECT 1 FROM rezago.official_comuna oc
+                       WHERE NOT EXISTS (SELECT 1 FROM pg_temp.rezago_import_comunas r
+                                         JOIN rezago.official_comuna o2 ON o2.cut = r.cut
+                                         WHERE o2.region_code = oc.region_code)) THEN
+        WITH added AS (
+            INSERT INTO rezago.comuna (cut, name, provincia_code, provincia, region_code, region)
+            SELECT oc.cut, oc.name, oc.provincia_code, oc.provincia, oc.region_code, oc.region
+            FROM rezago.official_comuna oc
+            WHERE NOT EXISTS (SELECT 1 FROM rezago.comuna c WHERE c.cut = oc.cut)
+            RETURNING cut, name
+        )
+        SELECT pg_catalog.count(*),
+               pg_catalog.string_agg(pg_catalog.format('%s %s', a.cut, a.name), ', ' ORDER BY a.cut)
+                   FILTER (WHERE a.n <= 10)
+          INTO n_bad, skipped
+        FROM (SELECT added.*, pg_catalog.row_number() OVER (ORDER BY added.cut) AS n FROM added) a;
+        IF n_bad > 0 THEN
+            RAISE NOTICE 'import_comunas: added % comuna(s) of the official list (CUT 2018) missing from the load, without boundary: %',
+                n_bad, skipped || CASE WHEN n_bad > 10 THEN ', ...' ELSE '' END;
+        END IF;
+    END IF;
     DROP TABLE pg_temp.rezago_import_comunas;
     RETURN n;
 END
 $$;
 COMMENT ON FUNCTION rezago.import_comunas(regclass, text, text, text, text, text) IS
-'Loads or updates comunas from a table (e.g. loaded with shp2pgsql or ogr2ogr), naming its columns; pass NULL for a column the source lacks (provincia, region, geometry). Skips code 0 ("Zona sin demarcar") with a notice; geometries are transformed to 4326 and made valid multipolygons. All rows or none: one error (22000) lists every bad row (bad or duplicate code, empty name, geometry without SRID or in an SRID unknown to spatial_ref_sys, empty, not a polygon, or collapsing when made valid). NULL source, cut_column or name_column: error 22004. Returns the rows written.';
+'Loads or updates comunas from a table (e.g. loaded with shp2pgsql or ogr2ogr), naming its columns; pass NULL for a column the source lacks (provincia, region, geometry). Codes of the official list (rezago.official_comuna) get its provincia and región codes and names, whatever the source says; other codes get the source''s names and codes derived from the CUT. A national load (only codes of the official list, in all its regiones) is completed with the official comunas it lacks, without boundary, with a notice naming them. Skips code 0 ("Zona sin demarcar") with a notice; geometries are transformed to 4326 and made valid multipolygons. All rows or none: one error (22000) lists every bad row (bad or duplicate code, empty name, geometry without SRID or in an SRID unknown to spatial_ref_sys, empty, not a polygon, or collapsing when made valid). NULL source, cut_column or name_column: error 22004. Returns the rows of the source written.';
 
 -- import_comunas_geojson: a feature whose geometry PostGIS cannot read (no
 -- coordinates, an unknown type) is reported with its number, as 22000,
@@ -392,7 +452,511 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION rezago.import_comunas_geojson(jsonb, text, text, text, text) IS
-'Loads comunas from a GeoJSON FeatureCollection (defaults fit the BCN file comunas_bcn.geojson: properties cod_comuna, Comuna, Provincia, Region), through rezago.import_comunas: same checks, all or nothing.';
+'Loads comunas from a GeoJSON FeatureCollection (defaults fit the BCN file comunas_bcn.geojson: properties cod_comuna, Comuna, Provincia, Region), through rezago.import_comunas: same checks, all or nothing; provincias and regiones named by the official list, and the BCN file completed with Antártica (12202, no boundary).';
+
+--------------------------------------------------------------------------
+-- The official code list (CUT 2018) and the history of codes and regiones
+-- (doc/method.md section 1): seeded, read by the loaders and by E2
+--------------------------------------------------------------------------
+
+CREATE TABLE rezago.official_comuna (
+    cut                 integer PRIMARY KEY CHECK (cut > 0),
+    name                text NOT NULL CHECK (pg_catalog.btrim(name) <> ''),
+    provincia_code      integer NOT NULL CHECK (provincia_code > 0),
+    provincia           text NOT NULL CHECK (pg_catalog.btrim(provincia) <> ''),
+    region_code         integer NOT NULL CHECK (region_code > 0),
+    region              text NOT NULL CHECK (pg_catalog.btrim(region) <> ''),
+    region_abbreviation text,
+    builtin             boolean NOT NULL DEFAULT false
+);
+COMMENT ON TABLE rezago.official_comuna IS 'The official code list, SUBDERE CUT 2018: every comuna with its provincia and región, codes and official names (346 rows shipped, builtin). rezago.import_comunas takes provincia and región names from it and completes a national load with the comunas it lacks. Rows you add (builtin false) are kept by pg_dump.';
+COMMENT ON COLUMN rezago.official_comuna.cut IS 'Código único territorial of the comuna (CUT 2018), e.g. 16206.';
+COMMENT ON COLUMN rezago.official_comuna.name IS 'Official name of the comuna.';
+COMMENT ON COLUMN rezago.official_comuna.provincia_code IS 'Provincia code, e.g. 162.';
+COMMENT ON COLUMN rezago.official_comuna.provincia IS 'Official name of the provincia, e.g. Itata.';
+COMMENT ON COLUMN rezago.official_comuna.region_code IS 'Región code, e.g. 16.';
+COMMENT ON COLUMN rezago.official_comuna.region IS 'Official name of the región, e.g. Ñuble.';
+COMMENT ON COLUMN rezago.official_comuna.region_abbreviation IS 'Abbreviation of the región in the CUT list, e.g. NUBLE.';
+COMMENT ON COLUMN rezago.official_comuna.builtin IS 'True for rows seeded by the extension (restored by CREATE EXTENSION, not by pg_dump; read-only).';
+
+CREATE TABLE rezago.comuna_code_history (
+    old_cut  integer PRIMARY KEY CHECK (old_cut > 0),
+    cut      integer NOT NULL CHECK (cut > 0),
+    valid_to date,
+    note     text,
+    builtin  boolean NOT NULL DEFAULT false,
+    CHECK (old_cut <> cut)
+);
+COMMENT ON TABLE rezago.comuna_code_history IS 'Former CUT codes and the code of the same comuna today: rezago.import_observations maps a code that is not a comuna of rezago.comuna through this table (one step) and says how many rows it mapped. Ships with the 21 Ñuble comunas of the CUT 2018 (Biobío 084xx to Ñuble 16xxx, builtin); rows you add are kept by pg_dump.';
+COMMENT ON COLUMN rezago.comuna_code_history.old_cut IS 'The former code, e.g. 8415.';
+COMMENT ON COLUMN rezago.comuna_code_history.cut IS 'The code of the same comuna today (rezago.comuna.cut), e.g. 16206.';
+COMMENT ON COLUMN rezago.comuna_code_history.valid_to IS 'Date the former code was replaced (the decree''s date: 2018-07-18 for the CUT 2018); NULL when unknown. Informative: the mapping does not depend on the period.';
+COMMENT ON COLUMN rezago.comuna_code_history.note IS 'Source of the change.';
+COMMENT ON COLUMN rezago.comuna_code_history.builtin IS 'True for rows seeded by the extension (read-only).';
+
+CREATE TABLE rezago.comuna_region_history (
+    cut         integer NOT NULL CHECK (cut > 0),
+    region_code integer NOT NULL CHECK (region_code > 0),
+    valid_to    date NOT NULL,
+    note        text,
+    builtin     boolean NOT NULL DEFAULT false,
+    PRIMARY KEY (cut, valid_to)
+);
+COMMENT ON TABLE rezago.comuna_region_history IS 'Regiones a comuna belonged to before its current one: the comuna (today''s code) was in region_code until valid_to (inclusive), and from the day after in the región of its next row, or of rezago.comuna when there is none. rezago.comuna_regions(day) reads it; E2 ranks each comuna within its región on 31 December of the period. Ships with the 21 Ñuble comunas, in Biobío (8) until 5 September 2018 (Ley 21.033, in force 6 September 2018; builtin); rows you add are kept by pg_dump.';
+COMMENT ON COLUMN rezago.comuna_region_history.cut IS 'Comuna, by today''s code (rezago.comuna.cut).';
+COMMENT ON COLUMN rezago.comuna_region_history.region_code IS 'Code of the región the comuna belonged to, e.g. 8 (Biobío).';
+COMMENT ON COLUMN rezago.comuna_region_history.valid_to IS 'Last day the comuna belonged to that región, e.g. 2018-09-05; it belonged to it since the valid_to of its previous row, or always before.';
+COMMENT ON COLUMN rezago.comuna_region_history.note IS 'Source of the change.';
+COMMENT ON COLUMN rezago.comuna_region_history.builtin IS 'True for rows seeded by the extension (read-only).';
+
+CREATE TRIGGER protect_builtin BEFORE INSERT OR UPDATE OR DELETE ON rezago.official_comuna
+    FOR EACH ROW EXECUTE FUNCTION rezago.protect_builtin_rows();
+CREATE TRIGGER protect_builtin BEFORE INSERT OR UPDATE OR DELETE ON rezago.comuna_code_history
+    FOR EACH ROW EXECUTE FUNCTION rezago.protect_builtin_rows();
+CREATE TRIGGER protect_builtin BEFORE INSERT OR UPDATE OR DELETE ON rezago.comuna_region_history
+    FOR EACH ROW EXECUTE FUNCTION rezago.protect_builtin_rows();
+
+-- SUBDERE CUT 2018 (cut_comunas_2018.csv); the Ñuble codes (Decreto 1.115
+-- of 18 July 2018, cut_historia.csv) and regiones (Ley 21.033)
+SET LOCAL rezago.allow_builtin_changes = 'on';
+INSERT INTO rezago.official_comuna (cut, name, provincia_code, provincia, region_code, region, region_abbreviation, builtin) VALUES
+    (1101, 'Iquique', 11, 'Iquique', 1, 'Tarapacá', 'TPCA', true),
+    (1107, 'Alto Hospicio', 11, 'Iquique', 1, 'Tarapacá', 'TPCA', true),
+    (1401, 'Pozo Almonte', 14, 'Tamarugal', 1, 'Tarapacá', 'TPCA', true),
+    (1402, 'Camiña', 14, 'Tamarugal', 1, 'Tarapacá', 'TPCA', true),
+    (1403, 'Colchane', 14, 'Tamarugal', 1, 'Tarapacá', 'TPCA', true),
+    (1404, 'Huara', 14, 'Tamarugal', 1, 'Tarapacá', 'TPCA', true),
+    (1405, 'Pica', 14, 'Tamarugal', 1, 'Tarapacá', 'TPCA', true),
+    (2101, 'Antofagasta', 21, 'Antofagasta', 2, 'Antofagasta', 'ANTOF', true),
+    (2102, 'Mejillones', 21, 'Antofagasta', 2, 'Antofagasta', 'ANTOF', true),
+    (2103, 'Sierra Gorda', 21, 'Antofagasta', 2, 'Antofagasta', 'ANTOF', true),
+    (2104, 'Taltal', 21, 'Antofagasta', 2, 'Antofagasta', 'ANTOF', true),
+    (2201, 'Calama', 22, 'El Loa', 2, 'Antofagasta', 'ANTOF', true),
+    (2202, 'Ollagüe', 22, 'El Loa', 2, 'Antofagasta', 'ANTOF', true),
+    (2203, 'San Pedro de Atacama', 22, 'El Loa', 2, 'Antofagasta', 'ANTOF', true),
+    (2301, 'Tocopilla', 23, 'Tocopilla', 2, 'Antofagasta', 'ANTOF', true),
+    (2302, 'María Elena', 23, 'Tocopilla', 2, 'Antofagasta', 'ANTOF', true),
+    (3101, 'Copiapó', 31, 'Copiapó', 3, 'Atacama', 'ATCMA', true),
+    (3102, 'Caldera', 31, 'Copiapó', 3, 'Atacama', 'ATCMA', true),
+    (3103, 'Tierra Amarilla', 31, 'Copiapó', 3, 'Atacama', 'ATCMA', true),
+    (3201, 'Chañaral', 32, 'Chañaral', 3, 'Atacama', 'ATCMA', true),
+    (3202, 'Diego de Almagro', 32, 'Chañaral', 3, 'Atacama', 'ATCMA', true),
+    (3301, 'Vallenar', 33, 'Huasco', 3, 'Atacama', 'ATCMA', true),
+    (3302, 'Alto del Carmen', 33, 'Huasco', 3, 'Atacama', 'ATCMA', true),
+    (3303, 'Freirina', 33, 'Huasco', 3, 'Atacama', 'ATCMA', true),
+    (3304, 'Huasco', 33, 'Huasco', 3, 'Atacama', 'ATCMA', true),
+    (4101, 'La Serena', 41, 'Elqui', 4, 'Coquimbo', 'COQ', true),
+    (4102, 'Coquimbo', 41, 'Elqui', 4, 'Coquimbo', 'COQ', true),
+    (4103, 'Andacollo', 41, 'Elqui', 4, 'Coquimbo', 'COQ', true),
+    (4104, 'La Higuera', 41, 'Elqui', 4, 'Coquimbo', 'COQ', true),
+    (4105, 'Paiguano', 41, 'Elqui', 4, 'Coquimbo', 'COQ', true),
+    (4106, 'Vicuña', 41, 'Elqui', 4, 'Coquimbo', 'COQ', true),
+    (4201, 'Illapel', 42, 'Choapa', 4, 'Coquimbo', 'COQ', true),
+    (4202, 'Canela', 42, 'Choapa', 4, 'Coquimbo', 'COQ', true),
+    (4203, 'Los Vilos', 42, 'Choapa', 4, 'Coquimbo', 'COQ', true),
+    (4204, 'Salamanca', 42, 'Choapa', 4, 'Coquimbo', 'COQ', true),
+    (4301, 'Ovalle', 43, 'Limarí', 4, 'Coquimbo', 'COQ', true),
+    (4302, 'Combarbalá', 43, 'Limarí', 4, 'Coquimbo', 'COQ', true),
+    (4303, 'Monte Patria', 43, 'Limarí', 4, 'Coquimbo', 'COQ', true),
+    (4304, 'Punitaqui', 43, 'Limarí', 4, 'Coquimbo', 'COQ', true),
+    (4305, 'Río Hurtado', 43, 'Limarí', 4, 'Coquimbo', 'COQ', true),
+    (5101, 'Valparaíso', 51, 'Valparaíso', 5, 'Valparaíso', 'VALPO', true),
+    (5102, 'Casablanca', 51, 'Valparaíso', 5, 'Valparaíso', 'VALPO', true),
+    (5103, 'Concón', 51, 'Valparaíso', 5, 'Valparaíso', 'VALPO', true),
+    (5104, 'Juan Fernández', 51, 'Valparaíso', 5, 'Valparaíso', 'VALPO', true),
+    (5105, 'Puchuncaví', 51, 'Valparaíso', 5, 'Valparaíso', 'VALPO', true),
+    (5107, 'Quintero', 51, 'Valparaíso', 5, 'Valparaíso', 'VALPO', true),
+    (5109, 'Viña del Mar', 51, 'Valparaíso', 5, 'Valparaíso', 'VALPO', true),
+    (5201, 'Isla de Pascua', 52, 'Isla de Pascua', 5, 'Valparaíso', 'VALPO', true),
+    (5301, 'Los Andes', 53, 'Los Andes', 5, 'Valparaíso', 'VALPO', true),
+    (5302, 'Calle Larga', 53, 'Los Andes', 5, 'Valparaíso', 'VALPO', true),
+    (5303, 'Rinconada', 53, 'Los Andes', 5, 'Valparaíso', 'VALPO', true),
+    (5304, 'San Esteban', 53, 'Los Andes', 5, 'Valparaíso', 'VALPO', true),
+    (5401, 'La Ligua', 54, 'Petorca', 5, 'Valparaíso', 'VALPO', true),
+    (5402, 'Cabildo', 54, 'Petorca', 5, 'Valparaíso', 'VALPO', true),
+    (5403, 'Papudo', 54, 'Petorca', 5, 'Valparaíso', 'VALPO', true),
+    (5404, 'Petorca', 54, 'Petorca', 5, 'Valparaíso', 'VALPO', true),
+    (5405, 'Zapallar', 54, 'Petorca', 5, 'Valparaíso', 'VALPO', true),
+    (5501, 'Quillota', 55, 'Quillota', 5, 'Valparaíso', 'VALPO', true),
+    (5502, 'Calera', 55, 'Quillota', 5, 'Valparaíso', 'VALPO', true),
+    (5503, 'Hijuelas', 55, 'Quillota', 5, 'Valparaíso', 'VALPO', true),
+    (5504, 'La Cruz', 55, 'Quillota', 5, 'Valparaíso', 'VALPO', true),
+    (5506, 'Nogales', 55, 'Quillota', 5, 'Valparaíso', 'VALPO', true),
+    (5601, 'San Antonio', 56, 'San Antonio', 5, 'Valparaíso', 'VALPO', true),
+    (5602, 'Algarrobo', 56, 'San Antonio', 5, 'Valparaíso', 'VALPO', true),
+    (5603, 'Cartagena', 56, 'San Antonio', 5, 'Valparaíso', 'VALPO', true),
+    (5604, 'El Quisco', 56, 'San Antonio', 5, 'Valparaíso', 'VALPO', true),
+    (5605, 'El Tabo', 56, 'San Antonio', 5, 'Valparaíso', 'VALPO', true),
+    (5606, 'Santo Domingo', 56, 'San Antonio', 5, 'Valparaíso', 'VALPO', true),
+    (5701, 'San Felipe', 57, 'San Felipe de Aconcagua', 5, 'Valparaíso', 'VALPO', true),
+    (5702, 'Catemu', 57, 'San Felipe de Aconcagua', 5, 'Valparaíso', 'VALPO', true),
+    (5703, 'Llaillay', 57, 'San Felipe de Aconcagua', 5, 'Valparaíso', 'VALPO', true),
+    (5704, 'Panquehue', 57, 'San Felipe de Aconcagua', 5, 'Valparaíso', 'VALPO', true),
+    (5705, 'Putaendo', 57, 'San Felipe de Aconcagua', 5, 'Valparaíso', 'VALPO', true),
+    (5706, 'Santa María', 57, 'San Felipe de Aconcagua', 5, 'Valparaíso', 'VALPO', true),
+    (5801, 'Quilpué', 58, 'Marga Marga', 5, 'Valparaíso', 'VALPO', true),
+    (5802, 'Limache', 58, 'Marga Marga', 5, 'Valparaíso', 'VALPO', true),
+    (5803, 'Olmué', 58, 'Marga Marga', 5, 'Valparaíso', 'VALPO', true),
+    (5804, 'Villa Alemana', 58, 'Marga Marga', 5, 'Valparaíso', 'VALPO', true),
+    (6101, 'Rancagua', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6102, 'Codegua', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6103, 'Coinco', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6104, 'Coltauco', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6105, 'Doñihue', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6106, 'Graneros', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6107, 'Las Cabras', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6108, 'Machalí', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6109, 'Malloa', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6110, 'Mostazal', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6111, 'Olivar', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6112, 'Peumo', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6113, 'Pichidegua', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6114, 'Quinta de Tilcoco', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6115, 'Rengo', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6116, 'Requínoa', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6117, 'San Vicente', 61, 'Cachapoal', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6201, 'Pichilemu', 62, 'Cardenal Caro', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6202, 'La Estrella', 62, 'Cardenal Caro', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6203, 'Litueche', 62, 'Cardenal Caro', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6204, 'Marchihue', 62, 'Cardenal Caro', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6205, 'Navidad', 62, 'Cardenal Caro', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6206, 'Paredones', 62, 'Cardenal Caro', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6301, 'San Fernando', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6302, 'Chépica', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6303, 'Chimbarongo', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6304, 'Lolol', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6305, 'Nancagua', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6306, 'Palmilla', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6307, 'Peralillo', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6308, 'Placilla', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6309, 'Pumanque', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (6310, 'Santa Cruz', 63, 'Colchagua', 6, 'Libertador General Bernardo O''Higgins', 'LGBO', true),
+    (7101, 'Talca', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7102, 'Constitución', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7103, 'Curepto', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7104, 'Empedrado', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7105, 'Maule', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7106, 'Pelarco', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7107, 'Pencahue', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7108, 'Río Claro', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7109, 'San Clemente', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7110, 'San Rafael', 71, 'Talca', 7, 'Maule', 'MAULE', true),
+    (7201, 'Cauquenes', 72, 'Cauquenes', 7, 'Maule', 'MAULE', true),
+    (7202, 'Chanco', 72, 'Cauquenes', 7, 'Maule', 'MAULE', true),
+    (7203, 'Pelluhue', 72, 'Cauquenes', 7, 'Maule', 'MAULE', true),
+    (7301, 'Curicó', 73, 'Curicó', 7, 'Maule', 'MAULE', true),
+    (7302, 'Hualañé', 73, 'Curicó', 7, 'Maule', 'MAULE', true),
+    (7303, 'Licantén', 73, 'Curicó', 7, 'Maule', 'MAULE', true),
+    (7304, 'Molina', 73, 'Curicó', 7, 'Maule', 'MAULE', true),
+    (7305, 'Rauco', 73, 'Curicó', 7, 'Maule', 'MAULE', true),
+    (7306, 'Romeral', 73, 'Curicó', 7, 'Maule', 'MAULE', true),
+    (7307, 'Sagrada Familia', 73, 'Curicó', 7, 'Maule', 'MAULE', true),
+    (7308, 'Teno', 73, 'Curicó', 7, 'Maule', 'MAULE', true),
+    (7309, 'Vichuquén', 73, 'Curicó', 7, 'Maule', 'MAULE', true),
+    (7401, 'Linares', 74, 'Linares', 7, 'Maule', 'MAULE', true),
+    (7402, 'Colbún', 74, 'Linares', 7, 'Maule', 'MAULE', true),
+    (7403, 'Longaví', 74, 'Linares', 7, 'Maule', 'MAULE', true),
+    (7404, 'Parral', 74, 'Linares', 7, 'Maule', 'MAULE', true),
+    (7405, 'Retiro', 74, 'Linares', 7, 'Maule', 'MAULE', true),
+    (7406, 'San Javier', 74, 'Linares', 7, 'Maule', 'MAULE', true),
+    (7407, 'Villa Alegre', 74, 'Linares', 7, 'Maule', 'MAULE', true),
+    (7408, 'Yerbas Buenas', 74, 'Linares', 7, 'Maule', 'MAULE', true),
+    (8101, 'Concepción', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8102, 'Coronel', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8103, 'Chiguayante', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8104, 'Florida', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8105, 'Hualqui', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8106, 'Lota', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8107, 'Penco', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8108, 'San Pedro de la Paz', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8109, 'Santa Juana', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8110, 'Talcahuano', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8111, 'Tomé', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8112, 'Hualpén', 81, 'Concepción', 8, 'Biobío', 'BBIO', true),
+    (8201, 'Lebu', 82, 'Arauco', 8, 'Biobío', 'BBIO', true),
+    (8202, 'Arauco', 82, 'Arauco', 8, 'Biobío', 'BBIO', true),
+    (8203, 'Cañete', 82, 'Arauco', 8, 'Biobío', 'BBIO', true),
+    (8204, 'Contulmo', 82, 'Arauco', 8, 'Biobío', 'BBIO', true),
+    (8205, 'Curanilahue', 82, 'Arauco', 8, 'Biobío', 'BBIO', true),
+    (8206, 'Los Álamos', 82, 'Arauco', 8, 'Biobío', 'BBIO', true),
+    (8207, 'Tirúa', 82, 'Arauco', 8, 'Biobío', 'BBIO', true),
+    (8301, 'Los Ángeles', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8302, 'Antuco', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8303, 'Cabrero', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8304, 'Laja', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8305, 'Mulchén', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8306, 'Nacimiento', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8307, 'Negrete', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8308, 'Quilaco', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8309, 'Quilleco', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8310, 'San Rosendo', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8311, 'Santa Bárbara', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8312, 'Tucapel', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8313, 'Yumbel', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (8314, 'Alto Biobío', 83, 'Biobío', 8, 'Biobío', 'BBIO', true),
+    (9101, 'Temuco', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9102, 'Carahue', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9103, 'Cunco', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9104, 'Curarrehue', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9105, 'Freire', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9106, 'Galvarino', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9107, 'Gorbea', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9108, 'Lautaro', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9109, 'Loncoche', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9110, 'Melipeuco', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9111, 'Nueva Imperial', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9112, 'Padre Las Casas', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9113, 'Perquenco', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9114, 'Pitrufquén', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9115, 'Pucón', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9116, 'Saavedra', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9117, 'Teodoro Schmidt', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9118, 'Toltén', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9119, 'Vilcún', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9120, 'Villarrica', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9121, 'Cholchol', 91, 'Cautín', 9, 'La Araucanía', 'ARAUC', true),
+    (9201, 'Angol', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9202, 'Collipulli', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9203, 'Curacautín', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9204, 'Ercilla', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9205, 'Lonquimay', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9206, 'Los Sauces', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9207, 'Lumaco', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9208, 'Purén', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9209, 'Renaico', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9210, 'Traiguén', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (9211, 'Victoria', 92, 'Malleco', 9, 'La Araucanía', 'ARAUC', true),
+    (10101, 'Puerto Montt', 101, 'Llanquihue', 10, 'Los Lagos', 'LAGOS', true),
+    (10102, 'Calbuco', 101, 'Llanquihue', 10, 'Los Lagos', 'LAGOS', true),
+    (10103, 'Cochamó', 101, 'Llanquihue', 10, 'Los Lagos', 'LAGOS', true),
+    (10104, 'Fresia', 101, 'Llanquihue', 10, 'Los Lagos', 'LAGOS', true),
+    (10105, 'Frutillar', 101, 'Llanquihue', 10, 'Los Lagos', 'LAGOS', true),
+    (10106, 'Los Muermos', 101, 'Llanquihue', 10, 'Los Lagos', 'LAGOS', true),
+    (10107, 'Llanquihue', 101, 'Llanquihue', 10, 'Los Lagos', 'LAGOS', true),
+    (10108, 'Maullín', 101, 'Llanquihue', 10, 'Los Lagos', 'LAGOS', true),
+    (10109, 'Puerto Varas', 101, 'Llanquihue', 10, 'Los Lagos', 'LAGOS', true),
+    (10201, 'Castro', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10202, 'Ancud', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10203, 'Chonchi', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10204, 'Curaco de Vélez', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10205, 'Dalcahue', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10206, 'Puqueldón', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10207, 'Queilén', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10208, 'Quellón', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10209, 'Quemchi', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10210, 'Quinchao', 102, 'Chiloé', 10, 'Los Lagos', 'LAGOS', true),
+    (10301, 'Osorno', 103, 'Osorno', 10, 'Los Lagos', 'LAGOS', true),
+    (10302, 'Puerto Octay', 103, 'Osorno', 10, 'Los Lagos', 'LAGOS', true),
+    (10303, 'Purranque', 103, 'Osorno', 10, 'Los Lagos', 'LAGOS', true),
+    (10304, 'Puyehue', 103, 'Osorno', 10, 'Los Lagos', 'LAGOS', true),
+    (10305, 'Río Negro', 103, 'Osorno', 10, 'Los Lagos', 'LAGOS', true),
+    (10306, 'San Juan de la Costa', 103, 'Osorno', 10, 'Los Lagos', 'LAGOS', true),
+    (10307, 'San Pablo', 103, 'Osorno', 10, 'Los Lagos', 'LAGOS', true),
+    (10401, 'Chaitén', 104, 'Palena', 10, 'Los Lagos', 'LAGOS', true),
+    (10402, 'Futaleufú', 104, 'Palena', 10, 'Los Lagos', 'LAGOS', true),
+    (10403, 'Hualaihué', 104, 'Palena', 10, 'Los Lagos', 'LAGOS', true),
+    (10404, 'Palena', 104, 'Palena', 10, 'Los Lagos', 'LAGOS', true),
+    (11101, 'Coyhaique', 111, 'Coyhaique', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (11102, 'Lago Verde', 111, 'Coyhaique', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (11201, 'Aysén', 112, 'Aysén', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (11202, 'Cisnes', 112, 'Aysén', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (11203, 'Guaitecas', 112, 'Aysén', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (11301, 'Cochrane', 113, 'Capitán Prat', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (11302, 'O''Higgins', 113, 'Capitán Prat', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (11303, 'Tortel', 113, 'Capitán Prat', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (11401, 'Chile Chico', 114, 'General Carrera', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (11402, 'Río Ibáñez', 114, 'General Carrera', 11, 'Aysén del General Carlos Ibáñez del Campo', 'AYSEN', true),
+    (12101, 'Punta Arenas', 121, 'Magallanes', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12102, 'Laguna Blanca', 121, 'Magallanes', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12103, 'Río Verde', 121, 'Magallanes', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12104, 'San Gregorio', 121, 'Magallanes', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12201, 'Cabo de Hornos', 122, 'Antártica Chilena', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12202, 'Antártica', 122, 'Antártica Chilena', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12301, 'Porvenir', 123, 'Tierra del Fuego', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12302, 'Primavera', 123, 'Tierra del Fuego', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12303, 'Timaukel', 123, 'Tierra del Fuego', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12401, 'Natales', 124, 'Última Esperanza', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (12402, 'Torres del Paine', 124, 'Última Esperanza', 12, 'Magallanes y de la Antártica Chilena', 'MAG', true),
+    (13101, 'Santiago', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13102, 'Cerrillos', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13103, 'Cerro Navia', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13104, 'Conchalí', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13105, 'El Bosque', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13106, 'Estación Central', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13107, 'Huechuraba', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13108, 'Independencia', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13109, 'La Cisterna', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13110, 'La Florida', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13111, 'La Granja', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13112, 'La Pintana', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13113, 'La Reina', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13114, 'Las Condes', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13115, 'Lo Barnechea', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13116, 'Lo Espejo', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13117, 'Lo Prado', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13118, 'Macul', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13119, 'Maipú', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13120, 'Ñuñoa', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13121, 'Pedro Aguirre Cerda', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13122, 'Peñalolén', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13123, 'Providencia', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13124, 'Pudahuel', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13125, 'Quilicura', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13126, 'Quinta Normal', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13127, 'Recoleta', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13128, 'Renca', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13129, 'San Joaquín', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13130, 'San Miguel', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13131, 'San Ramón', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13132, 'Vitacura', 131, 'Santiago', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13201, 'Puente Alto', 132, 'Cordillera', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13202, 'Pirque', 132, 'Cordillera', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13203, 'San José de Maipo', 132, 'Cordillera', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13301, 'Colina', 133, 'Chacabuco', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13302, 'Lampa', 133, 'Chacabuco', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13303, 'Tiltil', 133, 'Chacabuco', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13401, 'San Bernardo', 134, 'Maipo', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13402, 'Buin', 134, 'Maipo', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13403, 'Calera de Tango', 134, 'Maipo', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13404, 'Paine', 134, 'Maipo', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13501, 'Melipilla', 135, 'Melipilla', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13502, 'Alhué', 135, 'Melipilla', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13503, 'Curacaví', 135, 'Melipilla', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13504, 'María Pinto', 135, 'Melipilla', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13505, 'San Pedro', 135, 'Melipilla', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13601, 'Talagante', 136, 'Talagante', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13602, 'El Monte', 136, 'Talagante', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13603, 'Isla de Maipo', 136, 'Talagante', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13604, 'Padre Hurtado', 136, 'Talagante', 13, 'Metropolitana de Santiago', 'RM', true),
+    (13605, 'Peñaflor', 136, 'Talagante', 13, 'Metropolitana de Santiago', 'RM', true),
+    (14101, 'Valdivia', 141, 'Valdivia', 14, 'Los Ríos', 'RIOS', true),
+    (14102, 'Corral', 141, 'Valdivia', 14, 'Los Ríos', 'RIOS', true),
+    (14103, 'Lanco', 141, 'Valdivia', 14, 'Los Ríos', 'RIOS', true),
+    (14104, 'Los Lagos', 141, 'Valdivia', 14, 'Los Ríos', 'RIOS', true),
+    (14105, 'Máfil', 141, 'Valdivia', 14, 'Los Ríos', 'RIOS', true),
+    (14106, 'Mariquina', 141, 'Valdivia', 14, 'Los Ríos', 'RIOS', true),
+    (14107, 'Paillaco', 141, 'Valdivia', 14, 'Los Ríos', 'RIOS', true),
+    (14108, 'Panguipulli', 141, 'Valdivia', 14, 'Los Ríos', 'RIOS', true),
+    (14201, 'La Unión', 142, 'Ranco', 14, 'Los Ríos', 'RIOS', true),
+    (14202, 'Futrono', 142, 'Ranco', 14, 'Los Ríos', 'RIOS', true),
+    (14203, 'Lago Ranco', 142, 'Ranco', 14, 'Los Ríos', 'RIOS', true),
+    (14204, 'Río Bueno', 142, 'Ranco', 14, 'Los Ríos', 'RIOS', true),
+    (15101, 'Arica', 151, 'Arica', 15, 'Arica y Parinacota', 'AyP', true),
+    (15102, 'Camarones', 151, 'Arica', 15, 'Arica y Parinacota', 'AyP', true),
+    (15201, 'Putre', 152, 'Parinacota', 15, 'Arica y Parinacota', 'AyP', true),
+    (15202, 'General Lagos', 152, 'Parinacota', 15, 'Arica y Parinacota', 'AyP', true),
+    (16101, 'Chillán', 161, 'Diguillín', 16, 'Ñuble', 'NUBLE', true),
+    (16102, 'Bulnes', 161, 'Diguillín', 16, 'Ñuble', 'NUBLE', true),
+    (16103, 'Chillán Viejo', 161, 'Diguillín', 16, 'Ñuble', 'NUBLE', true),
+    (16104, 'El Carmen', 161, 'Diguillín', 16, 'Ñuble', 'NUBLE', true),
+    (16105, 'Pemuco', 161, 'Diguillín', 16, 'Ñuble', 'NUBLE', true),
+    (16106, 'Pinto', 161, 'Diguillín', 16, 'Ñuble', 'NUBLE', true),
+    (16107, 'Quillón', 161, 'Diguillín', 16, 'Ñuble', 'NUBLE', true),
+    (16108, 'San Ignacio', 161, 'Diguillín', 16, 'Ñuble', 'NUBLE', true),
+    (16109, 'Yungay', 161, 'Diguillín', 16, 'Ñuble', 'NUBLE', true),
+    (16201, 'Quirihue', 162, 'Itata', 16, 'Ñuble', 'NUBLE', true),
+    (16202, 'Cobquecura', 162, 'Itata', 16, 'Ñuble', 'NUBLE', true),
+    (16203, 'Coelemu', 162, 'Itata', 16, 'Ñuble', 'NUBLE', true),
+    (16204, 'Ninhue', 162, 'Itata', 16, 'Ñuble', 'NUBLE', true),
+    (16205, 'Portezuelo', 162, 'Itata', 16, 'Ñuble', 'NUBLE', true),
+    (16206, 'Ranquil', 162, 'Itata', 16, 'Ñuble', 'NUBLE', true),
+    (16207, 'Trehuaco', 162, 'Itata', 16, 'Ñuble', 'NUBLE', true),
+    (16301, 'San Carlos', 163, 'Punilla', 16, 'Ñuble', 'NUBLE', true),
+    (16302, 'Coihueco', 163, 'Punilla', 16, 'Ñuble', 'NUBLE', true),
+    (16303, 'Ñiquén', 163, 'Punilla', 16, 'Ñuble', 'NUBLE', true),
+    (16304, 'San Fabián', 163, 'Punilla', 16, 'Ñuble', 'NUBLE', true),
+    (16305, 'San Nicolás', 163, 'Punilla', 16, 'Ñuble', 'NUBLE', true);
+
+INSERT INTO rezago.comuna_code_history (old_cut, cut, valid_to, note, builtin) VALUES
+    (8401, 16101, '2018-07-18', 'Chillán: Biobío code 08401 replaced by Ñuble code 16101 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Chillán'') and SUBDERE CUT 2018', true),
+    (8402, 16102, '2018-07-18', 'Bulnes: Biobío code 08402 replaced by Ñuble code 16102 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Bulnes'') and SUBDERE CUT 2018', true),
+    (8403, 16202, '2018-07-18', 'Cobquecura: Biobío code 08403 replaced by Ñuble code 16202 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Cobquecura'') and SUBDERE CUT 2018', true),
+    (8404, 16203, '2018-07-18', 'Coelemu: Biobío code 08404 replaced by Ñuble code 16203 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Coelemu'') and SUBDERE CUT 2018', true),
+    (8405, 16302, '2018-07-18', 'Coihueco: Biobío code 08405 replaced by Ñuble code 16302 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Coihueco'') and SUBDERE CUT 2018', true),
+    (8406, 16103, '2018-07-18', 'Chillán Viejo: Biobío code 08406 replaced by Ñuble code 16103 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Chillán Viejo'') and SUBDERE CUT 2018', true),
+    (8407, 16104, '2018-07-18', 'El Carmen: Biobío code 08407 replaced by Ñuble code 16104 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''El Carmen'') and SUBDERE CUT 2018', true),
+    (8408, 16204, '2018-07-18', 'Ninhue: Biobío code 08408 replaced by Ñuble code 16204 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Ninhue'') and SUBDERE CUT 2018', true),
+    (8409, 16303, '2018-07-18', 'Ñiquén: Biobío code 08409 replaced by Ñuble code 16303 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Ñiquén'') and SUBDERE CUT 2018', true),
+    (8410, 16105, '2018-07-18', 'Pemuco: Biobío code 08410 replaced by Ñuble code 16105 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Pemuco'') and SUBDERE CUT 2018', true),
+    (8411, 16106, '2018-07-18', 'Pinto: Biobío code 08411 replaced by Ñuble code 16106 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Pinto'') and SUBDERE CUT 2018', true),
+    (8412, 16205, '2018-07-18', 'Portezuelo: Biobío code 08412 replaced by Ñuble code 16205 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Portezuelo'') and SUBDERE CUT 2018', true),
+    (8413, 16107, '2018-07-18', 'Quillón: Biobío code 08413 replaced by Ñuble code 16107 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Quillón'') and SUBDERE CUT 2018', true),
+    (8414, 16201, '2018-07-18', 'Quirihue: Biobío code 08414 replaced by Ñuble code 16201 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Quirihue'') and SUBDERE CUT 2018', true),
+    (8415, 16206, '2018-07-18', 'Ranquil: Biobío code 08415 replaced by Ñuble code 16206 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Ránquil'') and SUBDERE CUT 2018', true),
+    (8416, 16301, '2018-07-18', 'San Carlos: Biobío code 08416 replaced by Ñuble code 16301 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''San Carlos'') and SUBDERE CUT 2018', true),
+    (8417, 16304, '2018-07-18', 'San Fabián: Biobío code 08417 replaced by Ñuble code 16304 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''San Fabián'') and SUBDERE CUT 2018', true),
+    (8418, 16108, '2018-07-18', 'San Ignacio: Biobío code 08418 replaced by Ñuble code 16108 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''San Ignacio'') and SUBDERE CUT 2018', true),
+    (8419, 16305, '2018-07-18', 'San Nicolás: Biobío code 08419 replaced by Ñuble code 16305 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''San Nicolás'') and SUBDERE CUT 2018', true),
+    (8420, 16207, '2018-07-18', 'Trehuaco: Biobío code 08420 replaced by Ñuble code 16207 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Treguaco'') and SUBDERE CUT 2018', true),
+    (8421, 16109, '2018-07-18', 'Yungay: Biobío code 08421 replaced by Ñuble code 16109 in the CUT 2018 (Decreto 1.115/2018, Ministerio del Interior). Pair matched by name between the MDSF SAE 2009/2011 file (pre-2018 codes, name ''Yungay'') and SUBDERE CUT 2018', true);
+
+INSERT INTO rezago.comuna_region_history (cut, region_code, valid_to, note, builtin) VALUES
+    (16101, 8, '2018-09-05', 'Chillán: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16102, 8, '2018-09-05', 'Bulnes: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16103, 8, '2018-09-05', 'Chillán Viejo: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16104, 8, '2018-09-05', 'El Carmen: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16105, 8, '2018-09-05', 'Pemuco: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16106, 8, '2018-09-05', 'Pinto: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16107, 8, '2018-09-05', 'Quillón: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16108, 8, '2018-09-05', 'San Ignacio: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16109, 8, '2018-09-05', 'Yungay: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16201, 8, '2018-09-05', 'Quirihue: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16202, 8, '2018-09-05', 'Cobquecura: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16203, 8, '2018-09-05', 'Coelemu: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16204, 8, '2018-09-05', 'Ninhue: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16205, 8, '2018-09-05', 'Portezuelo: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16206, 8, '2018-09-05', 'Ranquil: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16207, 8, '2018-09-05', 'Trehuaco: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16301, 8, '2018-09-05', 'San Carlos: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16302, 8, '2018-09-05', 'Coihueco: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16303, 8, '2018-09-05', 'Ñiquén: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16304, 8, '2018-09-05', 'San Fabián: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true),
+    (16305, 8, '2018-09-05', 'San Nicolás: Región del Biobío until the Región de Ñuble was created (Ley 21.033, in force 6 September 2018)', true);
+RESET rezago.allow_builtin_changes;
+
+SELECT pg_catalog.pg_extension_config_dump('rezago.official_comuna', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('rezago.comuna_code_history', 'WHERE NOT builtin');
+SELECT pg_catalog.pg_extension_config_dump('rezago.comuna_region_history', 'WHERE NOT builtin');
+
+CREATE FUNCTION rezago.comuna_regions(day date)
+RETURNS TABLE (cut integer, region_code integer)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT c.cut,
+           coalesce((SELECT h.region_code FROM rezago.comuna_region_history h
+                     WHERE h.cut = c.cut AND h.valid_to >= comuna_regions.day
+                     ORDER BY h.valid_to LIMIT 1),
+                    c.region_code)
+    FROM rezago.comuna c
+    ORDER BY c.cut;
+END;
+COMMENT ON FUNCTION rezago.comuna_regions(date) IS
+'Región of every comuna of rezago.comuna on a day: the región of its first rezago.comuna_region_history row whose valid_to is on or after the day, else its current región (rezago.comuna.region_code, NULL when unknown). On 2009-12-31 the Ñuble comunas (16xxx) are in Biobío (8); from 2018-09-06 in Ñuble (16). NULL day: the current región of every comuna.';
+
+CREATE FUNCTION rezago.data_availability(methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (variable text, period integer, comunas bigint, share double precision)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    WITH v AS (
+        SELECT w.variable FROM rezago.methodology_weights(data_availability.methodology) w
+        UNION
+        SELECT x.code FROM rezago.variable x JOIN rezago.dimension d ON d.code = x.dimension
+        WHERE NOT d.in_index
+    ), p AS (
+        SELECT DISTINCT o.period FROM rezago.observation o
+    ), got AS (
+        SELECT o.variable, o.period, count(*) AS comunas
+        FROM rezago.observation o WHERE o.value IS NOT NULL
+        GROUP BY o.variable, o.period
+    )
+    SELECT v.variable, p.period, coalesce(got.comunas, 0),
+           coalesce(got.comunas, 0)::double precision / (SELECT count(*) FROM rezago.comuna)
+    FROM v CROSS JOIN p
+    LEFT JOIN got ON got.variable = v.variable AND got.period = p.period
+    ORDER BY v.variable, p.period;
+END;
+COMMENT ON FUNCTION rezago.data_availability(text) IS
+'What can be computed: for every variable of the methodology (weight > 0) and every context variable (pobreza_ingresos, localidades, localidades_aisladas, poblacion: entry criteria and population weights), and every period with observations of any variable, the comunas with a non-NULL value and their share of the comunas of rezago.comuna (0 when there are none). No rows before observations are loaded. Unknown methodology: 42704; NULL: 22004.';
 
 --------------------------------------------------------------------------
 -- Access classes of this file's objects (see access.sql)
@@ -403,7 +967,12 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('relation', 'observation',            'edit'),
     ('routine',  'import_observations',    'edit'),
     ('routine',  'import_comunas',         'edit'),
-    ('routine',  'import_comunas_geojson', 'edit');
+    ('routine',  'import_comunas_geojson', 'edit'),
+    ('relation', 'official_comuna',        'edit'),
+    ('relation', 'comuna_code_history',    'edit'),
+    ('relation', 'comuna_region_history',  'edit'),
+    ('routine',  'comuna_regions',         'read'),
+    ('routine',  'data_availability',      'read');
 
 -- this file's writers, grant helpers and triggers lose PUBLIC's EXECUTE
 SELECT pg_catalog.count(*) FROM rezago.restrict_public_execute();

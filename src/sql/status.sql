@@ -349,19 +349,23 @@ RETURNS TABLE (cut integer, region_code integer, poverty double precision, natio
                regional_rank bigint, regional_count bigint)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
+    -- each comuna in its región on 31 December of the period (doc/method.md section 5)
     SELECT o.cut, c.region_code, o.value,
            rank() OVER (ORDER BY o.value DESC),
            CASE WHEN c.region_code IS NOT NULL
                 THEN rank() OVER (PARTITION BY c.region_code ORDER BY o.value DESC) END,
            CASE WHEN c.region_code IS NOT NULL
                 THEN count(*) OVER (PARTITION BY c.region_code) END
-    FROM rezago.observation o JOIN rezago.comuna c ON c.cut = o.cut
+    FROM rezago.observation o
+    JOIN rezago.comuna_regions(CASE WHEN comuna_poverty_ranks.period BETWEEN 1 AND 9999
+                                    THEN pg_catalog.make_date(comuna_poverty_ranks.period, 12, 31) END) c
+      ON c.cut = o.cut
     WHERE o.variable = 'pobreza_ingresos' AND o.period = comuna_poverty_ranks.period
       AND o.value IS NOT NULL
     ORDER BY o.cut;
 END;
 COMMENT ON FUNCTION rezago.comuna_poverty_ranks(integer) IS
-'Income-poverty ranks of every comuna with a non-NULL pobreza_ingresos in the period: national_rank among the comunas of the country with data, regional_rank within its región, and regional_count, the comunas of the región with data (1 = poorest; ties share a rank, 1,1,3). Comunas without a región code get NULL regional rank and count.';
+'Income-poverty ranks of every comuna with a non-NULL pobreza_ingresos in the period: national_rank among the comunas of the country with data, regional_rank within its región on 31 December of the period (rezago.comuna_regions: the Ñuble comunas are ranked in Biobío before 2018), region_code that región, and regional_count, the comunas of the región with data (1 = poorest; ties share a rank, 1,1,3). Comunas without a región code get NULL regional rank and count.';
 
 CREATE FUNCTION rezago.territory_entry(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (territory text, e1_national boolean, e2_regional boolean, e3_isolation boolean,
@@ -398,7 +402,7 @@ BEGIN ATOMIC
     ORDER BY t.code;
 END;
 COMMENT ON FUNCTION rezago.territory_entry(integer, text) IS
-'Pilot entry criteria of every territory for a period (doc/method.md section 5), by rezago.entry_status over its members with the methodology''s entry_* parameters and the observations pobreza_ingresos (ranks from rezago.comuna_poverty_ranks), localidades and localidades_aisladas of that period. E1: half or more members among the entry_national_top poorest of the country; E2: half or more among the poorest entry_regional_share of their own región; E3: more than entry_isolation_share of the members'' localities isolated. NULL criterion = the members without data could change it; criteria_met counts the criteria known to be met; eligible = at least entry_min_criteria met, NULL when undecided. All NULL for a territory without members.';
+'Pilot entry criteria of every territory for a period (doc/method.md section 5), by rezago.entry_status over its members with the methodology''s entry_* parameters and the observations pobreza_ingresos (ranks from rezago.comuna_poverty_ranks), localidades and localidades_aisladas of that period. E1: half or more members among the entry_national_top poorest of the country; E2: half or more among the poorest entry_regional_share of their región on 31 December of the period (rezago.comuna_regions); E3: more than entry_isolation_share of the members'' localities isolated. NULL criterion = the members without data could change it; criteria_met counts the criteria known to be met; eligible = at least entry_min_criteria met, NULL when undecided. All NULL for a territory without members.';
 
 --------------------------------------------------------------------------
 -- The programme

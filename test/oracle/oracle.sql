@@ -5,7 +5,7 @@
 -- random draws from rezago.uncertainty_draws, as their input).  Every test
 -- that checks a result of the method compares it with these functions:
 --
---   test/realdata/sql/02_index, 04_status, 07_portal, 08_uncertainty
+--   test/realdata/sql/02_index, 04_status, 05_pilot2014, 07_portal, 08_uncertainty
 --   sql/uncertainty_engine.sql, test/bench/run.py (the benchmark's "ref"
 --   column and its correctness check), test/bench/uncertainty.sql
 --
@@ -525,11 +525,21 @@ CREATE FUNCTION oracle.comuna_poverty_ranks(period integer)
 RETURNS TABLE (cut integer, region_code integer, poverty double precision, national_rank bigint,
                regional_rank bigint, regional_count bigint)
 LANGUAGE sql STABLE AS $$
+    -- the región on 31 December of the period: that of the history row with
+    -- the earliest valid_to on or after it, else today's
+    WITH c AS (
+        SELECT c.cut,
+               coalesce((SELECT h.region_code FROM rezago.comuna_region_history h
+                         WHERE h.cut = c.cut
+                           AND h.valid_to >= CASE WHEN $1 BETWEEN 1 AND 9999 THEN make_date($1, 12, 31) END
+                         ORDER BY h.valid_to LIMIT 1), c.region_code) AS region_code
+        FROM rezago.comuna c
+    )
     SELECT o.cut, c.region_code, o.value,
            rank() OVER (ORDER BY o.value DESC),
            CASE WHEN c.region_code IS NOT NULL THEN rank() OVER (PARTITION BY c.region_code ORDER BY o.value DESC) END,
            CASE WHEN c.region_code IS NOT NULL THEN count(*) OVER (PARTITION BY c.region_code) END
-    FROM rezago.observation o JOIN rezago.comuna c ON c.cut = o.cut
+    FROM rezago.observation o JOIN c ON c.cut = o.cut
     WHERE o.variable = 'pobreza_ingresos' AND o.period = $1 AND o.value IS NOT NULL
     ORDER BY o.cut
 $$;

@@ -44,6 +44,8 @@ FROM (VALUES
     ('rezago.comuna_cut(text,text)', 'name => ''Punta Arenas'''),
     ('rezago.comuna_cuts(text[],text)', 'names => ARRAY[''Combarbalá'', ''Monte Patria'', ''Punitaqui'', ''Canela'']'),
     ('rezago.provincia_code(text,text)', 'name => ''Cautín'''),
+    ('rezago.comuna_regions(date)', 'day => ''2009-12-31'''),
+    ('rezago.comuna_regions(date)', 'day => ''2018-09-06'''),
     -- geometry helpers and contiguity of proposals
     ('rezago.valid_tolerance(double precision)', 'tolerance_m => 250'),
     ('rezago.valid_geometry(geometry)', 'geom => (SELECT c.geom FROM rezago.comuna c WHERE c.cut = 9101)'),

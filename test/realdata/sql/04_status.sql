@@ -38,16 +38,29 @@ FROM rezago.observation WHERE variable = 'pobreza_ingresos' GROUP BY period ORDE
 --------------------------------------------------------------------------
 -- Oracle: ranks as "1 + comunas strictly poorer", cuts in exact integers
 --------------------------------------------------------------------------
+-- the región of the period (31 December): the 21 comunas of cut_historia.csv
+-- were in Biobío (their old code's región) until Ñuble came into force on
+-- 6 September 2018, so in 2017 E2 ranks them among Biobío's
+CREATE TEMP TABLE historia (old_code int, new_code int, valid_from text, valid_to text, note text);
+\copy historia from program 'cat "$REZAGO_DATA/cut_historia.csv"' with (format csv, header)
+CREATE TEMP TABLE sae_region AS
+SELECT s.period, s.cut_comuna, s.pobreza,
+       CASE WHEN h.new_code IS NOT NULL AND make_date(s.period, 12, 31) < date '2018-09-06'
+            THEN h.old_code / 1000 ELSE s.cut_comuna::int / 1000 END AS region
+FROM sae s LEFT JOIN historia h ON h.new_code = s.cut_comuna::int;
 CREATE TEMP TABLE oracle_comuna AS
-SELECT a.period, a.cut_comuna::int AS cut, a.cut_comuna::int / 1000 AS region,
+SELECT a.period, a.cut_comuna::int AS cut, a.region,
        1 + (SELECT count(*) FROM sae b WHERE b.period = a.period
             AND b.pobreza::float8 > a.pobreza::float8) AS national_rank,
-       1 + (SELECT count(*) FROM sae b WHERE b.period = a.period
-            AND b.cut_comuna::int / 1000 = a.cut_comuna::int / 1000
+       1 + (SELECT count(*) FROM sae_region b WHERE b.period = a.period
+            AND b.region = a.region
             AND b.pobreza::float8 > a.pobreza::float8) AS regional_rank,
-       (SELECT count(*) FROM sae b WHERE b.period = a.period
-            AND b.cut_comuna::int / 1000 = a.cut_comuna::int / 1000) AS regional_count
-FROM sae a;
+       (SELECT count(*) FROM sae_region b WHERE b.period = a.period
+            AND b.region = a.region) AS regional_count
+FROM sae_region a;
+-- Ñuble's 21 comunas are ranked in región 8 in 2017 only
+SELECT period, region, count(*) AS comunas FROM oracle_comuna WHERE region IN (8, 16)
+GROUP BY period, region ORDER BY period, region;
 
 -- the extension's ranks agree for every comuna and period
 SELECT p AS period, count(*) AS comunas,
