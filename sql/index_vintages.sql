@@ -126,8 +126,10 @@ INSERT INTO rezago.territory_member VALUES ('t1', 104), ('t1', 105), ('t2', 106)
 SELECT territory, variable, value, threshold, gap, overcome FROM rezago.territory_gaps(2020, 'toy_mr') ORDER BY 1, 2;
 -- territory index (mean of members): t1 (.2 + .1)/2 = .15, t2 (0 + .733333)/2
 SELECT territory, round(index::numeric, 6) AS index, rank FROM rezago.territory_index(2020, 'toy_mr') ORDER BY 1;
--- explanations carry the vintage and the imputed flag
-SELECT cut, variable, value, vintage, imputed, round(contribution::numeric, 6) AS contribution
+-- explanations carry the vintage, the imputed flag and the source of an
+-- observed value (105's antenas: SUBTEL 2018; an imputed value has none)
+UPDATE rezago.observation SET source = 'SUBTEL 2018' WHERE variable = 'antenas';
+SELECT cut, variable, value, vintage, imputed, source, round(contribution::numeric, 6) AS contribution
 FROM rezago.comuna_contributions(2020, 'toy_mr') WHERE cut IN (105, 107) ORDER BY 1, 2;
 -- t2's agrupaciones: both members imputed, no value, vintage still 2020
 SELECT territory, variable, value, members_with_value, members_imputed, vintage

@@ -102,7 +102,8 @@ CREATE FUNCTION rezago.comuna_contributions(period integer, methodology text DEF
 RETURNS TABLE (cut integer, variable text, dimension text, polarity smallint,
                value double precision, threshold double precision, gap double precision,
                score double precision, effective_weight double precision,
-               contribution double precision, index double precision, vintage integer, imputed boolean)
+               contribution double precision, index double precision, vintage integer, imputed boolean,
+               source text)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
@@ -140,12 +141,16 @@ BEGIN ATOMIC
            e.polarity * (e.threshold - e.value) + 0.0,  -- + 0.0 turns -0 into 0
            e.score, e.effective_weight,
            CASE WHEN e.score IS NOT NULL THEN e.effective_weight * e.score END,
-           e.index, e.vintage, e.imputed
+           e.index, e.vintage, e.imputed,
+           -- where an observed value comes from (rezago.observation.source)
+           CASE WHEN NOT e.imputed THEN
+               (SELECT o.source FROM rezago.observation o
+                WHERE o.cut = e.cut AND o.variable = e.variable AND o.period = e.vintage) END
     FROM e
     ORDER BY e.cut, e.dimension, e.variable;
 END;
 COMMENT ON FUNCTION rezago.comuna_contributions(integer, text) IS
-'Explanation of every comuna''s index, one row per comuna of rezago.comuna and variable of the methodology (default: rezago.default_methodology()): raw value, threshold (rezago.variable_thresholds: an official threshold when one is set, else the methodology''s threshold rule), gap = polarity * (threshold - value) (> 0 still behind), lag score, effective weight and contribution = effective weight * score. The effective weight is the dimension weight times the variable''s weight renormalised over the variables of the dimension with data for that comuna, so the contributions of a comuna sum to its index; vintage = the period the value comes from (rezago.scoring_values; the variable''s vintage when the comuna has no value) and imputed = whether the value was imputed (NULL without a value). A variable without a value has score NULL, effective weight 0 and contribution NULL; a comuna without an index has NULL effective weights and contributions. STRICT: a NULL argument gives no rows (and keeps the planner from inlining the function into the portal views, which made them 30 times slower). Errors: unknown (42704) or incomplete (22023) methodology.';
+'Explanation of every comuna''s index, one row per comuna of rezago.comuna and variable of the methodology (default: rezago.default_methodology()): raw value, threshold (rezago.variable_thresholds: an official threshold when one is set, else the methodology''s threshold rule), gap = polarity * (threshold - value) (> 0 still behind), lag score, effective weight and contribution = effective weight * score. The effective weight is the dimension weight times the variable''s weight renormalised over the variables of the dimension with data for that comuna, so the contributions of a comuna sum to its index; vintage = the period the value comes from (rezago.scoring_values; the variable''s vintage when the comuna has no value) imputed = whether the value was imputed (NULL without a value), and source = where an observed value comes from (rezago.observation.source; NULL for an imputed value or when not given). A variable without a value has score NULL, effective weight 0 and contribution NULL; a comuna without an index has NULL effective weights and contributions. STRICT: a NULL argument gives no rows (and keeps the planner from inlining the function into the portal views, which made them 30 times slower). Errors: unknown (42704) or incomplete (22023) methodology.';
 
 CREATE FUNCTION rezago.territory_contributions(period integer, methodology text DEFAULT rezago.default_methodology())
 RETURNS TABLE (territory text, variable text, dimension text, polarity smallint,
@@ -433,7 +438,7 @@ WITH m AS MATERIALIZED (
 SELECT m.methodology, x.period, x.cut, c.name AS comuna, x.variable, v.name AS variable_name,
        x.dimension, d.name AS dimension_name, v.unit, x.polarity, x.value, x.threshold, x.gap,
        x.gap <= 0 AS overcome, x.score, x.effective_weight, x.contribution, x.index,
-       x.vintage, x.imputed
+       x.vintage, x.imputed, x.source
 FROM m
 CROSS JOIN x
 JOIN rezago.comuna c ON c.cut = x.cut
@@ -460,6 +465,7 @@ COMMENT ON COLUMN rezago.v_comuna_explanation.effective_weight IS 'Weight of the
 COMMENT ON COLUMN rezago.v_comuna_explanation.contribution IS 'effective_weight * score: the part of the index due to this variable; the contributions sum to index.';
 COMMENT ON COLUMN rezago.v_comuna_explanation.index IS 'Lag index of the comuna in the period.';
 COMMENT ON COLUMN rezago.v_comuna_explanation.vintage IS 'Year the value comes from: the variable''s vintage (rezago.variable_vintages; the latest year within the methodology''s max_data_age), or for a value carried forward the comuna''s own earlier year.';
+COMMENT ON COLUMN rezago.v_comuna_explanation.source IS 'Where the observed value comes from (rezago.observation.source, e.g. SINIM4182); NULL for an imputed value or when the load gave none.';
 COMMENT ON COLUMN rezago.v_comuna_explanation.imputed IS 'true when the value was imputed (methodology.imputation), not observed; NULL when the comuna has no value.';
 
 CREATE VIEW rezago.v_territory_explanation WITH (security_invoker = true) AS
