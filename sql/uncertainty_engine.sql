@@ -252,7 +252,8 @@ SELECT count(*) AS runs, count(*) FILTER (WHERE a.rank = b.rank AND a.index = b.
 FROM twin_runs a JOIN twin_runs b USING (run)
 WHERE a.territory = 't3' AND b.territory = 't3_twin';
 
--- 8. A period without data: every index NULL, nothing ranked, stages insufficient
+-- 8. A period without data: no territory can be ranked, so the analysis is an
+-- error (P0002) that says so, not rows where nothing is ranked
 SELECT count(*) AS territories, count(nominal_index) AS with_index, sum(ranked_runs) AS ranked,
        min(p_insufficient_data) AS p_insufficient
 FROM rezago.rank_uncertainty(1999, 20);

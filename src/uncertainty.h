@@ -64,7 +64,12 @@ extern const char *const rezago_norm_names[N_NORM];
 extern const char *const rezago_agg_names[N_AGG];
 extern const char *const rezago_thr_names[N_THR];
 
-/* columns of a draw: three choices, then dimension weights, then variables */
+/*
+ * columns of a draw: three choices, then dimension weights, then variables;
+ * then, only when those inputs are given (so that draws without them are
+ * unchanged), the variable left out and the weight set (Model.col_leave,
+ * Model.col_wset)
+ */
 #define COL_NORM	0
 #define COL_AGG		1
 #define COL_THR		2
@@ -80,8 +85,15 @@ typedef struct UncOptions
 	char	   *methodology;
 	bool		vary_norm;
 	bool		vary_agg;
-	float8		wpert;
+	float8		wpert;			/* weight_perturbation */
+	float8		dwpert,			/* of dimension weights (default wpert) */
+				vwpert;			/* of variable weights (default wpert) */
 	bool		vary_thr;
+	bool		comunas;		/* the units are the comunas, not territories */
+	int			n_leave;		/* leave_out: variables a run may leave out */
+	char	  **leave_names;
+	Datum		weight_sets;	/* jsonb, or 0 when none */
+	char	   *target;			/* "index" or a dimension code */
 	int			n_norms;
 	int			norms[N_NORM];
 	int			n_thrs;
@@ -123,6 +135,15 @@ typedef struct Model
 	int			nm;
 	int		   *mcomuna;		/* comunas that belong to some territory */
 	/* per choice; NULL when no run uses it */
+	/* options resolved against the methodology (uncertainty_model.c) */
+	int			target_dim;		/* -1: the index; else the dimension analysed */
+	int			n_leave;
+	int		   *leave;			/* variables a run may leave out */
+	int			n_wsets;
+	float8	   *wset_vw;		/* n_wsets x nv weights within the dimension */
+	float8	   *wset_dw;		/* n_wsets x nd dimension weights */
+	int			col_leave,		/* columns of their draws, or -1 */
+				col_wset;
 	float8	   *score[N_NORM];	/* nc x nv lag scores, NaN = no value */
 	float8	   *logp[N_NORM];	/* nc x nv log(1 + 99 achievement) */
 	uint8	   *stage[N_THR];	/* nt exit stages */
@@ -134,8 +155,11 @@ typedef struct RunConfig
 	int			norm,
 				agg,
 				thr;
+	int			left_out;		/* variable left out, or -1 */
+	int			wset;			/* weight set drawn (0-based), or -1 */
 	float8	   *vw;				/* nv variable weights, sum 1 per dimension */
 	float8	   *dw;				/* nd dimension weights, sum 1 */
+	bool	   *dout;			/* nd: dimension left out (all its variables) */
 } RunConfig;
 
 /* The results of one run. */
@@ -162,7 +186,14 @@ extern char *rezago_names_list(const char *const *names, int n);
  */
 extern void rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
 								 const char *runs_name, int32 min_runs, int32 max_runs,
-								 const char *fn, UncOptions *o);
+								 bool thresholds, const char *fn, UncOptions *o);
+
+/*
+ * The arguments every analysis function ends with, from `first` on:
+ * dimension_weight_perturbation, variable_weight_perturbation (NULL: the
+ * weight_perturbation), leave_out, weight_sets, target.
+ */
+extern void rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o);
 
 /* uncertainty_model.c */
 
@@ -185,10 +216,13 @@ extern void rezago_prepare_model(Model *m);
 extern void rezago_result_alloc(const Model *m, RunResult *res);
 /* Computes the index, rank and exit stage of every territory under cfg. */
 extern void rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res);
+/* The same for the nominal cfg; P0002 when units exist but none is ranked. */
+extern void rezago_evaluate_nominal(const Model *m, const UncOptions *o,
+									const RunConfig *cfg, RunResult *res);
 
 /* uncertainty_runs.c */
 
-/* The number of uniforms a run draws: 3 + dimensions + variables. */
+/* The uniforms a run draws: 3 + dimensions + variables (+ 1 + 1, see above). */
 extern int	rezago_n_uniforms(const Model *m);
 /* u[0..n): the first n uniforms of stream `stream` under seed (rng.h). */
 extern void rezago_draw_uniforms(int64 seed, uint64 stream, float8 *u, int n);

@@ -206,6 +206,180 @@ check_choices(const Model *m, const UncOptions *o)
 					 errhint("Set rezago.methodology.threshold_percentile, or leave percentile out of threshold_rules.")));
 }
 
+/* "a, b, c": the dimension or variable codes of the methodology */
+static char *
+codes_list(char **codes, int n)
+{
+	return rezago_names_list((const char *const *) codes, n);
+}
+
+/*
+ * weight_sets: a JSON array of objects, each giving every variable of the
+ * methodology a weight in the index (a number >= 0, any scale).  Set k gives
+ * dimension d the share sum(w of its variables) / sum(w), and variable v the
+ * share w_v / sum(w of its dimension) within it.  A dimension whose weights
+ * are all 0 is left out of the index (its weight 0).
+ */
+static void
+load_weight_sets(Model *m, const UncOptions *o)
+{
+	const char *fn = o->fn;
+	Oid			types[1] = {JSONBOID};
+	Datum		args[1] = {o->weight_sets};
+	SPITupleTable *tt;
+	uint64		r;
+	int			k,
+				v,
+				d;
+	bool		isnull;
+	float8	   *raw;
+	bool	   *seen;
+	float8	   *scratch;		/* rezago_canonical_sum sorts its terms */
+
+	tt = query("SELECT pg_catalog.jsonb_typeof($1),"
+			   " CASE pg_catalog.jsonb_typeof($1) WHEN 'array' THEN pg_catalog.jsonb_array_length($1) END",
+			   1, types, args);
+	if (strcmp(col_text(tt, 0, 1), "array") != 0 || DatumGetInt32(col(tt, 0, 2, &isnull)) == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("weight_sets must be a non-empty JSON array of objects"),
+				 errdetail("Function %s received a JSON %s.", fn, col_text(tt, 0, 1)),
+				 errhint("Pass '[{\"%s\": 1, ...}, {...}]', one object per weight set giving every variable a weight.",
+						 m->var_code[0])));
+	m->n_wsets = DatumGetInt32(col(tt, 0, 2, &isnull));
+	tt = query("SELECT s.k::integer, pg_catalog.jsonb_typeof(s.e), w.key,"
+			   " pg_catalog.jsonb_typeof(w.value),"
+			   " CASE pg_catalog.jsonb_typeof(w.value) WHEN 'number' THEN w.value::text::float8 END"
+			   " FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY s(e, k)"
+			   " LEFT JOIN LATERAL pg_catalog.jsonb_each("
+			   "   CASE pg_catalog.jsonb_typeof(s.e) WHEN 'object' THEN s.e END) w ON true"
+			   " ORDER BY s.k, w.key COLLATE \"C\"",
+			   1, types, args);
+	raw = palloc0(sizeof(float8) * ((Size) m->n_wsets * m->nv + 1));
+	seen = palloc0(sizeof(bool) * ((Size) m->n_wsets * m->nv + 1));
+	for (r = 0; r < SPI_processed; r++)
+	{
+		char	   *key;
+		float8		w;
+		bool		has;
+
+		k = DatumGetInt32(col(tt, r, 1, &isnull)) - 1;
+		if (strcmp(col_text(tt, r, 2), "object") != 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight set %d is not a JSON object", k + 1),
+					 errdetail("Function %s received a JSON %s as weight set %d.", fn, col_text(tt, r, 2), k + 1),
+					 errhint("Each weight set is an object such as {\"%s\": 1, ...}.", m->var_code[0])));
+		key = col_text(tt, r, 3);
+		if (key == NULL)
+			continue;			/* an empty object: every variable is missing */
+		for (v = 0; v < m->nv; v++)
+			if (strcmp(m->var_code[v], key) == 0)
+				break;
+		if (v == m->nv)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight set %d names \"%s\", which is not a variable of methodology %s", k + 1, key, o->methodology),
+					 errdetail("The variables of methodology %s are: %s.", o->methodology, codes_list(m->var_code, m->nv)),
+					 errhint("Check the spelling; codes are lower case.")));
+		w = col_float(tt, r, 5, &has);
+		if (!has || !(w >= 0) || isinf(w))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight set %d gives variable %s a weight that is not a finite number >= 0", k + 1, key),
+					 errdetail("Function %s received a JSON %s for %s in weight set %d.", fn, col_text(tt, r, 4), key, k + 1),
+					 errhint("Give every variable a number >= 0; 0 leaves it out.")));
+		raw[(Size) k * m->nv + v] = w;
+		seen[(Size) k * m->nv + v] = true;
+	}
+	m->wset_vw = palloc(sizeof(float8) * ((Size) m->n_wsets * m->nv + 1));
+	m->wset_dw = palloc(sizeof(float8) * ((Size) m->n_wsets * m->nd + 1));
+	scratch = palloc(sizeof(float8) * (m->nv + 1));
+	for (k = 0; k < m->n_wsets; k++)
+	{
+		float8	   *w = raw + (Size) k * m->nv;
+		float8	   *vw = m->wset_vw + (Size) k * m->nv;
+		float8	   *dw = m->wset_dw + (Size) k * m->nd;
+		float8		total;
+
+		for (v = 0; v < m->nv; v++)
+			if (!seen[(Size) k * m->nv + v])
+				ereport(ERROR,
+						(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+						 errmsg("weight set %d gives no weight to variable %s", k + 1, m->var_code[v]),
+						 errdetail("A weight set gives every variable of methodology %s a weight: %s.",
+								   o->methodology, codes_list(m->var_code, m->nv)),
+						 errhint("Give the variable a weight; 0 leaves it out.")));
+		for (d = 0; d < m->nd; d++)
+		{
+			int			end = m->dim_first[d] + m->dim_nv[d];
+
+			memcpy(scratch, w + m->dim_first[d], sizeof(float8) * m->dim_nv[d]);
+			dw[d] = rezago_canonical_sum(scratch, m->dim_nv[d]);
+			for (v = m->dim_first[d]; v < end; v++)
+				vw[v] = dw[d] > 0 ? w[v] / dw[d] : 0;
+		}
+		memcpy(scratch, dw, sizeof(float8) * m->nd);
+		total = rezago_canonical_sum(scratch, m->nd);
+		if (!(total > 0) || isinf(total))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("weight set %d gives every variable weight 0", k + 1),
+					 errdetail("Function %s needs at least one variable with a positive weight in every set.", fn),
+					 errhint("Give some variable a positive weight.")));
+		for (d = 0; d < m->nd; d++)
+			dw[d] /= total;
+	}
+}
+
+/*
+ * The options that name parts of the methodology: the target, the variables
+ * a run may leave out and the weight sets; and the columns of their draws.
+ */
+static void
+resolve_options(Model *m, const UncOptions *o)
+{
+	const char *fn = o->fn;
+	int			i,
+				v,
+				col;
+
+	m->target_dim = -1;
+	if (strcmp(o->target, "index") != 0)
+	{
+		for (i = 0; i < m->nd; i++)
+			if (strcmp(m->dim_code[i], o->target) == 0)
+				m->target_dim = i;
+		if (m->target_dim < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("unknown target \"%s\"", o->target),
+					 errdetail("Function %s analyses the index or one dimension of methodology %s: %s.",
+							   fn, o->methodology, codes_list(m->dim_code, m->nd)),
+					 errhint("Pass target => 'index', or a dimension code.")));
+	}
+	m->n_leave = o->n_leave;
+	m->leave = palloc(sizeof(int) * (o->n_leave + 1));
+	for (i = 0; i < o->n_leave; i++)
+	{
+		for (v = 0; v < m->nv; v++)
+			if (strcmp(m->var_code[v], o->leave_names[i]) == 0)
+				break;
+		if (v == m->nv)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("leave_out names \"%s\", which is not a variable of methodology %s", o->leave_names[i], o->methodology),
+					 errdetail("The variables of methodology %s are: %s.", o->methodology, codes_list(m->var_code, m->nv)),
+					 errhint("Check the spelling; codes are lower case.")));
+		m->leave[i] = v;
+	}
+	if (o->weight_sets != (Datum) 0)
+		load_weight_sets(m, o);
+	col = COL_WEIGHTS + m->nd + m->nv;
+	m->col_leave = m->n_leave > 0 ? col++ : -1;
+	m->col_wset = m->n_wsets > 0 ? col++ : -1;
+}
+
 static void
 load_data(Model *m, const UncOptions *o)
 {
@@ -224,6 +398,24 @@ load_data(Model *m, const UncOptions *o)
 	for (r = 0; r < SPI_processed; r++)
 		m->cuts[r] = DatumGetInt32(col(tt, r, 1, &isnull));
 	m->pop = palloc0(sizeof(float8) * (m->nc + 1));
+	if (o->comunas)
+	{
+		/* every comuna is a unit of its own: no territory, no population weight */
+		m->population = false;
+		m->nt = m->nm = m->nc;
+		m->terr_code = palloc(sizeof(char *) * (m->nc + 1));
+		m->terr_first = palloc(sizeof(int) * (m->nc + 1));
+		m->terr_n = palloc(sizeof(int) * (m->nc + 1));
+		m->member = palloc(sizeof(int) * (m->nc + 1));
+		m->mcomuna = m->member;
+		for (i = 0; i < m->nc; i++)
+		{
+			m->terr_code[i] = psprintf("%d", m->cuts[i]);
+			m->terr_first[i] = m->member[i] = i;
+			m->terr_n[i] = 1;
+		}
+		return;
+	}
 	if (m->population)
 	{
 		tt = query("SELECT o.cut, o.value FROM rezago.observation o"
@@ -370,6 +562,7 @@ load_model(const UncOptions *o, bool with_data)
 	MemoryContextSwitchTo(cxt); /* results and copies live in the caller's context */
 	load_methodology(m, o);
 	check_choices(m, o);
+	resolve_options(m, o);
 	if (with_data)
 	{
 		bool		norm_used[N_NORM] = {0};
@@ -388,7 +581,9 @@ load_model(const UncOptions *o, bool with_data)
 			if (norm_used[i])
 				load_scores(m, o, i);
 		for (i = 0; i < N_THR; i++)
-			if (thr_used[i])
+			if (thr_used[i] && o->comunas)
+				m->stage[i] = palloc0(sizeof(uint8) * (m->nt + 1));	/* unused */
+			else if (thr_used[i])
 				load_stages(m, o, i);
 	}
 	SPI_finish();

@@ -96,44 +96,119 @@ choices_arg(FunctionCallInfo fcinfo, int argno, const char *name,
 	return n;
 }
 
+/* weight_perturbation and its two refinements: at least 0, less than 1 */
+static float8
+perturbation_arg(FunctionCallInfo fcinfo, int argno, const char *name, const char *fn)
+{
+	float8		p;
+
+	rezago_require_not_null(fcinfo, argno, name, HINT_NULL_ARG, fn);
+	p = PG_GETARG_FLOAT8(argno);
+	if (!(p >= 0 && p < 1))		/* also catches NaN */
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be at least 0 and less than 1", name),
+				 errdetail("Function %s received %s = %g.", fn, name, p),
+				 errhint("0.25 perturbs every weight by up to 25%% either way; 0 keeps the methodology's weights.")));
+	return p;
+}
+
 /*
  * The shared arguments: period (at period_arg, or none when -1), then from
  * `first` on: runs, seed, methodology, vary_normalisation, vary_aggregation,
- * weight_perturbation, vary_threshold, normalisations, threshold_rules.
+ * weight_perturbation, vary_threshold (when `thresholds`), normalisations,
+ * threshold_rules (when `thresholds`).
  */
 void
 rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
 					 const char *runs_name, int32 min_runs, int32 max_runs,
-					 const char *fn, UncOptions *o)
+					 bool thresholds, const char *fn, UncOptions *o)
 {
+	int			a = first;
+
 	memset(o, 0, sizeof(*o));
 	o->fn = fn;
+	o->target = "index";
 	if (period_arg >= 0)
 	{
 		rezago_require_not_null(fcinfo, period_arg, "period", HINT_NULL_ARG, fn);
 		o->period = PG_GETARG_INT32(period_arg);
 	}
-	o->runs = rezago_int_arg(fcinfo, first, runs_name, min_runs, max_runs,
+	o->runs = rezago_int_arg(fcinfo, a++, runs_name, min_runs, max_runs,
 							 HINT_NULL_ARG, HINT_LIMITS, fn);
-	rezago_require_not_null(fcinfo, first + 1, "seed", HINT_NULL_ARG, fn);
-	o->seed = PG_GETARG_INT64(first + 1);
-	rezago_require_not_null(fcinfo, first + 2, "methodology", HINT_NULL_ARG, fn);
-	o->methodology = text_to_cstring(PG_GETARG_TEXT_PP(first + 2));
-	rezago_require_not_null(fcinfo, first + 3, "vary_normalisation", HINT_NULL_ARG, fn);
-	o->vary_norm = PG_GETARG_BOOL(first + 3);
-	rezago_require_not_null(fcinfo, first + 4, "vary_aggregation", HINT_NULL_ARG, fn);
-	o->vary_agg = PG_GETARG_BOOL(first + 4);
-	rezago_require_not_null(fcinfo, first + 5, "weight_perturbation", HINT_NULL_ARG, fn);
-	o->wpert = PG_GETARG_FLOAT8(first + 5);
-	if (!(o->wpert >= 0 && o->wpert < 1))	/* also catches NaN */
-		ereport(ERROR,
-				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("weight_perturbation must be at least 0 and less than 1"),
-				 errdetail("Function %s received weight_perturbation = %g.", fn, o->wpert),
-				 errhint("0.25 perturbs every weight by up to 25%% either way; 0 keeps the methodology's weights.")));
-	rezago_require_not_null(fcinfo, first + 6, "vary_threshold", HINT_NULL_ARG, fn);
-	o->vary_thr = PG_GETARG_BOOL(first + 6);
-	o->n_norms = choices_arg(fcinfo, first + 7, "normalisations", rezago_norm_names, N_NORM, o->norms, fn);
-	o->n_thrs = choices_arg(fcinfo, first + 8, "threshold_rules", rezago_thr_names, N_THR, o->thrs, fn);
+	rezago_require_not_null(fcinfo, a, "seed", HINT_NULL_ARG, fn);
+	o->seed = PG_GETARG_INT64(a++);
+	rezago_require_not_null(fcinfo, a, "methodology", HINT_NULL_ARG, fn);
+	o->methodology = text_to_cstring(PG_GETARG_TEXT_PP(a++));
+	rezago_require_not_null(fcinfo, a, "vary_normalisation", HINT_NULL_ARG, fn);
+	o->vary_norm = PG_GETARG_BOOL(a++);
+	rezago_require_not_null(fcinfo, a, "vary_aggregation", HINT_NULL_ARG, fn);
+	o->vary_agg = PG_GETARG_BOOL(a++);
+	o->wpert = perturbation_arg(fcinfo, a++, "weight_perturbation", fn);
+	o->dwpert = o->vwpert = o->wpert;
+	if (thresholds)
+	{
+		rezago_require_not_null(fcinfo, a, "vary_threshold", HINT_NULL_ARG, fn);
+		o->vary_thr = PG_GETARG_BOOL(a++);
+	}
+	o->n_norms = choices_arg(fcinfo, a++, "normalisations", rezago_norm_names, N_NORM, o->norms, fn);
+	if (thresholds)
+		o->n_thrs = choices_arg(fcinfo, a++, "threshold_rules", rezago_thr_names, N_THR, o->thrs, fn);
+	else
+	{
+		/* no exit stage is computed: the nominal rule only, never drawn */
+		o->n_thrs = 0;
+	}
 }
 
+/*
+ * The arguments every analysis function ends with, from `first` on:
+ * dimension_weight_perturbation, variable_weight_perturbation (NULL: the
+ * weight_perturbation), leave_out (text[] of variables; NULL or empty:
+ * none), weight_sets (jsonb, checked against the methodology when it is
+ * read), target ('index' or a dimension).
+ */
+void
+rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o)
+{
+	const char *fn = o->fn;
+
+	if (!PG_ARGISNULL(first))
+		o->dwpert = perturbation_arg(fcinfo, first, "dimension_weight_perturbation", fn);
+	if (!PG_ARGISNULL(first + 1))
+		o->vwpert = perturbation_arg(fcinfo, first + 1, "variable_weight_perturbation", fn);
+	if (!PG_ARGISNULL(first + 2))
+	{
+		ArrayType  *a = PG_GETARG_ARRAYTYPE_P(first + 2);
+		Datum	   *elems;
+		bool	   *nulls;
+		int			i,
+					j;
+
+		rezago_require_1d_array(a, "leave_out",
+								"Pass a list of variable codes such as ARRAY['escolaridad', 'pobreza_ingresos'].", fn);
+		deconstruct_array(a, TEXTOID, -1, false, TYPALIGN_INT, &elems, &nulls, &o->n_leave);
+		o->leave_names = palloc(sizeof(char *) * (o->n_leave + 1));
+		for (i = 0; i < o->n_leave; i++)
+		{
+			if (nulls[i])
+				ereport(ERROR,
+						(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+						 errmsg("leave_out must not contain NULL"),
+						 errdetail("Function %s received a NULL in element %d of leave_out.", fn, i + 1),
+						 errhint("Give variable codes of the methodology.")));
+			o->leave_names[i] = TextDatumGetCString(elems[i]);
+			for (j = 0; j < i; j++)
+				if (strcmp(o->leave_names[j], o->leave_names[i]) == 0)
+					ereport(ERROR,
+							(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+							 errmsg("leave_out lists \"%s\" twice", o->leave_names[i]),
+							 errdetail("Function %s leaves out one listed variable (or none) per run, each with equal probability, so a repeated variable is ambiguous.", fn),
+							 errhint("List each variable once.")));
+		}
+	}
+	if (!PG_ARGISNULL(first + 3))
+		o->weight_sets = PG_GETARG_DATUM(first + 3);
+	rezago_require_not_null(fcinfo, first + 4, "target", HINT_NULL_ARG, fn);
+	o->target = text_to_cstring(PG_GETARG_TEXT_PP(first + 4));
+}

@@ -26,6 +26,7 @@
 #include "utils/memutils.h"
 
 PG_FUNCTION_INFO_V1(rezago_rank_uncertainty);
+PG_FUNCTION_INFO_V1(rezago_comuna_rank_uncertainty);
 PG_FUNCTION_INFO_V1(rezago_uncertainty_runs);
 PG_FUNCTION_INFO_V1(rezago_uncertainty_draws);
 PG_FUNCTION_INFO_V1(rezago_random_uniforms);
@@ -37,7 +38,7 @@ PG_FUNCTION_INFO_V1(rezago_random_uniforms);
 int
 rezago_n_uniforms(const Model *m)
 {
-	return COL_WEIGHTS + m->nd + m->nv;
+	return COL_WEIGHTS + m->nd + m->nv + (m->col_leave >= 0) + (m->col_wset >= 0);
 }
 
 void
@@ -64,6 +65,7 @@ rezago_config_alloc(const Model *m, RunConfig *cfg)
 {
 	cfg->vw = palloc(sizeof(float8) * m->nv);
 	cfg->dw = palloc(sizeof(float8) * m->nd);
+	cfg->dout = palloc(sizeof(bool) * m->nd);
 }
 
 void
@@ -72,17 +74,72 @@ rezago_nominal_config(const Model *m, RunConfig *cfg)
 	cfg->norm = m->nominal_norm;
 	cfg->agg = AGG_ARITHMETIC;
 	cfg->thr = m->nominal_thr;
+	cfg->left_out = -1;
+	cfg->wset = -1;
 	memcpy(cfg->vw, m->var_w, sizeof(float8) * m->nv);
 	memcpy(cfg->dw, m->dim_w, sizeof(float8) * m->nd);
+	memset(cfg->dout, 0, sizeof(bool) * m->nd);
 }
 
-/* The choices of a run from its uniforms (u == NULL: the nominal run). */
+/* w[i] *= 1 + p (2 u[i] - 1) for i < n, then w /= sum(w) */
+static void
+perturb(float8 *w, const float8 *u, int n, float8 p)
+{
+	float8		total = 0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		w[i] *= 1.0 + p * (2.0 * u[i] - 1.0);
+		total += w[i];
+	}
+	for (i = 0; i < n; i++)
+		w[i] /= total;
+}
+
+/*
+ * Leaves variable v out of the run: its weight becomes 0 and the others of
+ * its dimension share the dimension's weight; when none is left, the
+ * dimension is left out and the others share the index.
+ */
+static void
+leave_out(const Model *m, RunConfig *cfg, int v)
+{
+	int			d = m->var_dim[v],
+				end = m->dim_first[d] + m->dim_nv[d],
+				i;
+	float8		total = 0;
+
+	cfg->left_out = v;
+	cfg->vw[v] = 0;
+	for (i = m->dim_first[d]; i < end; i++)
+		total += cfg->vw[i];
+	if (total > 0)
+	{
+		for (i = m->dim_first[d]; i < end; i++)
+			cfg->vw[i] /= total;
+		return;
+	}
+	cfg->dout[d] = true;
+	cfg->dw[d] = 0;
+	total = 0;
+	for (i = 0; i < m->nd; i++)
+		total += cfg->dw[i];
+	for (i = 0; i < m->nd; i++)
+		cfg->dw[i] /= total;
+}
+
+/*
+ * The choices of a run from its uniforms (u == NULL: the nominal run): the
+ * normalisation, aggregation and threshold rule; the weights: a weight set
+ * (or the methodology's), dimension weights perturbed and renormalised, then
+ * each dimension's variable weights; then the variable left out, if any.
+ */
 void
 rezago_config_from_uniforms(const Model *m, const UncOptions *o, const float8 *u,
 							RunConfig *cfg)
 {
-	int			d,
-				v;
+	int			d;
 
 	rezago_nominal_config(m, cfg);
 	if (u == NULL)
@@ -93,30 +150,30 @@ rezago_config_from_uniforms(const Model *m, const UncOptions *o, const float8 *u
 		cfg->agg = pick(u[COL_AGG], N_AGG);
 	if (o->vary_thr)
 		cfg->thr = o->thrs[pick(u[COL_THR], o->n_thrs)];
-	if (o->wpert > 0)
+	if (m->col_wset >= 0)
 	{
-		float8		total = 0;
+		cfg->wset = pick(u[m->col_wset], m->n_wsets);
+		memcpy(cfg->vw, m->wset_vw + (Size) cfg->wset * m->nv, sizeof(float8) * m->nv);
+		memcpy(cfg->dw, m->wset_dw + (Size) cfg->wset * m->nd, sizeof(float8) * m->nd);
+		for (d = 0; d < m->nd; d++)
+			cfg->dout[d] = !(cfg->dw[d] > 0);
+	}
+	if (o->dwpert > 0)
+		perturb(cfg->dw, u + COL_WEIGHTS, m->nd, o->dwpert);
+	if (o->vwpert > 0)
+		for (d = 0; d < m->nd; d++)
+			if (!cfg->dout[d])
+				perturb(cfg->vw + m->dim_first[d], u + COL_WEIGHTS + m->nd + m->dim_first[d],
+						m->dim_nv[d], o->vwpert);
+	if (m->col_leave >= 0)
+	{
+		/* none, or one of the listed variables, with equal probability */
+		int			k = pick(u[m->col_leave], m->n_leave + 1);
 
-		for (d = 0; d < m->nd; d++)
-		{
-			cfg->dw[d] *= 1.0 + o->wpert * (2.0 * u[COL_WEIGHTS + d] - 1.0);
-			total += cfg->dw[d];
-		}
-		for (d = 0; d < m->nd; d++)
-			cfg->dw[d] /= total;
-		for (d = 0; d < m->nd; d++)
-		{
-			int			end = m->dim_first[d] + m->dim_nv[d];
-
-			total = 0;
-			for (v = m->dim_first[d]; v < end; v++)
-			{
-				cfg->vw[v] *= 1.0 + o->wpert * (2.0 * u[COL_WEIGHTS + m->nd + v] - 1.0);
-				total += cfg->vw[v];
-			}
-			for (v = m->dim_first[d]; v < end; v++)
-				cfg->vw[v] /= total;
-		}
+		if (k > 0 && cfg->dout[m->var_dim[m->leave[k - 1]]])
+			cfg->left_out = m->leave[k - 1];	/* out with its dimension already */
+		else if (k > 0)
+			leave_out(m, cfg, m->leave[k - 1]);
 	}
 }
 
@@ -174,14 +231,23 @@ config_of_run(const Model *m, const UncOptions *o, int r, float8 *u, RunConfig *
 	rezago_config_from_uniforms(m, o, r > 0 ? u : NULL, cfg);
 }
 
-/* the first four columns of uncertainty_runs and uncertainty_draws */
+/*
+ * The choices of uncertainty_runs and uncertainty_draws: the first four
+ * columns (run, normalisation, aggregation, threshold rule) and the last two
+ * (the variable left out and the weight set, NULL when none).
+ */
 static void
-put_choices(Datum *values, int r, const RunConfig *cfg, const Labels *l)
+put_choices(Datum *values, bool *nulls, int ncols, int r, const RunConfig *cfg,
+			const Labels *l)
 {
 	values[0] = Int32GetDatum(r);
 	values[1] = l->norm[cfg->norm];
 	values[2] = l->agg[cfg->agg];
 	values[3] = l->thr[cfg->thr];
+	values[ncols - 2] = cfg->left_out >= 0 ? l->variable[cfg->left_out] : (Datum) 0;
+	nulls[ncols - 2] = cfg->left_out < 0;
+	values[ncols - 1] = Int32GetDatum(cfg->wset + 1);
+	nulls[ncols - 1] = cfg->wset < 0;
 }
 
 /* --------------------------------------------------------------------
@@ -275,12 +341,15 @@ rankdist_percentile(const RankDist *rd, int t, float8 p)
 	return a + (rankdist_kth(rd, t, hi) - a) * (pos - lo);
 }
 
+/*
+ * rank_uncertainty (territories) and comuna_rank_uncertainty (comunas): the
+ * same columns up to runs, the territories' exit stages after them.
+ */
 #define RU_COLS 17
 
-Datum
-rezago_rank_uncertainty(PG_FUNCTION_ARGS)
+static Datum
+rank_distribution(FunctionCallInfo fcinfo, bool comunas, const char *fn)
 {
-	const char *fn = "rank_uncertainty";
 	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
 	MemoryContext cxt,
 				old;
@@ -297,18 +366,22 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 	float8	   *u;
 	int			r,
 				t,
-				s;
+				s,
+				top_arg = comunas ? 8 : 10;
 
-	rezago_parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, fn, &o);
-	top_n = rezago_int_arg(fcinfo, 10, "top_n", 1, PG_INT32_MAX, HINT_NULL_ARG,
+	rezago_parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, !comunas, fn, &o);
+	o.comunas = comunas;
+	top_n = rezago_int_arg(fcinfo, top_arg, "top_n", 1, PG_INT32_MAX, HINT_NULL_ARG,
+						   comunas ? "top_n counts the most lagged comunas: 10 means ranks 1 to 10." :
 						   "top_n counts the most lagged territories: 10 means ranks 1 to 10.", fn);
+	rezago_parse_more_options(fcinfo, top_arg + 1, &o);
 	m = rezago_begin_analysis(fcinfo, &o, true, &cxt, &old);
 	make_labels(m, &labels);
 	rezago_config_alloc(m, &cfg);
 	rezago_result_alloc(m, &nom);
 	rezago_result_alloc(m, &res);
 	rezago_nominal_config(m, &cfg);
-	rezago_evaluate_run(m, &cfg, &nom);
+	rezago_evaluate_nominal(m, &o, &cfg, &nom);
 
 	rankdist_init(&rd, m->nt, o.runs);
 	top = palloc0(sizeof(int32) * (m->nt + 1));
@@ -334,7 +407,7 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 		bool		nulls[RU_COLS] = {0};
 		bool		ranked = rd.ranked[t] > 0;
 
-		values[0] = labels.territory[t];
+		values[0] = comunas ? Int32GetDatum(m->cuts[t]) : labels.territory[t];
 		values[1] = Float8GetDatum(nom.tidx[t]);
 		nulls[1] = isnan(nom.tidx[t]);
 		values[2] = Int64GetDatum(nom.rank[t]);
@@ -351,20 +424,37 @@ rezago_rank_uncertainty(PG_FUNCTION_ARGS)
 			nulls[3] = nulls[4] = nulls[5] = nulls[6] = nulls[7] = true;
 		values[8] = Float8GetDatum((float8) top[t] / o.runs);
 		values[9] = Int32GetDatum(rd.ranked[t]);
-		values[10] = labels.stage[nom.stage[t]];
-		for (s = 0; s < REZAGO_N_EXIT_STAGES; s++)
-			values[11 + s] = Float8GetDatum((float8) stages[t * REZAGO_N_EXIT_STAGES + s] / o.runs);
-		values[16] = Int32GetDatum(o.runs);
+		if (comunas)
+			values[10] = Int32GetDatum(o.runs);
+		else
+		{
+			values[10] = labels.stage[nom.stage[t]];
+			for (s = 0; s < REZAGO_N_EXIT_STAGES; s++)
+				values[11 + s] = Float8GetDatum((float8) stages[t * REZAGO_N_EXIT_STAGES + s] / o.runs);
+			values[16] = Int32GetDatum(o.runs);
+		}
 		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
 	}
 	return rezago_end_analysis(cxt, old);
+}
+
+Datum
+rezago_rank_uncertainty(PG_FUNCTION_ARGS)
+{
+	return rank_distribution(fcinfo, false, "rank_uncertainty");
+}
+
+Datum
+rezago_comuna_rank_uncertainty(PG_FUNCTION_ARGS)
+{
+	return rank_distribution(fcinfo, true, "comuna_rank_uncertainty");
 }
 
 /* --------------------------------------------------------------------
  * uncertainty_runs and uncertainty_draws
  * -------------------------------------------------------------------- */
 
-#define UR_COLS 8
+#define UR_COLS 10
 
 Datum
 rezago_uncertainty_runs(PG_FUNCTION_ARGS)
@@ -382,11 +472,14 @@ rezago_uncertainty_runs(PG_FUNCTION_ARGS)
 	int			r,
 				t;
 
-	rezago_parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, fn, &o);
+	rezago_parse_options(fcinfo, 0, 1, "runs", 1, MAX_RUNS, true, fn, &o);
+	rezago_parse_more_options(fcinfo, 10, &o);
 	m = rezago_begin_analysis(fcinfo, &o, true, &cxt, &old);
 	make_labels(m, &labels);
 	rezago_config_alloc(m, &cfg);
 	rezago_result_alloc(m, &res);
+	rezago_nominal_config(m, &cfg);
+	rezago_evaluate_nominal(m, &o, &cfg, &res);
 	u = palloc(sizeof(float8) * rezago_n_uniforms(m));
 	for (r = 0; r <= o.runs; r++)
 	{
@@ -397,7 +490,7 @@ rezago_uncertainty_runs(PG_FUNCTION_ARGS)
 			Datum		values[UR_COLS];
 			bool		nulls[UR_COLS] = {0};
 
-			put_choices(values, r, &cfg, &labels);
+			put_choices(values, nulls, UR_COLS, r, &cfg, &labels);
 			values[4] = labels.territory[t];
 			values[5] = Float8GetDatum(res.tidx[t]);
 			nulls[5] = isnan(res.tidx[t]);
@@ -425,7 +518,8 @@ rezago_uncertainty_draws(PG_FUNCTION_ARGS)
 	int			r,
 				v;
 
-	rezago_parse_options(fcinfo, -1, 0, "runs", 1, MAX_RUNS, fn, &o);
+	rezago_parse_options(fcinfo, -1, 0, "runs", 1, MAX_RUNS, true, fn, &o);
+	rezago_parse_more_options(fcinfo, 9, &o);
 	m = rezago_begin_analysis(fcinfo, &o, false, &cxt, &old);
 	make_labels(m, &labels);
 	rezago_config_alloc(m, &cfg);
@@ -438,7 +532,7 @@ rezago_uncertainty_draws(PG_FUNCTION_ARGS)
 			Datum		values[UR_COLS];
 			bool		nulls[UR_COLS] = {0};
 
-			put_choices(values, r, &cfg, &labels);
+			put_choices(values, nulls, UR_COLS, r, &cfg, &labels);
 			values[4] = labels.dimension[v];
 			values[5] = labels.variable[v];
 			values[6] = Float8GetDatum(cfg.dw[m->var_dim[v]]);

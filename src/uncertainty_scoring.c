@@ -152,6 +152,12 @@ rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 						k = 0,
 						end = m->dim_first[d] + m->dim_nv[d];
 
+			if (cfg->dout[d] || (m->target_dim >= 0 && d != m->target_dim))
+			{
+				/* left out of the run, or not the dimension analysed */
+				dterms[d] = dweights[d] = 0;
+				continue;
+			}
 			/* the canonical sums of the unit aggregates (unit_aggregates.c) */
 			for (v = m->dim_first[d]; v < end; v++)
 				if (!isnan(s[v]) && cfg->vw[v] > 0)
@@ -165,8 +171,14 @@ rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 				break;			/* dimension score NULL: index NULL */
 			dterms[d] = cfg->dw[d] * (ds / ws);
 			dweights[d] = cfg->dw[d];
+			if (m->target_dim == d)
+			{
+				/* the dimension's score is the value analysed */
+				isum = ds;
+				iw = ws;
+			}
 		}
-		if (d == m->nd)
+		if (d == m->nd && m->target_dim < 0)
 		{
 			/* as unit_index: canonical sums over the dimensions */
 			isum = rezago_canonical_sum(dterms, m->nd);
@@ -223,3 +235,32 @@ rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 	pfree(dweights);
 }
 
+
+/*
+ * The nominal run, which every analysis starts from.  When units exist but
+ * none has a value to rank (the methodology cannot score the period's data),
+ * every run would be empty too: that is an error, not rows of NULLs.
+ */
+void
+rezago_evaluate_nominal(const Model *m, const UncOptions *o, const RunConfig *cfg,
+						RunResult *res)
+{
+	const char *unit = o->comunas ? "comuna" : "territory";
+	const char *units = o->comunas ? "comunas" : "territories";
+	int			t;
+
+	rezago_evaluate_run(m, cfg, res);
+	for (t = 0; t < m->nt; t++)
+		if (res->rank[t] > 0)
+			return;
+	if (m->nt > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NO_DATA_FOUND),
+				 errmsg("no %s has %s %s in period %d under methodology %s",
+						unit, m->target_dim < 0 ? "an" : "a",
+						m->target_dim < 0 ? "index" : psprintf("%s score", m->dim_code[m->target_dim]),
+						o->period, o->methodology),
+				 errdetail("Function %s found %d %s, none with a value to rank, so no run would rank any.",
+						   o->fn, m->nt, m->nt == 1 ? unit : units),
+				 errhint("rezago.data_availability() shows which variables the period holds; a methodology with max_data_age, imputation or a lower min_coverage scores incomplete data.")));
+}

@@ -250,8 +250,9 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 	int		   *group;
 	char	  **input;
 
-	rezago_parse_options(fcinfo, 0, 1, "base_samples", 2, MAX_BASE_SAMPLES, fn, &o);
+	rezago_parse_options(fcinfo, 0, 1, "base_samples", 2, MAX_BASE_SAMPLES, true, fn, &o);
 	rezago_require_not_null(fcinfo, 10, "output", HINT_NULL_ARG, fn);
+	rezago_parse_more_options(fcinfo, 11, &o);
 	out_name = text_to_cstring(PG_GETARG_TEXT_PP(10));
 	output = rezago_name_index(out_name, out_names, N_OUT);
 	if (output < 0)
@@ -260,18 +261,19 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 				 errmsg("unknown output \"%s\"", out_name),
 				 errdetail("Function %s knows: %s.", fn, rezago_names_list(out_names, N_OUT)),
 				 errhint("rank_shift measures how far the ranking moves; stage_shift how many exit stages change.")));
-	if (!o.vary_norm && !o.vary_agg && !o.vary_thr && o.wpert == 0)
+	m = rezago_begin_analysis(fcinfo, &o, true, &cxt, &old);
+	if (!o.vary_norm && !o.vary_agg && !o.vary_thr && o.dwpert == 0 && o.vwpert == 0 &&
+		m->col_leave < 0 && m->col_wset < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no input varies"),
-				 errdetail("Function %s received every vary_ flag false and weight_perturbation = 0.", fn),
+				 errdetail("Function %s received every vary_ flag false, no weight perturbation, no variable to leave out and no weight sets.", fn),
 				 errhint("Let at least one input vary.")));
-	m = rezago_begin_analysis(fcinfo, &o, true, &cxt, &old);
 
 	/* inputs: the varied choices, and one weight group per dimension */
 	D = rezago_n_uniforms(m);
 	group = palloc(sizeof(int) * D);
-	input = palloc(sizeof(char *) * (3 + m->nd));
+	input = palloc(sizeof(char *) * (5 + m->nd));
 	for (i = 0; i < D; i++)
 		group[i] = -1;
 	if (o.vary_norm)
@@ -289,7 +291,7 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 		group[COL_THR] = k;
 		input[k++] = "threshold_rule";
 	}
-	if (o.wpert > 0)
+	if (o.dwpert > 0 || o.vwpert > 0)
 		for (d = 0; d < m->nd; d++)
 		{
 			group[COL_WEIGHTS + d] = k;
@@ -297,6 +299,16 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 				group[COL_WEIGHTS + m->nd + v] = k;
 			input[k++] = psprintf("weights:%s", m->dim_code[d]);
 		}
+	if (m->col_leave >= 0)
+	{
+		group[m->col_leave] = k;
+		input[k++] = "left_out";
+	}
+	if (m->col_wset >= 0)
+	{
+		group[m->col_wset] = k;
+		input[k++] = "weight_set";
+	}
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.m = m;
@@ -306,7 +318,7 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 	rezago_result_alloc(m, &ctx.res);
 	rezago_result_alloc(m, &nom);
 	rezago_nominal_config(m, &ctx.cfg);
-	rezago_evaluate_run(m, &ctx.cfg, &nom);
+	rezago_evaluate_nominal(m, &o, &ctx.cfg, &nom);
 	ctx.nom_rank = nom.rank;
 	ctx.nom_stage = nom.stage;
 
