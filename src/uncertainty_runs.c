@@ -125,7 +125,7 @@ leave_out(const Model *m, RunConfig *cfg, int v)
 	total = 0;
 	for (i = 0; i < m->nd; i++)
 		total += cfg->dw[i];
-	for (i = 0; i < m->nd; i++)
+	for (i = 0; i < m->nd && total > 0; i++)	/* 0: nothing left to score */
 		cfg->dw[i] /= total;
 }
 

@@ -17,7 +17,9 @@
  *	  normalisation;
  *	- dimension score: weighted mean of the available scores, NULL when the
  *	  scored share of the dimension's (run) weight is below min_coverage;
- *	- index: weighted mean of the dimension scores, NULL if any is NULL;
+ *	- index: weighted mean of the dimension scores, NULL if any is NULL (a
+ *	  dimension the run left out, RunConfig.dout, does not count); with a
+ *	  target dimension, that dimension's score instead;
  *	- territory: mean of its members' indices (population-weighted when the
  *	  methodology says so), NULL when no member has one;
  *	- rank: descending, ties share a rank (1, 1, 3), NULL index unranked.
