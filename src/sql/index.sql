@@ -600,6 +600,12 @@ CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAUL
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision, vintage integer, imputed boolean)
 LANGUAGE sql STABLE PARALLEL SAFE
+-- jit = off: inlined into its caller, the branches of every normalisation and
+-- imputation rule (planned, not run) added up to a cost of about 1.4e5 on
+-- Chile's 346 comunas, and JIT compiled some 220 functions on every call (a
+-- third of a second for a 6,000-row result; doc/performance.md).  The SET
+-- clause also keeps it from being inlined: callers get its rows as computed.
+SET jit = off
 BEGIN ATOMIC
     -- every statistic comes from rezago.scoring_rows, every value from
     -- rezago.scoring_values, every rank score from
