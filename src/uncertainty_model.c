@@ -237,7 +237,8 @@ load_weight_sets(Model *m, const UncOptions *o)
 	float8	   *scratch;		/* rezago_canonical_sum sorts its terms */
 
 	tt = query("SELECT pg_catalog.jsonb_typeof($1),"
-			   " CASE pg_catalog.jsonb_typeof($1) WHEN 'array' THEN pg_catalog.jsonb_array_length($1) END",
+			   " CASE WHEN pg_catalog.jsonb_typeof($1) OPERATOR(pg_catalog.=) 'array'"
+			   "      THEN pg_catalog.jsonb_array_length($1) END",
 			   1, types, args);
 	if (strcmp(col_text(tt, 0, 1), "array") != 0 || DatumGetInt32(col(tt, 0, 2, &isnull)) == 0)
 		ereport(ERROR,
@@ -249,10 +250,11 @@ load_weight_sets(Model *m, const UncOptions *o)
 	m->n_wsets = DatumGetInt32(col(tt, 0, 2, &isnull));
 	tt = query("SELECT s.k::integer, pg_catalog.jsonb_typeof(s.e), w.key,"
 			   " pg_catalog.jsonb_typeof(w.value),"
-			   " CASE pg_catalog.jsonb_typeof(w.value) WHEN 'number' THEN w.value::text::float8 END"
+			   " CASE WHEN pg_catalog.jsonb_typeof(w.value) OPERATOR(pg_catalog.=) 'number'"
+			   "      THEN pg_catalog.float8(w.value) END"
 			   " FROM pg_catalog.jsonb_array_elements($1) WITH ORDINALITY s(e, k)"
 			   " LEFT JOIN LATERAL pg_catalog.jsonb_each("
-			   "   CASE pg_catalog.jsonb_typeof(s.e) WHEN 'object' THEN s.e END) w ON true"
+			   "   CASE WHEN pg_catalog.jsonb_typeof(s.e) OPERATOR(pg_catalog.=) 'object' THEN s.e END) w ON true"
 			   " ORDER BY s.k, w.key COLLATE \"C\"",
 			   1, types, args);
 	raw = palloc0(sizeof(float8) * ((Size) m->n_wsets * m->nv + 1));
