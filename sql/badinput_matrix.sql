@@ -390,7 +390,27 @@ INSERT INTO matrix (label, q) VALUES
  ('comuna_regions -infinity',               $$SELECT count(*) FROM rezago.comuna_regions('-infinity')$$),
  ('data_availability NULL methodology',     $$SELECT count(*) FROM rezago.data_availability(NULL)$$),
  ('data_availability unknown methodology',  $$SELECT count(*) FROM rezago.data_availability('nope')$$),
- ('data_availability toy: 2 variables + 4 context x 3 periods', $$SELECT count(*) || ' ' || max(share) FROM rezago.data_availability('toy')$$);
+ ('data_availability toy: 2 variables + 4 context x 3 periods', $$SELECT count(*) || ' ' || max(share) FROM rezago.data_availability('toy')$$),
+-- outlier treatment and geometric aggregation (sql/index_treatment.sql has the hand cases)
+ ('treated_value NULL value -> NULL',        $$SELECT rezago.treated_value(NULL, 0, 1)$$),
+ ('treated_value NaN value -> NULL',         $$SELECT rezago.treated_value('NaN', 0, 1)$$),
+ ('treated_value Infinity win_hi',           $$SELECT rezago.treated_value(1, 0, 'Infinity')$$),
+ ('treated_value NaN log_min',               $$SELECT rezago.treated_value(1, NULL, NULL, 'NaN', 1)$$),
+ ('treated_value huge -> ln(1e308 + 1)',     $$SELECT rezago.treated_value(1e308, NULL, NULL, 0, 1)$$),
+ ('coinr_treatment empty -> n 0',            $$SELECT rezago.coinr_treatment('{}')::text$$),
+ ('coinr_treatment all NULL -> n 0',         $$SELECT rezago.coinr_treatment('{NULL,NULL}')::text$$),
+ ('coinr_treatment huge values, no overflow', $$SELECT round((rezago.coinr_treatment('{1e307,2e307,3e307,4e307,5e307,6e307,7e307,8e307,9e307,1e308,-1e308,-1.7e308}')).skewness_before::numeric, 4)$$),
+ ('coinr_treatment winmax -1',               $$SELECT rezago.coinr_treatment('{1,2,3,4}', -1)$$),
+ ('coinr_treatment NaN threshold',           $$SELECT rezago.coinr_treatment('{1,2,3,4}', 5, 'NaN')$$),
+ ('geometric_log_achievement NULL -> NULL',  $$SELECT rezago.geometric_log_achievement(NULL)$$),
+ ('geometric_log_achievement -Infinity -> NULL', $$SELECT rezago.geometric_log_achievement('-Infinity')$$),
+ ('geometric_log_achievement NaN zscore_max', $$SELECT rezago.geometric_log_achievement(0, 'NaN')$$),
+ ('geometric_log_achievement huge z-score range', $$SELECT rezago.geometric_log_achievement(-1.7e308, 1.7e308)$$),
+ ('geometric_index NULL -> NULL',            $$SELECT rezago.geometric_index(NULL)$$),
+ ('geometric_index overflow',                $$SELECT rezago.geometric_index(1e300)$$),
+ ('outlier_treatment toy 2020',              $$SELECT string_agg(variable || ':' || treatment || '/' || n, ' ' ORDER BY variable) FROM rezago.outlier_treatment(2020, 'toy')$$),
+ ('outlier_treatment unknown methodology',   $$SELECT count(*) FROM rezago.outlier_treatment(2020, 'nope')$$),
+ ('outlier_treatment NULL period -> nothing', $$SELECT count(*) FILTER (WHERE n > 0) FROM rezago.outlier_treatment(NULL, 'toy')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

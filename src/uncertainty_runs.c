@@ -70,7 +70,7 @@ void
 rezago_nominal_config(const Model *m, RunConfig *cfg)
 {
 	cfg->norm = m->nominal_norm;
-	cfg->agg = AGG_ARITHMETIC;
+	cfg->agg = m->nominal_agg;
 	cfg->thr = m->nominal_thr;
 	memcpy(cfg->vw, m->var_w, sizeof(float8) * m->nv);
 	memcpy(cfg->dw, m->dim_w, sizeof(float8) * m->nd);
