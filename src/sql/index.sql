@@ -699,6 +699,29 @@ END;
 COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text) IS
 'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. NULL period: no rows. Errors: unknown (42704) or incomplete (22023) methodology.';
 
+CREATE FUNCTION rezago.comuna_geometric_states(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (cut integer, state double precision[])
+LANGUAGE sql STABLE PARALLEL SAFE
+-- jit = off, which also keeps it out of comuna_index's plan: inlined, the
+-- costs of comuna_lag_scores (about 7e9 at 100,000 units) made JIT compile
+-- comuna_index's whole plan on every call, arithmetic or not (2.5 s became
+-- 10 s at 100,000 units)
+SET jit = off
+BEGIN ATOMIC
+    SELECT l.cut,
+           rezago.unit_state(l.dimension_no, l.n_dimensions, l.log_achievement, l.weight,
+                             l.dimension_weight, l.min_coverage)
+    FROM (SELECT s.cut, sr.dimension_no, sr.n_dimensions, sr.weight, sr.dimension_weight, sr.min_coverage,
+                 rezago.geometric_log_achievement(s.score,
+                     CASE WHEN sr.zscore THEN max(s.score) OVER (PARTITION BY s.variable) END) AS log_achievement
+          FROM rezago.comuna_lag_scores(comuna_geometric_states.period, comuna_geometric_states.methodology) s
+          JOIN rezago.scoring_rows(comuna_geometric_states.period, comuna_geometric_states.methodology) sr
+            ON sr.variable = s.variable) l
+    GROUP BY l.cut;
+END;
+COMMENT ON FUNCTION rezago.comuna_geometric_states(integer, text) IS
+'The unit_* aggregate state (rezago.unit_state) of every comuna with a lag score in the period, with rezago.geometric_log_achievement of each score in place of the score (z-scores against the variable''s largest z-score of the period): unit_index_final of it, passed to rezago.geometric_index, is the geometric index (doc/method.md 3.4; what comuna_index gives under aggregation geometric, whatever the methodology''s aggregation). NULL period: no rows. Errors: as rezago.comuna_lag_scores.';
+
 CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
 LANGUAGE sql STABLE PARALLEL SAFE
@@ -738,21 +761,10 @@ BEGIN ATOMIC
         WHERE (SELECT agg.aggregation = 'arithmetic' FROM agg)
         UNION ALL
         -- geometric (doc/method.md 3.4): the same unit_* means, of the log
-        -- achievements of comuna_lag_scores; then back to a lag index
+        -- achievements; then back to a lag index
         SELECT ge.cut, rezago.geometric_index(rezago.unit_index_final(ge.state)),
                rezago.unit_missing_dimensions_final(ge.state)
-        FROM (SELECT l.cut,
-                     rezago.unit_state(l.dimension_no, l.n_dimensions, l.log_achievement, l.weight,
-                                       l.dimension_weight, l.min_coverage) AS state
-              FROM (SELECT s.cut, sr.dimension_no, sr.n_dimensions, sr.weight, sr.dimension_weight,
-                           sr.min_coverage,
-                           rezago.geometric_log_achievement(s.score,
-                               CASE WHEN sr.zscore THEN max(s.score) OVER (PARTITION BY s.variable) END)
-                               AS log_achievement
-                    FROM rezago.comuna_lag_scores(comuna_index.period, comuna_index.methodology) s
-                    JOIN rezago.scoring_rows(comuna_index.period, comuna_index.methodology) sr
-                      ON sr.variable = s.variable) l
-              GROUP BY l.cut) ge
+        FROM rezago.comuna_geometric_states(comuna_index.period, comuna_index.methodology) ge
         WHERE (SELECT agg.aggregation = 'geometric' FROM agg)
     )
     SELECT c.cut, p.index,
@@ -943,6 +955,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'comuna_dimension_scores',        'read'),
     ('routine',  'comuna_index',                   'read'),
     ('routine',  'outlier_treatment',              'read'),
+    ('routine',  'comuna_geometric_states',        'read'),
     ('routine',  'territory_dimension_scores',     'read'),
     ('routine',  'territory_index',                'read');
 
