@@ -486,8 +486,11 @@ BEGIN ATOMIC
             LEFT JOIN LATERAL (
                 SELECT t.win_lo, t.win_hi, t.log_min, t.log_offset
                 FROM rezago.coinr_treatment(
-                         (SELECT array_agg(o.value ORDER BY o.value) FROM rezago.observation o
-                          WHERE o.period = w.vintage AND o.variable = w.variable AND o.value IS NOT NULL),
+                         -- the values are read only for coinr (CASE is lazy)
+                         CASE WHEN m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost' THEN
+                             (SELECT array_agg(o.value ORDER BY o.value) FROM rezago.observation o
+                              WHERE o.period = w.vintage AND o.variable = w.variable AND o.value IS NOT NULL)
+                         END,
                          m.coinr_winmax, m.coinr_skew_threshold, m.coinr_kurtosis_threshold) t
                 WHERE m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost'
             ) tr ON true
