@@ -7,12 +7,15 @@
 -- Everything runs in a transaction that is rolled back.
 SET extra_float_digits = 0;
 BEGIN;
+-- sinim4 (../fixtures/sinim4_methodology.sql), unless 02_index made it
+\set ECHO none
 SELECT NOT EXISTS (SELECT FROM rezago.methodology WHERE code = 'sinim4') AS need_sinim4 \gset
 \if :need_sinim4
 \o /dev/null
 \i ../fixtures/sinim4_methodology.sql
 \o
 \endif
+\set ECHO all
 -- COINr's defaults (winmax 5); winmax 30; geometric; both with z-scores
 SELECT rezago.copy_methodology('sinim4', code) AS variant
 FROM unnest(ARRAY['tr_coinr', 'tr_coinr30', 'tr_geo', 'tr_coinr_z_geo', 'tr_coinr_rank']) code;
