@@ -117,6 +117,41 @@ extern float8 rezago_minmax_lag(float8 x, float8 lo, float8 hi, int polarity);
 extern float8 rezago_zscore_lag(float8 x, float8 mean, float8 sd, int polarity);
 
 /*
+ * Outlier treatment (treatment.c): x clamped to [lo, hi], then, when log_tf,
+ * log(x - lmin + loff) with x at least lmin (COINr's log_CT: lmin the
+ * minimum, loff 0.01 x the range of the reference population).  The one
+ * formula of rezago.treated_value and rezago.coinr_treatment.
+ */
+static inline float8
+rezago_treat(float8 x, float8 lo, float8 hi, bool log_tf, float8 lmin, float8 loff)
+{
+	x = (x < lo) ? lo : x;
+	x = (x > hi) ? hi : x;
+	if (log_tf)
+		x = log(((x < lmin) ? lmin : x) - lmin + loff);
+	return x;
+}
+
+/*
+ * Geometric aggregation (doc/method.md 3.4; uncertainty_scoring.c and
+ * treatment.c): an achievement a >= 0 (1 - a bounded lag score, or the
+ * variable's largest z-score minus the z-score) is put on [1, 1 + 99 a] and
+ * aggregated as a weighted mean of logs; the index is 1 - (exp(mean) - 1) /
+ * 99.
+ */
+#define REZAGO_GEO_SCALE 99.0
+static inline float8
+rezago_geo_log_achievement(float8 a)
+{
+	return log(1.0 + REZAGO_GEO_SCALE * a);
+}
+static inline float8
+rezago_geo_index(float8 mean_log)
+{
+	return 1.0 - (exp(mean_log) - 1.0) / REZAGO_GEO_SCALE;
+}
+
+/*
  * Canonical summation (canonical_sum.c).  Every floating-point sum of
  * rezago adds its terms in ascending magnitude, then ascending value, so
  * that it depends on the multiset of terms only: not on row order, plan,

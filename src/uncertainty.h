@@ -106,6 +106,7 @@ typedef struct Model
 	const char *fn;
 	/* methodology */
 	int			nominal_norm;
+	int			nominal_agg;	/* methodology.aggregation */
 	int			nominal_thr;
 	float8		min_coverage;
 	bool		population;

@@ -120,7 +120,7 @@ load_methodology(Model *m, const UncOptions *o)
 	int			d;
 
 	tt = query("SELECT m.normalisation, m.min_coverage, m.territory_weighting,"
-			   " m.threshold_rule, m.threshold_percentile IS NOT NULL"
+			   " m.threshold_rule, m.threshold_percentile IS NOT NULL, m.aggregation"
 			   " FROM rezago.methodology m"
 			   " WHERE m.code OPERATOR(pg_catalog.=) rezago.require_methodology($1)",
 			   1, types, args);
@@ -134,7 +134,9 @@ load_methodology(Model *m, const UncOptions *o)
 	s = col_text(tt, 0, 4);
 	m->nominal_thr = rezago_name_index(s, rezago_thr_names, N_THR);
 	m->has_thr_pct = DatumGetBool(col(tt, 0, 5, &has));
-	if (m->nominal_norm < 0 || m->nominal_thr < 0)
+	s = col_text(tt, 0, 6);
+	m->nominal_agg = rezago_name_index(s, rezago_agg_names, N_AGG);
+	if (m->nominal_norm < 0 || m->nominal_thr < 0 || m->nominal_agg < 0)
 		elog(ERROR, "rezago uncertainty: methodology %s has an unknown rule", o->methodology);
 
 	tt = query("SELECT w.variable, w.dimension, w.polarity::integer, w.variable_weight,"

@@ -72,7 +72,7 @@ void
 rezago_nominal_config(const Model *m, RunConfig *cfg)
 {
 	cfg->norm = m->nominal_norm;
-	cfg->agg = AGG_ARITHMETIC;
+	cfg->agg = m->nominal_agg;
 	cfg->thr = m->nominal_thr;
 	cfg->left_out = -1;
 	cfg->wset = -1;

@@ -47,8 +47,11 @@
 
 #include "utils/float.h"
 
-/* geometric aggregation works on achievements put on [1, 1 + GEO_SCALE] */
-#define GEO_SCALE			99.0
+/*
+ * geometric aggregation works on achievements put on [1, 1 + 99]: the
+ * formulas are rezago_geo_log_achievement and rezago_geo_index (rezago.h),
+ * which the nominal index (rezago.comuna_index) uses too
+ */
 
 /* --------------------------------------------------------------------
  * Precomputation: achievements for the geometric aggregation
@@ -79,7 +82,7 @@ compute_achievements(Model *m, int norm)
 			float8		a = (norm == NORM_ZSCORE) ? zmax - score[cell] : 1.0 - score[cell];
 
 			/* NaN (no value) stays NaN */
-			logp[cell] = log(1.0 + GEO_SCALE * a);
+			logp[cell] = rezago_geo_log_achievement(a);
 		}
 	}
 	m->logp[norm] = logp;
@@ -189,7 +192,7 @@ rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 		if (d < m->nd)
 			res->cidx[c] = get_float8_nan();
 		else if (geo)
-			res->cidx[c] = 1.0 - (exp(isum / iw) - 1.0) / GEO_SCALE;
+			res->cidx[c] = rezago_geo_index(isum / iw);
 		else
 			res->cidx[c] = isum / iw;
 	}

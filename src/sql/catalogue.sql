@@ -73,10 +73,21 @@ CREATE TABLE rezago.methodology (
     max_data_age            integer NOT NULL DEFAULT 0 CHECK (max_data_age BETWEEN 0 AND 100),
     imputation              text NOT NULL DEFAULT 'none'
                             CHECK (imputation IN ('none', 'median_region', 'median_provincia', 'carry_forward')),
+    outlier_treatment       text NOT NULL DEFAULT 'percentile'
+                            CHECK (outlier_treatment IN ('percentile', 'coinr')),
+    coinr_winmax            integer NOT NULL DEFAULT 5 CHECK (coinr_winmax BETWEEN 0 AND 1000000),
+    coinr_skew_threshold    double precision NOT NULL DEFAULT 2
+                            CHECK (coinr_skew_threshold > 0 AND coinr_skew_threshold < 'Infinity'),
+    coinr_kurtosis_threshold double precision NOT NULL DEFAULT 3.5
+                            CHECK (coinr_kurtosis_threshold > 0 AND coinr_kurtosis_threshold < 'Infinity'),
+    aggregation             text NOT NULL DEFAULT 'arithmetic'
+                            CHECK (aggregation IN ('arithmetic', 'geometric')),
     builtin                 boolean NOT NULL DEFAULT false,
     CHECK (exit_started_share <= exit_advanced_share),
     CHECK (threshold_rule <> 'percentile' OR threshold_percentile IS NOT NULL),
-    CHECK (in_force_to IS NULL OR in_force_from IS NULL OR in_force_to >= in_force_from)
+    CHECK (in_force_to IS NULL OR in_force_from IS NULL OR in_force_to >= in_force_from),
+    -- one treatment: the percentiles, or COINr's rule
+    CHECK (outlier_treatment = 'percentile' OR (winsor_lower IS NULL AND winsor_upper IS NULL))
 );
 COMMENT ON TABLE rezago.methodology IS 'Methodologies: every parameter of the lag index, thresholds, exit stages and entry criteria (doc/method.md sections 3-5). ufro2017 is the default.';
 COMMENT ON COLUMN rezago.methodology.code IS 'Stable identifier passed to every function, e.g. ufro2017.';
@@ -100,6 +111,11 @@ COMMENT ON COLUMN rezago.methodology.entry_isolation_share IS 'E3: met when more
 COMMENT ON COLUMN rezago.methodology.entry_min_criteria IS 'Entry criteria a territory must meet to be eligible (default 2 of 3).';
 COMMENT ON COLUMN rezago.methodology.max_data_age IS 'Vintages: for period P each variable uses its latest period P'' in [P - max_data_age, P] with data, the same for every comuna (rezago.variable_vintages). 0 (default): only P itself.';
 COMMENT ON COLUMN rezago.methodology.imputation IS 'What a comuna without a value at the variable''s vintage gets: none (default: the value is missing, and min_coverage decides), median_region or median_provincia (median of the observed values of its región or provincia at the vintage, else the national median), or carry_forward (its own latest value within max_data_age). Imputed values are scored against the observed values only and flagged (rezago.scoring_values).';
+COMMENT ON COLUMN rezago.methodology.outlier_treatment IS 'Treatment of outliers before normalising (doc/method.md 3.2): percentile (default: winsor_lower and winsor_upper, none when both are NULL) or coinr (COINr''s default Treat rule, which needs both NULL: winsorise the most extreme observed values one at a time, at most coinr_winmax points, until |skewness| < coinr_skew_threshold or kurtosis < coinr_kurtosis_threshold; when that fails, log(x - min + 0.01 (max - min)) of the untreated values instead; rezago.outlier_treatment reports what was done).';
+COMMENT ON COLUMN rezago.methodology.coinr_winmax IS 'outlier_treatment coinr: the most points winsorised per variable (COINr''s winmax, default 5).';
+COMMENT ON COLUMN rezago.methodology.coinr_skew_threshold IS 'outlier_treatment coinr: a variable passes when |skewness| is below this (COINr''s skew_thresh, default 2).';
+COMMENT ON COLUMN rezago.methodology.coinr_kurtosis_threshold IS 'outlier_treatment coinr: a variable passes when its (excess) kurtosis is below this (COINr''s kurt_thresh, default 3.5).';
+COMMENT ON COLUMN rezago.methodology.aggregation IS 'How the comuna index combines lag scores (doc/method.md 3.4): arithmetic (default, weighted means) or geometric (weighted geometric mean of achievements on [1, 100], as the uncertainty runs define it). Applies to the index only: dimension scores stay arithmetic.';
 COMMENT ON COLUMN rezago.methodology.builtin IS 'True for methodologies seeded by the extension (read-only: copy them with rezago.copy_methodology).';
 
 CREATE TABLE rezago.methodology_dimension (
@@ -276,6 +292,9 @@ BEGIN
         FROM rezago.methodology_variable mv
         WHERE mv.methodology = m.code AND m.normalisation = 'goalpost' AND mv.weight > 0
           AND (mv.goalpost_min IS NULL OR mv.goalpost_max IS NULL)
+        UNION ALL
+        SELECT 'outlier_treatment coinr cannot be combined with the goalpost normalisation (fixed bounds in the units of the raw values)'
+        WHERE m.outlier_treatment = 'coinr' AND m.normalisation = 'goalpost'
     ) problems;
     IF problem IS NOT NULL THEN
         RAISE EXCEPTION 'methodology "%" is not complete', code
@@ -385,13 +404,15 @@ BEGIN ATOMIC
     INSERT INTO rezago.methodology (code, name, description, in_force_from, in_force_to, normalisation,
         winsor_lower, winsor_upper, min_coverage, territory_weighting, threshold_rule, threshold_percentile,
         exit_started_share, exit_advanced_share, exit_min_evaluated_share, entry_national_top,
-        entry_regional_share, entry_isolation_share, entry_min_criteria, max_data_age, imputation, builtin)
+        entry_regional_share, entry_isolation_share, entry_min_criteria, max_data_age, imputation,
+        outlier_treatment, coinr_winmax, coinr_skew_threshold, coinr_kurtosis_threshold, aggregation, builtin)
     SELECT rezago.require_new_methodology_code(copy_methodology.target),
         coalesce(copy_methodology.target_name, m.name || ' (copy)'),
         m.description, m.in_force_from, m.in_force_to, m.normalisation,
         m.winsor_lower, m.winsor_upper, m.min_coverage, m.territory_weighting, m.threshold_rule, m.threshold_percentile,
         m.exit_started_share, m.exit_advanced_share, m.exit_min_evaluated_share, m.entry_national_top,
-        m.entry_regional_share, m.entry_isolation_share, m.entry_min_criteria, m.max_data_age, m.imputation, false
+        m.entry_regional_share, m.entry_isolation_share, m.entry_min_criteria, m.max_data_age, m.imputation,
+        m.outlier_treatment, m.coinr_winmax, m.coinr_skew_threshold, m.coinr_kurtosis_threshold, m.aggregation, false
     FROM rezago.methodology m WHERE m.code = rezago.require_methodology(copy_methodology.source);
     INSERT INTO rezago.methodology_dimension (methodology, dimension, weight)
     SELECT copy_methodology.target, d.dimension, d.weight

@@ -41,6 +41,44 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION rezago.lag_score_zscore(double precision, double precision, double precision, integer) IS
 'Z-score lag score, larger = more lagged: -polarity*(value-mean)/sd; 0 when sd = 0; unbounded. NULL or non-finite value: NULL. Non-finite mean or sd, negative sd, polarity not +-1: error.';
 
+CREATE FUNCTION rezago.treated_value(value double precision, win_lo double precision, win_hi double precision,
+                                     log_min double precision DEFAULT NULL, log_offset double precision DEFAULT NULL)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'rezago_treated_value'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.treated_value(double precision, double precision, double precision, double precision, double precision) IS
+'A value as the outlier treatment leaves it (doc/method.md 3.2): clamped to [win_lo, win_hi] (a NULL limit: none), then, when log_min and log_offset are both given, ln(x - log_min + log_offset) with x at least log_min (COINr''s log_CT). The limits and log parameters of a methodology are the columns of rezago.scoring_rows; every lag score of rezago is a score of this value. NULL or non-finite value: NULL. Errors: non-finite limits or log parameters, win_lo > win_hi, log_offset <= 0 (22023).';
+
+CREATE FUNCTION rezago.coinr_treatment(value_list double precision[], winmax integer DEFAULT 5,
+                                       skew_threshold double precision DEFAULT 2,
+                                       kurtosis_threshold double precision DEFAULT 3.5,
+                                       OUT n integer, OUT skewness_before double precision,
+                                       OUT kurtosis_before double precision,
+                                       OUT win_lo double precision, OUT win_hi double precision,
+                                       OUT winsorised_low integer, OUT winsorised_high integer,
+                                       OUT log_transform boolean, OUT log_min double precision,
+                                       OUT log_offset double precision,
+                                       OUT skewness_after double precision, OUT kurtosis_after double precision,
+                                       OUT passes boolean)
+AS 'MODULE_PATHNAME', 'rezago_coinr_treatment'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.coinr_treatment(double precision[], integer, double precision, double precision) IS
+'COINr''s default outlier treatment (Treat: winsorise, then log_CT; doc/method.md 3.2) of one variable''s values: skewness and kurtosis as COINr''s skew and kurt (Excel''s SKEW and KURT, kurtosis in excess of 3); while neither |skewness| < skew_threshold nor kurtosis < kurtosis_threshold and fewer than winmax points are winsorised, the largest values (positive skewness) or smallest (negative) take the next value, ties together; if the rule still fails, ln(x - min + 0.01 (max - min)) of the untreated values instead. Returns n, the statistics before and after, the limits win_lo and win_hi (NULL on a side where no point moved; min and max under the log), the points winsorised low and high, log_transform with log_min and log_offset (for rezago.treated_value), and whether the treated values pass. NULL, NaN and infinite elements are left out; fewer than 4 values or all equal: statistics NULL, nothing done. NULL array: NULL. Errors: NULL winmax or threshold (22004), winmax outside 0..1000000, thresholds not positive and finite, an array of more than one dimension (22023, 2202E).';
+
+CREATE FUNCTION rezago.geometric_log_achievement(score double precision, zscore_max double precision DEFAULT NULL)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'rezago_geometric_log_achievement'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.geometric_log_achievement(double precision, double precision) IS
+'The term of the geometric aggregation (doc/method.md 3.4; the uncertainty runs use the same C formula): ln(1 + 99 a), with the achievement a = 1 - score for a lag score in [0,1] (min-max, rank, goalpost), or a = zscore_max - score for a z-score (zscore_max: the variable''s largest z-score in the period). The weighted mean of these terms goes to rezago.geometric_index. NULL or non-finite score: NULL. Errors: a bounded score outside [0,1], a z-score above zscore_max, non-finite zscore_max (22023).';
+
+CREATE FUNCTION rezago.geometric_index(mean_log double precision)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'rezago_geometric_index'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.geometric_index(double precision) IS
+'The lag index of a weighted mean of rezago.geometric_log_achievement terms: 1 - (exp(mean_log) - 1) / 99 (1 = most lagged; a comuna whose bounded scores all equal s gets s). NULL: NULL. Error on NaN or infinite (22023).';
+
 CREATE FUNCTION rezago.weighted_mean_accum(double precision[], double precision, double precision)
 RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_wmean_accum'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
@@ -392,7 +430,7 @@ RETURNS TABLE (variable text, dimension text, dimension_no integer, n_dimensions
                polarity smallint, weight double precision, dimension_weight double precision,
                min_coverage double precision, normalisation text, zscore boolean,
                lo double precision, hi double precision, win_lo double precision, win_hi double precision,
-               vintage integer)
+               vintage integer, log_min double precision, log_offset double precision)
 LANGUAGE sql STABLE PARALLEL SAFE ROWS 20
 -- jit = off: the plan holds the subqueries of every normalisation and
 -- winsorisation, of which one runs, and the planner adds up their costs
@@ -403,7 +441,8 @@ LANGUAGE sql STABLE PARALLEL SAFE ROWS 20
 SET jit = off
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
-        SELECT x.code, x.winsor_lower, x.winsor_upper, x.min_coverage,
+        SELECT x.code, x.winsor_lower, x.winsor_upper, x.min_coverage, x.outlier_treatment,
+               x.coinr_winmax, x.coinr_skew_threshold, x.coinr_kurtosis_threshold,
                (SELECT rezago.require_rule(scoring_rows.methodology, 'normalisation', scoring_rows.normalisation))
                    AS normalisation
         FROM rezago.methodology x
@@ -426,16 +465,36 @@ BEGIN ATOMIC
         SELECT w.variable, w.dimension, w.polarity, w.variable_weight, w.dimension_weight, w.dimension_no,
                w.vintage,
                (max(w.dimension_no) OVER ())::integer AS n_dimensions, m.normalisation, m.min_coverage,
-               lim.lo AS win_lo, lim.hi AS win_hi,
+               lim.lo AS win_lo, lim.hi AS win_hi, lim.log_min, lim.log_offset,
                CASE WHEN m.normalisation = 'goalpost' THEN v.goalpost_min
-                    ELSE LEAST(GREATEST(ext.lo, lim.lo), lim.hi) END AS lo,
+                    ELSE rezago.treated_value(ext.lo, lim.lo, lim.hi, lim.log_min, lim.log_offset) END AS lo,
                CASE WHEN m.normalisation = 'goalpost' THEN v.goalpost_max
-                    ELSE LEAST(GREATEST(ext.hi, lim.lo), lim.hi) END AS hi,
+                    ELSE rezago.treated_value(ext.hi, lim.lo, lim.hi, lim.log_min, lim.log_offset) END AS hi,
                m.normalisation = 'zscore' AS zscore, mom.mean, mom.sd
         FROM w
         CROSS JOIN m
         JOIN rezago.methodology_variable v ON v.methodology = m.code AND v.variable = w.variable
         CROSS JOIN LATERAL (
+            -- the treatment: the percentile limits, or COINr's rule
+            -- (rezago.coinr_treatment) on the reference population, not
+            -- under goalposts (fixed bounds in raw units); treated values
+            -- are rezago.treated_value(value, win_lo, win_hi, log_min,
+            -- log_offset) in every scoring path
+            SELECT coalesce(pct.lo, tr.win_lo) AS lo, coalesce(pct.hi, tr.win_hi) AS hi,
+                   tr.log_min, tr.log_offset
+            FROM (SELECT) one
+            LEFT JOIN LATERAL (
+                SELECT t.win_lo, t.win_hi, t.log_min, t.log_offset
+                FROM rezago.coinr_treatment(
+                         -- the values are read only for coinr (CASE is lazy)
+                         CASE WHEN m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost' THEN
+                             (SELECT array_agg(o.value ORDER BY o.value) FROM rezago.observation o
+                              WHERE o.period = w.vintage AND o.variable = w.variable AND o.value IS NOT NULL)
+                         END,
+                         m.coinr_winmax, m.coinr_skew_threshold, m.coinr_kurtosis_threshold) t
+                WHERE m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost'
+            ) tr ON true
+            CROSS JOIN LATERAL (
             SELECT CASE WHEN m.winsor_lower IS NOT NULL THEN
                        (SELECT percentile_cont(m.winsor_lower) WITHIN GROUP (ORDER BY o.value)
                         FROM rezago.observation o
@@ -446,6 +505,7 @@ BEGIN ATOMIC
                         FROM rezago.observation o
                         WHERE o.period = w.vintage AND o.variable = w.variable
                           AND o.value IS NOT NULL) END AS hi
+            ) pct
         ) lim
         CROSS JOIN LATERAL (
             SELECT (SELECT min(o.value) FROM rezago.observation o
@@ -458,7 +518,7 @@ BEGIN ATOMIC
             -- scaled by a power of two, so that huge values cannot overflow
             SELECT rezago.canonical_avg(x.xv) AS mean,
                    coalesce(rezago.canonical_stddev_samp(x.xv), 0) AS sd
-            FROM (SELECT LEAST(GREATEST(o.value, lim.lo), lim.hi) AS xv
+            FROM (SELECT rezago.treated_value(o.value, lim.lo, lim.hi, lim.log_min, lim.log_offset) AS xv
                   FROM rezago.observation o
                   WHERE m.normalisation = 'zscore' AND o.period = w.vintage
                     AND o.variable = w.variable AND o.value IS NOT NULL) x
@@ -467,12 +527,12 @@ BEGIN ATOMIC
     SELECT mv.variable, mv.dimension, mv.dimension_no, mv.n_dimensions, mv.polarity, mv.variable_weight,
            mv.dimension_weight, mv.min_coverage, mv.normalisation, mv.zscore,
            CASE WHEN mv.zscore THEN mv.mean ELSE mv.lo END, CASE WHEN mv.zscore THEN mv.sd ELSE mv.hi END,
-           mv.win_lo, mv.win_hi, mv.vintage
+           mv.win_lo, mv.win_hi, mv.vintage, mv.log_min, mv.log_offset
     FROM mv
     ORDER BY mv.variable;
 END;
 COMMENT ON FUNCTION rezago.scoring_rows(integer, text, text) IS
-'How each variable of a methodology is scored in a period (with the methodology''s normalisation, or the one passed in normalisation): its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none); vintage the period its values come from (rezago.variable_vintages). The reference population is the observed values at the vintage; the min and max are read from the index on (period, variable, value). This is the one definition of the reference population and its statistics: every lag score of rezago is computed from it. Errors: unknown or incomplete methodology, unknown normalisation or goalpost without goalposts (rezago.require_rule).';
+'How each variable of a methodology is scored in a period (with the methodology''s normalisation, or the one passed in normalisation): its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none); vintage the period its values come from (rezago.variable_vintages); log_min and log_offset the log transform of outlier_treatment coinr (NULL: none). Every path scores rezago.treated_value(value, win_lo, win_hi, log_min, log_offset), and lo, hi, mean and sd are statistics of the treated values; outlier_treatment coinr (rezago.coinr_treatment) is not applied under goalpost. The reference population is the observed values at the vintage; the min and max are read from the index on (period, variable, value). This is the one definition of the reference population and its statistics: every lag score of rezago is computed from it. Errors: unknown or incomplete methodology, unknown normalisation or goalpost without goalposts (rezago.require_rule).';
 
 CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (variables text[], scoring double precision[], n_dimensions integer, dimensions text[],
@@ -514,7 +574,7 @@ BEGIN ATOMIC
         WHERE r.normalisation = 'rank'
     ), sv AS MATERIALIZED (
         SELECT v.cut, v.variable, v.vintage, v.value, v.imputed,
-               mv.polarity * LEAST(GREATEST(v.value, mv.win_lo), mv.win_hi) AS lag_key
+               mv.polarity * rezago.treated_value(v.value, mv.win_lo, mv.win_hi, mv.log_min, mv.log_offset) AS lag_key
         FROM rezago.scoring_values(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology) v
         JOIN mv ON mv.variable = v.variable
     ), observed AS (
@@ -545,56 +605,6 @@ END;
 COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text, text) IS
 'The lag scores under the rank normalisation (the methodology''s, or normalisation = ''rank''): percent_rank() of polarity x the winsorised value, descending, over the observed values at the vintage (rezago.scoring_rows gives the winsorisation limits); an imputed value (rezago.scoring_values) scores as an observed value equal to it would, (the number of observed values less lagged than it) / (n - 1), and moves no other score. With what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and min_coverage; and the value''s vintage and imputed flag. No rows under another normalisation. Errors: as rezago.scoring_rows.';
 
-CREATE FUNCTION rezago.comuna_unit_states(period integer, methodology text DEFAULT 'ufro2017')
-RETURNS TABLE (cut integer, state double precision[])
-LANGUAGE sql STABLE PARALLEL SAFE
--- enable_hashagg = off: the states keep a row per variable (canonical sums,
--- src/canonical_sum.c), so a hash table of every comuna's state costs a
--- cache miss per row; grouping the rows as the index on (period, cut,
--- variable) delivers them keeps one state live at a time (100,000 units:
--- 0.75 s of CPU instead of 1.32 s, doc/performance.md)
-SET enable_hashagg = off
--- jit = off: the branches for vintages and rank, which a methodology rules
--- out, are planned (not run) too, and JIT would compile them all on every
--- call: 100,000 units took 2.5 s with JIT, 0.9 s without
--- (doc/performance.md)
-SET jit = off
-BEGIN ATOMIC
-    -- one group per comuna (not per comuna and dimension); each branch is
-    -- planned on its own, the one the methodology rules out returns nothing
-    WITH sc AS MATERIALIZED (
-        SELECT * FROM rezago.variable_scoring(comuna_unit_states.period, comuna_unit_states.methodology)
-    ), g AS MATERIALIZED (
-        SELECT m.max_data_age > 0 OR m.imputation <> 'none' AS general
-        FROM rezago.methodology m WHERE m.code = comuna_unit_states.methodology
-    )
-    SELECT o.cut,
-           rezago.unit_state_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                    (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
-    FROM rezago.observation o
-    WHERE o.period = comuna_unit_states.period AND o.value IS NOT NULL
-      AND (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT NOT g.general FROM g)
-    GROUP BY o.cut
-    UNION ALL
-    -- with vintages or imputation: the values of rezago.scoring_values (the
-    -- branch above reads the same rows, the observations of the period,
-    -- straight from the index when neither applies)
-    SELECT v.cut,
-           rezago.unit_state_values(v.variable, v.value, (SELECT sc.variables FROM sc),
-                                    (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
-    FROM rezago.scoring_values(comuna_unit_states.period, comuna_unit_states.methodology) v
-    WHERE (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT g.general FROM g)
-    GROUP BY v.cut
-    UNION ALL
-    SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight,
-                                    r.dimension_weight, r.min_coverage)
-    FROM rezago.ranked_lag_score_rows(comuna_unit_states.period, comuna_unit_states.methodology) r
-    WHERE (SELECT sc.normalisation = 'rank' FROM sc)
-    GROUP BY r.cut;
-END;
-COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text) IS
-'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. NULL period: no rows. Errors: unknown (42704) or incomplete (22023) methodology.';
-
 CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
                                          normalisation text DEFAULT NULL)
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
@@ -616,8 +626,10 @@ BEGIN ATOMIC
     )
     SELECT v.cut, sr.variable, sr.dimension, v.value,
            CASE WHEN sr.zscore
-                THEN rezago.lag_score_zscore(LEAST(GREATEST(v.value, sr.win_lo), sr.win_hi), sr.lo, sr.hi, sr.polarity)
-                ELSE rezago.lag_score(LEAST(GREATEST(v.value, sr.win_lo), sr.win_hi), sr.lo, sr.hi, sr.polarity)
+                THEN rezago.lag_score_zscore(rezago.treated_value(v.value, sr.win_lo, sr.win_hi, sr.log_min, sr.log_offset),
+                                             sr.lo, sr.hi, sr.polarity)
+                ELSE rezago.lag_score(rezago.treated_value(v.value, sr.win_lo, sr.win_hi, sr.log_min, sr.log_offset),
+                                      sr.lo, sr.hi, sr.polarity)
            END,
            sr.weight, v.vintage, v.imputed
     FROM rezago.scoring_values(comuna_lag_scores.period, comuna_lag_scores.methodology) v
@@ -632,6 +644,92 @@ BEGIN ATOMIC
 END;
 COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text, text) IS
 'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a value in the period (rezago.scoring_values: observed at the variable''s vintage, or imputed), with the variable''s normalised weight within its dimension, the vintage and the imputed flag; under the methodology''s normalisation, or the one passed in normalisation (minmax, zscore, rank, goalpost) for a what-if. The reference population is the observed values at the vintage (doc/method.md 3.1-3.2); its statistics come from rezago.scoring_rows. An imputed value outside the observed range scores 0 or 1 under minmax (lag_score clamps). Errors: unknown or incomplete methodology, unknown normalisation, goalpost without goalposts.';
+
+CREATE FUNCTION rezago.comuna_unit_states(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (cut integer, state double precision[])
+LANGUAGE sql STABLE PARALLEL SAFE
+-- enable_hashagg = off: the states keep a row per variable (canonical sums,
+-- src/canonical_sum.c), so a hash table of every comuna's state costs a
+-- cache miss per row; grouping the rows as the index on (period, cut,
+-- variable) delivers them keeps one state live at a time (100,000 units:
+-- 0.75 s of CPU instead of 1.32 s, doc/performance.md)
+SET enable_hashagg = off
+-- jit = off: the branches for vintages and rank, which a methodology rules
+-- out, are planned (not run) too, and JIT would compile them all on every
+-- call: 100,000 units took 2.5 s with JIT, 0.9 s without
+-- (doc/performance.md)
+SET jit = off
+BEGIN ATOMIC
+    -- one group per comuna (not per comuna and dimension); each branch is
+    -- planned on its own, the one the methodology rules out returns nothing
+    WITH sc AS MATERIALIZED (
+        SELECT * FROM rezago.variable_scoring(comuna_unit_states.period, comuna_unit_states.methodology)
+    ), g AS MATERIALIZED (
+        SELECT m.max_data_age > 0 OR m.imputation <> 'none' AS general,
+               -- COINr's treatment may log-transform values, which the
+               -- scoring table of the unit_*_values aggregates cannot say:
+               -- its scores come from comuna_lag_scores (the last branch)
+               m.outlier_treatment = 'coinr' AS scored
+        FROM rezago.methodology m WHERE m.code = comuna_unit_states.methodology
+    )
+    SELECT o.cut,
+           rezago.unit_state_values(o.variable, o.value, (SELECT sc.variables FROM sc),
+                                    (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
+    FROM rezago.observation o
+    WHERE o.period = comuna_unit_states.period AND o.value IS NOT NULL
+      AND (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT NOT g.general AND NOT g.scored FROM g)
+    GROUP BY o.cut
+    UNION ALL
+    -- with vintages or imputation: the values of rezago.scoring_values (the
+    -- branch above reads the same rows, the observations of the period,
+    -- straight from the index when neither applies)
+    SELECT v.cut,
+           rezago.unit_state_values(v.variable, v.value, (SELECT sc.variables FROM sc),
+                                    (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
+    FROM rezago.scoring_values(comuna_unit_states.period, comuna_unit_states.methodology) v
+    WHERE (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT g.general AND NOT g.scored FROM g)
+    GROUP BY v.cut
+    UNION ALL
+    -- outlier_treatment coinr: the lag scores of comuna_lag_scores
+    SELECT s.cut, rezago.unit_state(sr.dimension_no, sr.n_dimensions, s.score, sr.weight,
+                                    sr.dimension_weight, sr.min_coverage)
+    FROM rezago.comuna_lag_scores(comuna_unit_states.period, comuna_unit_states.methodology) s
+    JOIN rezago.scoring_rows(comuna_unit_states.period, comuna_unit_states.methodology) sr
+      ON sr.variable = s.variable
+    WHERE (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT g.scored FROM g)
+    GROUP BY s.cut
+    UNION ALL
+    SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight,
+                                    r.dimension_weight, r.min_coverage)
+    FROM rezago.ranked_lag_score_rows(comuna_unit_states.period, comuna_unit_states.methodology) r
+    WHERE (SELECT sc.normalisation = 'rank' FROM sc)
+    GROUP BY r.cut;
+END;
+COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text) IS
+'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. NULL period: no rows. Errors: unknown (42704) or incomplete (22023) methodology.';
+
+CREATE FUNCTION rezago.comuna_geometric_states(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (cut integer, state double precision[])
+LANGUAGE sql STABLE PARALLEL SAFE
+-- jit = off, which also keeps it out of comuna_index's plan: inlined, the
+-- costs of comuna_lag_scores (about 7e9 at 100,000 units) made JIT compile
+-- comuna_index's whole plan on every call, arithmetic or not (2.5 s became
+-- 10 s at 100,000 units)
+SET jit = off
+BEGIN ATOMIC
+    SELECT l.cut,
+           rezago.unit_state(l.dimension_no, l.n_dimensions, l.log_achievement, l.weight,
+                             l.dimension_weight, l.min_coverage)
+    FROM (SELECT s.cut, sr.dimension_no, sr.n_dimensions, sr.weight, sr.dimension_weight, sr.min_coverage,
+                 rezago.geometric_log_achievement(s.score,
+                     CASE WHEN sr.zscore THEN max(s.score) OVER (PARTITION BY s.variable) END) AS log_achievement
+          FROM rezago.comuna_lag_scores(comuna_geometric_states.period, comuna_geometric_states.methodology) s
+          JOIN rezago.scoring_rows(comuna_geometric_states.period, comuna_geometric_states.methodology) sr
+            ON sr.variable = s.variable) l
+    GROUP BY l.cut;
+END;
+COMMENT ON FUNCTION rezago.comuna_geometric_states(integer, text) IS
+'The unit_* aggregate state (rezago.unit_state) of every comuna with a lag score in the period, with rezago.geometric_log_achievement of each score in place of the score (z-scores against the variable''s largest z-score of the period): unit_index_final of it, passed to rezago.geometric_index, is the geometric index (doc/method.md 3.4; what comuna_index gives under aggregation geometric, whatever the methodology''s aggregation). NULL period: no rows. Errors: as rezago.comuna_lag_scores.';
 
 CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
@@ -663,10 +761,20 @@ BEGIN ATOMIC
         SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
         FROM (SELECT DISTINCT w.dimension
               FROM rezago.methodology_weights(comuna_index.methodology) w) d
+    ), agg AS MATERIALIZED (
+        SELECT m.aggregation FROM rezago.methodology m WHERE m.code = comuna_index.methodology
     ), per_comuna AS (
         SELECT u.cut, rezago.unit_index_final(u.state) AS index,
                rezago.unit_missing_dimensions_final(u.state) AS missing
         FROM rezago.comuna_unit_states(comuna_index.period, comuna_index.methodology) u
+        WHERE (SELECT agg.aggregation = 'arithmetic' FROM agg)
+        UNION ALL
+        -- geometric (doc/method.md 3.4): the same unit_* means, of the log
+        -- achievements; then back to a lag index
+        SELECT ge.cut, rezago.geometric_index(rezago.unit_index_final(ge.state)),
+               rezago.unit_missing_dimensions_final(ge.state)
+        FROM rezago.comuna_geometric_states(comuna_index.period, comuna_index.methodology) ge
+        WHERE (SELECT agg.aggregation = 'geometric' FROM agg)
     )
     SELECT c.cut, p.index,
            CASE WHEN p.index IS NOT NULL THEN rank() OVER (ORDER BY p.index DESC NULLS LAST) END,
@@ -681,7 +789,53 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(comuna_index.methodology)) IS NOT NULL;
 END;
 COMMENT ON FUNCTION rezago.comuna_index(integer, text) IS
-'Lag index of every comuna in rezago.comuna for a period: weighted mean of its dimension scores. NULL when any dimension score is NULL, and missing_dimensions then lists them. rank: 1 = most lagged, among comunas with an index; ties share a rank (1,1,3).';
+'Lag index of every comuna in rezago.comuna for a period: weighted mean of its dimension scores (methodology.aggregation arithmetic), or, for geometric, 1 - (P - 1)/99 with P the weighted geometric mean over dimensions of the weighted geometric means of the achievements 1 + 99 (1 - score) (z-scores: 1 + 99 (largest z-score of the variable - z)), as the uncertainty runs define it (doc/method.md 3.4). NULL when any dimension score is NULL, and missing_dimensions then lists them. rank: 1 = most lagged, among comunas with an index; ties share a rank (1,1,3).';
+
+CREATE FUNCTION rezago.outlier_treatment(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (variable text, vintage integer, treatment text, n integer,
+               skewness_before double precision, kurtosis_before double precision,
+               win_lo double precision, win_hi double precision,
+               winsorised_low integer, winsorised_high integer, low_comunas integer[], high_comunas integer[],
+               log_transform boolean, log_min double precision, log_offset double precision,
+               skewness_after double precision, kurtosis_after double precision)
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    -- the limits and log parameters are those of rezago.scoring_rows (the
+    -- one place they are computed); this reads them back over the
+    -- reference population, the observed values at the vintage
+    WITH sr AS MATERIALIZED (
+        SELECT * FROM rezago.scoring_rows(outlier_treatment.period, outlier_treatment.methodology) r
+    ), obs AS (
+        SELECT sr.variable, o.cut, o.value,
+               rezago.treated_value(o.value, sr.win_lo, sr.win_hi, sr.log_min, sr.log_offset) AS treated
+        FROM sr JOIN rezago.observation o
+          ON o.period = sr.vintage AND o.variable = sr.variable AND o.value IS NOT NULL
+    ), per AS (
+        -- moments only: no winsorisation (winmax 0), thresholds no value reaches
+        SELECT obs.variable,
+               rezago.coinr_treatment(array_agg(obs.value ORDER BY obs.value), 0, 1e308, 1e308) AS before,
+               rezago.coinr_treatment(array_agg(obs.treated ORDER BY obs.treated), 0, 1e308, 1e308) AS after,
+               array_agg(obs.cut ORDER BY obs.cut) FILTER (WHERE obs.value < sr.win_lo AND sr.log_offset IS NULL) AS low,
+               array_agg(obs.cut ORDER BY obs.cut) FILTER (WHERE obs.value > sr.win_hi AND sr.log_offset IS NULL) AS high
+        FROM obs JOIN sr ON sr.variable = obs.variable
+        GROUP BY obs.variable, sr.win_lo, sr.win_hi, sr.log_offset
+    )
+    SELECT sr.variable, sr.vintage,
+           CASE WHEN sr.log_offset IS NOT NULL THEN 'log'
+                WHEN cardinality(per.low) > 0 OR cardinality(per.high) > 0 THEN 'winsorised'
+                ELSE 'none' END,
+           coalesce((per.before).n, 0),
+           (per.before).skewness_before, (per.before).kurtosis_before,
+           sr.win_lo, sr.win_hi,
+           coalesce(cardinality(per.low), 0), coalesce(cardinality(per.high), 0),
+           coalesce(per.low, '{}'), coalesce(per.high, '{}'),
+           sr.log_offset IS NOT NULL, sr.log_min, sr.log_offset,
+           (per.after).skewness_before, (per.after).kurtosis_before
+    FROM sr LEFT JOIN per ON per.variable = sr.variable
+    ORDER BY sr.variable;
+END;
+COMMENT ON FUNCTION rezago.outlier_treatment(integer, text) IS
+'What the methodology''s outlier treatment does to each variable in a period (doc/method.md 3.2), read from rezago.scoring_rows over the reference population (the observed values at the vintage): treatment none, winsorised or log; n values; skewness and kurtosis (COINr''s skew and kurt) of the raw and of the treated values (rezago.treated_value; NULL for fewer than 4 values or all equal); the limits win_lo and win_hi (the percentiles, or the coinr rule''s: NULL where nothing moved); the points raised (winsorised_low, low_comunas) and lowered (winsorised_high, high_comunas), by cut; and the log transform (log_min, log_offset). Imputed values are not in the population. Errors: unknown or incomplete methodology, as rezago.scoring_rows.';
 
 --------------------------------------------------------------------------
 -- Territories: the mean of their members (doc/method.md 3.5)
@@ -758,6 +912,10 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     -- C building blocks and their aggregate support functions
     ('routine',  'lag_score',                      'read'),
     ('routine',  'lag_score_zscore',               'read'),
+    ('routine',  'treated_value',                  'read'),
+    ('routine',  'coinr_treatment',                'read'),
+    ('routine',  'geometric_log_achievement',      'read'),
+    ('routine',  'geometric_index',                'read'),
     ('routine',  'weighted_mean_accum',            'read'),
     ('routine',  'weighted_mean_accum_total',      'read'),
     ('routine',  'average_accum',                  'read'),
@@ -805,6 +963,8 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'comuna_lag_scores',              'read'),
     ('routine',  'comuna_dimension_scores',        'read'),
     ('routine',  'comuna_index',                   'read'),
+    ('routine',  'outlier_treatment',              'read'),
+    ('routine',  'comuna_geometric_states',        'read'),
     ('routine',  'territory_dimension_scores',     'read'),
     ('routine',  'territory_index',                'read');
 

@@ -20,9 +20,11 @@
 --   oracle.methodology_weights(methodology)   normalised weights
 --   oracle.comuna_lag_scores(period, methodology[, normalisation])
 --       every normalisation (minmax, zscore, rank, goalpost), winsorised
---       when the methodology says so
+--       when the methodology says so (percentiles, or COINr's rule:
+--       oracle.outlier_treatment, a recursive query)
 --   oracle.comuna_dimension_scores, comuna_index, territory_index
---       (mean or population territory weighting)
+--       (mean or population territory weighting; the index arithmetic or
+--       geometric as the methodology says, dimension scores arithmetic)
 --   oracle.variable_thresholds, territory_gaps, territory_exit
 --       (threshold rules mean, median, percentile, fixed; official wins)
 --   oracle.comuna_poverty_ranks, territory_entry  (E1-E3, three-valued)
@@ -102,12 +104,12 @@ LANGUAGE sql STABLE AS $$
     FROM s ORDER BY s.dimension, s.variable
 $$;
 
--- The methodology as one run (run 0): its normalisation, arithmetic
--- aggregation, its threshold rule and weights.
+-- The methodology as one run (run 0): its normalisation, aggregation,
+-- threshold rule and weights.
 CREATE FUNCTION oracle.nominal(methodology text)
 RETURNS oracle.draw[]
 LANGUAGE sql STABLE AS $$
-    SELECT array_agg(ROW(0, m.normalisation, 'arithmetic', m.threshold_rule, w.dimension, w.variable,
+    SELECT array_agg(ROW(0, m.normalisation, m.aggregation, m.threshold_rule, w.dimension, w.variable,
                          w.dimension_weight, w.variable_weight)::oracle.draw ORDER BY w.variable)
     FROM oracle.methodology_weights($1) w CROSS JOIN oracle.methodology($1) m
 $$;
@@ -167,6 +169,88 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 --------------------------------------------------------------------------
+-- COINr's outlier treatment (method 3.2), over the observed values at the
+-- vintage.  Skewness and kurtosis by the textbook formulas (e1071 type 2):
+--   skew = sqrt(n) m3 / m2^1.5 * sqrt(n (n-1)) / (n-2)
+--   kurt = ((n+1) (n m4 / m2^2 - 3) + 6) (n-1) / ((n-2) (n-3))
+-- with mk = sum((x - mean)^k); NULL for n < 3 (skew), n < 4 (kurt) or m2 = 0.
+-- A variable passes when a statistic is NULL, |skew| < skew threshold or
+-- kurt < kurtosis threshold.  Winsorisation, one step per row of a
+-- recursive query: skew >= 0 lowers the upper limit to the largest value
+-- below it, else raises the lower one; the points moved are those outside
+-- the limits.  If the last step still fails: ln(x - min + 0.01 (max - min))
+-- of the raw values.
+--------------------------------------------------------------------------
+CREATE FUNCTION oracle.skew_kurt(x double precision[], OUT n bigint, OUT skew double precision,
+                                 OUT kurt double precision)
+LANGUAGE sql IMMUTABLE AS $$
+    WITH v AS (SELECT u.x FROM unnest($1) u(x)),
+         m AS (SELECT count(*) AS n, avg(v.x) AS mean FROM v),
+         s AS (SELECT sum((v.x - m.mean) ^ 2) AS m2, sum((v.x - m.mean) ^ 3) AS m3,
+                      sum((v.x - m.mean) ^ 4) AS m4 FROM v, m)
+    SELECT m.n,
+           CASE WHEN m.n >= 3 AND s.m2 > 0
+                THEN sqrt(m.n) * s.m3 / s.m2 ^ 1.5 * sqrt(m.n * (m.n - 1)) / (m.n - 2) END,
+           CASE WHEN m.n >= 4 AND s.m2 > 0
+                THEN ((m.n + 1) * (m.n * s.m4 / s.m2 ^ 2 - 3) + 6) * (m.n - 1) / ((m.n - 2) * (m.n - 3)) END
+    FROM m, s
+$$;
+
+CREATE FUNCTION oracle.outlier_treatment(period integer, methodology text DEFAULT 'ufro2017')
+RETURNS TABLE (variable text, win_lo double precision, win_hi double precision, winsorised_low bigint,
+               winsorised_high bigint, log_min double precision, log_offset double precision,
+               skewness_before double precision, kurtosis_before double precision, low_comunas integer[],
+               high_comunas integer[])
+LANGUAGE sql STABLE AS $$
+    WITH RECURSIVE m AS MATERIALIZED (
+        SELECT x.coinr_winmax AS winmax, x.coinr_skew_threshold AS ts, x.coinr_kurtosis_threshold AS tk
+        FROM oracle.methodology($2) x
+    ), pop AS MATERIALIZED (
+        SELECT v.cut, v.variable, v.value FROM oracle.scoring_values($1, $2) v WHERE NOT v.imputed
+    ), w AS (
+        SELECT p.variable, min(p.value) AS lo, max(p.value) AS hi, 0::bigint AS nlow, 0::bigint AS nhigh,
+               (oracle.skew_kurt(array_agg(p.value))).skew, (oracle.skew_kurt(array_agg(p.value))).kurt, 0 AS step
+        FROM pop p GROUP BY p.variable
+        UNION ALL
+        SELECT w.variable, nx.lo, nx.hi,
+               (SELECT count(*) FROM pop p WHERE p.variable = w.variable AND p.value < nx.lo),
+               (SELECT count(*) FROM pop p WHERE p.variable = w.variable AND p.value > nx.hi),
+               sk.skew, sk.kurt, w.step + 1
+        FROM w
+        CROSS JOIN m
+        CROSS JOIN LATERAL (
+            SELECT CASE WHEN w.skew >= 0 THEN w.lo
+                        ELSE least(coalesce((SELECT min(p.value) FROM pop p
+                                             WHERE p.variable = w.variable AND p.value > w.lo), w.hi), w.hi) END AS lo,
+                   CASE WHEN w.skew >= 0
+                        THEN greatest(coalesce((SELECT max(p.value) FROM pop p
+                                                WHERE p.variable = w.variable AND p.value < w.hi), w.lo), w.lo)
+                        ELSE w.hi END AS hi
+        ) nx
+        CROSS JOIN LATERAL oracle.skew_kurt(ARRAY(SELECT least(greatest(p.value, nx.lo), nx.hi) FROM pop p
+                                                  WHERE p.variable = w.variable)) sk
+        WHERE NOT (w.skew IS NULL OR w.kurt IS NULL OR abs(w.skew) < m.ts OR w.kurt < m.tk)
+          AND w.nlow + w.nhigh < m.winmax AND w.lo < w.hi
+    ), last AS (
+        SELECT DISTINCT ON (w.variable) w.*,
+               NOT (w.skew IS NULL OR w.kurt IS NULL OR abs(w.skew) < m.ts OR w.kurt < m.tk) AS fails
+        FROM w CROSS JOIN m ORDER BY w.variable, w.step DESC
+    ), first AS (
+        SELECT w.variable, w.lo, w.hi, w.skew, w.kurt FROM w WHERE w.step = 0
+    )
+    SELECT l.variable,
+           CASE WHEN l.fails THEN f.lo WHEN l.nlow > 0 THEN l.lo END,
+           CASE WHEN l.fails THEN f.hi WHEN l.nhigh > 0 THEN l.hi END,
+           CASE WHEN l.fails THEN 0 ELSE l.nlow END, CASE WHEN l.fails THEN 0 ELSE l.nhigh END,
+           CASE WHEN l.fails THEN f.lo END, CASE WHEN l.fails THEN 0.01 * (f.hi - f.lo) END,
+           f.skew, f.kurt,
+           ARRAY(SELECT p.cut FROM pop p WHERE p.variable = l.variable AND NOT l.fails AND p.value < l.lo ORDER BY p.cut),
+           ARRAY(SELECT p.cut FROM pop p WHERE p.variable = l.variable AND NOT l.fails AND p.value > l.hi ORDER BY p.cut)
+    FROM last l JOIN first f ON f.variable = l.variable
+    WHERE (SELECT x.outlier_treatment = 'coinr' FROM oracle.methodology($2) x)
+$$;
+
+--------------------------------------------------------------------------
 -- Lag scores (method 3.1-3.2) of the values of oracle.scoring_values:
 -- statistics over the observed values (the reference population),
 -- winsorised first when the methodology says so; imputed values are scored
@@ -191,7 +275,8 @@ RETURNS TABLE (cut integer, variable text, dimension text, value double precisio
                imputed boolean)
 LANGUAGE sql STABLE AS $$
     WITH m AS MATERIALIZED (
-        SELECT coalesce($3, x.normalisation) AS normalisation, x.winsor_lower, x.winsor_upper
+        SELECT coalesce($3, x.normalisation) AS normalisation, x.winsor_lower, x.winsor_upper,
+               x.outlier_treatment
         FROM oracle.methodology($2) x
     ), w AS MATERIALIZED (
         SELECT w.variable, w.dimension, w.polarity, w.variable_weight, mv.goalpost_min, mv.goalpost_max
@@ -205,12 +290,21 @@ LANGUAGE sql STABLE AS $$
         -- winsorisation limits: percentiles of the raw values (none: no limit)
         SELECT obs.variable,
                percentile_cont((SELECT m.winsor_lower FROM m)) WITHIN GROUP (ORDER BY obs.value) AS lo,
-               percentile_cont((SELECT m.winsor_upper FROM m)) WITHIN GROUP (ORDER BY obs.value) AS hi
+               percentile_cont((SELECT m.winsor_upper FROM m)) WITHIN GROUP (ORDER BY obs.value) AS hi,
+               NULL::float8 AS log_min, NULL::float8 AS log_offset
         FROM obs
         WHERE (SELECT m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL FROM m) AND NOT obs.imputed
         GROUP BY obs.variable
+        UNION ALL
+        -- COINr's rule (not under goalposts): its limits, or the log
+        SELECT t.variable, t.win_lo, t.win_hi, t.log_min, t.log_offset
+        FROM oracle.outlier_treatment($1, $2) t
+        WHERE (SELECT m.normalisation <> 'goalpost' FROM m)
     ), x AS NOT MATERIALIZED (
-        SELECT obs.*, least(greatest(obs.value, lim.lo), lim.hi) AS xv
+        SELECT obs.*,
+               CASE WHEN lim.log_offset IS NOT NULL
+                    THEN ln(greatest(least(greatest(obs.value, lim.lo), lim.hi), lim.log_min) - lim.log_min + lim.log_offset)
+                    ELSE least(greatest(obs.value, lim.lo), lim.hi) END AS xv
         FROM obs LEFT JOIN lim ON lim.variable = obs.variable
     ), bounded AS (
         -- minmax and goalpost
@@ -390,7 +484,12 @@ $$;
 CREATE FUNCTION oracle.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
 LANGUAGE sql STABLE AS $$
-    SELECT d.cut, d.dimension, d.score, d.coverage FROM oracle.run_dimension_scores($1, $2, oracle.nominal($2)) d
+    -- dimension scores stay arithmetic under a geometric methodology
+    SELECT d.cut, d.dimension, d.score, d.coverage
+    FROM oracle.run_dimension_scores($1, $2,
+             ARRAY(SELECT ROW(n.run, n.normalisation, 'arithmetic', n.threshold_rule, n.dimension, n.variable,
+                              n.dimension_weight, n.variable_weight)::oracle.draw
+                   FROM unnest(oracle.nominal($2)) n)) d
 $$;
 
 CREATE FUNCTION oracle.comuna_index(period integer, methodology text DEFAULT 'ufro2017')
