@@ -1,0 +1,217 @@
+/*
+ * audit_influence.c
+ *	  variable_influence(period, methodology, n): what leaving each variable
+ *	  out does to the ranking (doc/method.md section 13.5).  The index is not
+ *	  computed again by a scoring engine of its own: the uncertainty engine's
+ *	  model (uncertainty_model.c) reads the lag scores once from
+ *	  rezago.comuna_lag_scores, and rezago_evaluate_run (uncertainty_scoring.c),
+ *	  whose nominal run is rezago.comuna_index and territory_index bit for bit,
+ *	  computes every index with the variable's weight set to 0 and the
+ *	  other weights of its dimension renormalised (as methodology_weights does
+ *	  for a methodology without the variable).  When the variable is the only
+ *	  one of its dimension, the dimension leaves the index and the other
+ *	  dimensions' weights are renormalised.  Lag scores do not depend on the
+ *	  other variables (every normalisation is per variable), so they are read
+ *	  once.
+ */
+#include "audit.h"
+#include "uncertainty.h"
+
+#include "funcapi.h"
+#include "utils/builtins.h"
+#include "utils/float.h"
+#include "utils/tuplestore.h"
+
+PG_FUNCTION_INFO_V1(rezago_variable_influence);
+
+#define MAX_TOP_N 100000
+
+static int
+cmp_index_desc(const void *a, const void *b, void *arg)
+{
+	const float8 *idx = arg;
+	int			x = *(const int *) a,
+				y = *(const int *) b;
+
+	if (idx[x] != idx[y])
+		return (idx[x] < idx[y]) ? 1 : -1;
+	return x - y;
+}
+
+/* rank[0..n) of idx (descending, ties share the lower rank, 0 = NaN) */
+static void
+rank_desc(const float8 *idx, int n, int32 *rank)
+{
+	int		   *order = palloc(sizeof(int) * (n + 1));
+	int			i,
+				k = 0;
+
+	for (i = 0; i < n; i++)
+	{
+		rank[i] = 0;
+		if (!isnan(idx[i]))
+			order[k++] = i;
+	}
+	qsort_arg(order, k, sizeof(int), cmp_index_desc, (void *) idx);
+	for (i = 0; i < k; i++)
+		rank[order[i]] = (i > 0 && idx[order[i]] == idx[order[i - 1]])
+			? rank[order[i - 1]] : i + 1;
+	pfree(order);
+}
+
+/* mean and largest |a - b| over the units ranked in both; how many */
+static int
+rank_shift(const int32 *a, const int32 *b, int n, float8 *mean, int32 *max)
+{
+	float8	   *d = palloc(sizeof(float8) * (n + 1));
+	int			i,
+				k = 0;
+
+	*max = 0;
+	for (i = 0; i < n; i++)
+		if (a[i] > 0 && b[i] > 0)
+		{
+			int32		s = abs(a[i] - b[i]);
+
+			d[k++] = s;
+			*max = Max(*max, s);
+		}
+	*mean = k > 0 ? rezago_canonical_sum(d, k) / k : 0;
+	pfree(d);
+	return k;
+}
+
+/*
+ * variable_influence(period, methodology, n): one row per variable of the
+ * methodology (in dimension, then variable order): comunas and territories
+ * ranked both with and without it, the mean and largest absolute change of
+ * their rank, and how many territories enter and leave the n most lagged.
+ * NULL argument: 22004; n outside 1..100000: 22023; unknown (42704) or
+ * incomplete (22023) methodology.
+ */
+Datum
+rezago_variable_influence(PG_FUNCTION_ARGS)
+{
+	const char *fn = "variable_influence";
+	ReturnSetInfo *rsinfo = (ReturnSetInfo *) fcinfo->resultinfo;
+	UncOptions	o;
+	Model	   *m;
+	MemoryContext cxt,
+				old;
+	RunConfig	cfg;
+	RunResult	nom,
+				res;
+	int32	   *crank0,
+			   *crank,
+			   *trank0;
+	int			top,
+				v,
+				i;
+
+	rezago_require_not_null(fcinfo, 0, "period", HINT_NULL_ARG, fn);
+	rezago_require_not_null(fcinfo, 1, "methodology", HINT_NULL_ARG, fn);
+	top = rezago_int_arg(fcinfo, 2, "n", 1, MAX_TOP_N, HINT_NULL_ARG,
+						 "Pass how many of the most lagged territories to compare, e.g. 10.", fn);
+	memset(&o, 0, sizeof(o));
+	o.fn = fn;
+	o.period = PG_GETARG_INT32(0);
+	o.runs = 1;
+	o.seed = 1;
+	o.methodology = text_to_cstring(PG_GETARG_TEXT_PP(1));
+
+	m = rezago_begin_analysis(fcinfo, &o, true, &cxt, &old);
+	/* every comuna, not only the territories' members */
+	m->nm = m->nc;
+	for (i = 0; i < m->nc; i++)
+		m->mcomuna[i] = i;
+	rezago_config_alloc(m, &cfg);
+	rezago_result_alloc(m, &nom);
+	rezago_result_alloc(m, &res);
+	rezago_nominal_config(m, &cfg);
+	rezago_evaluate_run(m, &cfg, &nom);
+	crank0 = palloc(sizeof(int32) * (m->nc + 1));
+	crank = palloc(sizeof(int32) * (m->nc + 1));
+	trank0 = palloc(sizeof(int32) * (m->nt + 1));
+	rank_desc(nom.cidx, m->nc, crank0);
+	memcpy(trank0, nom.rank, sizeof(int32) * m->nt);
+
+	for (v = 0; v < m->nv; v++)
+	{
+		Model		mm = *m;
+		int			d = m->var_dim[v],
+					end = m->dim_first[d] + m->dim_nv[d],
+					u,
+					e,
+					nd = 0,
+					enter = 0,
+					leave = 0,
+					cn,
+					tn;
+		float8		rest = 0,
+					dtotal = 0,
+					cmean,
+					tmean;
+		int32		cmax,
+					tmax;
+		int		   *first = palloc(sizeof(int) * (m->nd + 1));
+		int		   *count = palloc(sizeof(int) * (m->nd + 1));
+		Datum		values[10];
+		bool		nulls[10] = {0};
+
+		rezago_nominal_config(m, &cfg);
+		for (u = m->dim_first[d]; u < end; u++)
+			if (u != v)
+				rest += m->var_w[u];
+		cfg.vw[v] = 0;
+		if (rest > 0)
+		{
+			/* the other variables of the dimension share its weight */
+			for (u = m->dim_first[d]; u < end; u++)
+				if (u != v)
+					cfg.vw[u] = m->var_w[u] / rest;
+		}
+		/* the model without the dimension when nothing is left in it */
+		for (e = 0; e < m->nd; e++)
+			if (e != d || rest > 0)
+			{
+				first[nd] = m->dim_first[e];
+				count[nd] = m->dim_nv[e];
+				cfg.dw[nd] = m->dim_w[e];
+				dtotal += m->dim_w[e];
+				nd++;
+			}
+		for (e = 0; e < nd; e++)
+			cfg.dw[e] /= dtotal;
+		mm.nd = nd;
+		mm.dim_first = first;
+		mm.dim_nv = count;
+		rezago_evaluate_run(&mm, &cfg, &res);
+		rank_desc(res.cidx, m->nc, crank);
+		cn = rank_shift(crank0, crank, m->nc, &cmean, &cmax);
+		tn = rank_shift(trank0, res.rank, m->nt, &tmean, &tmax);
+		for (i = 0; i < m->nt; i++)
+		{
+			bool		was = trank0[i] > 0 && trank0[i] <= top,
+						is = res.rank[i] > 0 && res.rank[i] <= top;
+
+			enter += (is && !was);
+			leave += (was && !is);
+		}
+		values[0] = CStringGetTextDatum(m->var_code[v]);
+		values[1] = CStringGetTextDatum(m->dim_code[d]);
+		values[2] = Int32GetDatum(cn);
+		values[3] = Float8GetDatum(cmean);
+		values[4] = Int32GetDatum(cmax);
+		values[5] = Int32GetDatum(tn);
+		values[6] = Float8GetDatum(tmean);
+		values[7] = Int32GetDatum(tmax);
+		values[8] = Int32GetDatum(enter);
+		values[9] = Int32GetDatum(leave);
+		nulls[3] = nulls[4] = (cn == 0);
+		nulls[6] = nulls[7] = (tn == 0);
+		tuplestore_putvalues(rsinfo->setResult, rsinfo->setDesc, values, nulls);
+		pfree(first);
+		pfree(count);
+	}
+	return rezago_end_analysis(cxt, old);
+}
