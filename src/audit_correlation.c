@@ -22,6 +22,22 @@ PG_FUNCTION_INFO_V1(rezago_correlation);
 /* the largest sample kendall accepts: n^2 / 2 pair comparisons */
 #define MAX_KENDALL_PAIRS 100000
 
+/* out[i] = x[i] / 2^e, 2^e the power of two just above the largest |x[i]| */
+static void
+scale_unit(const float8 *x, int n, float8 *out)
+{
+	float8		big = 0;
+	int			e = 0,
+				i;
+
+	for (i = 0; i < n; i++)
+		big = Max(big, fabs(x[i]));
+	if (big > 0)
+		(void) frexp(big, &e);
+	for (i = 0; i < n; i++)
+		out[i] = ldexp(x[i], -e);
+}
+
 float8
 rezago_pearson(const float8 *x, const float8 *y, int n)
 {
@@ -33,20 +49,34 @@ rezago_pearson(const float8 *x, const float8 *y, int n)
 				syy;
 	int			i;
 
+	float8	   *xs,
+			   *ys;
+
 	if (n < 2)
 		return get_float8_nan();
-	rezago_canonical_moments(x, n, t, &mx, NULL);
-	rezago_canonical_moments(y, n, t, &my, NULL);
+	/*
+	 * r does not change when x or y is scaled: scale each by a power of two
+	 * (exact) to a largest magnitude in [0.5, 1), so that no product or sum
+	 * overflows, whatever the magnitudes.
+	 */
+	xs = palloc(sizeof(float8) * (n + 1));
+	ys = palloc(sizeof(float8) * (n + 1));
+	scale_unit(x, n, xs);
+	scale_unit(y, n, ys);
+	rezago_canonical_moments(xs, n, t, &mx, NULL);
+	rezago_canonical_moments(ys, n, t, &my, NULL);
 	for (i = 0; i < n; i++)
-		t[i] = (x[i] - mx) * (y[i] - my);
+		t[i] = (xs[i] - mx) * (ys[i] - my);
 	sxy = rezago_canonical_sum(t, n);
 	for (i = 0; i < n; i++)
-		t[i] = (x[i] - mx) * (x[i] - mx);
+		t[i] = (xs[i] - mx) * (xs[i] - mx);
 	sxx = rezago_canonical_sum(t, n);
 	for (i = 0; i < n; i++)
-		t[i] = (y[i] - my) * (y[i] - my);
+		t[i] = (ys[i] - my) * (ys[i] - my);
 	syy = rezago_canonical_sum(t, n);
 	pfree(t);
+	pfree(xs);
+	pfree(ys);
 	if (!(sxx > 0) || !(syy > 0) || isinf(sxx) || isinf(syy))
 		return get_float8_nan();
 	/* |r| <= 1 in exact arithmetic; rounding may pass it by an ulp */

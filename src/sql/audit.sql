@@ -61,20 +61,21 @@ BEGIN ATOMIC
         FROM v o WHERE NOT o.imputed
         GROUP BY o.variable
     ), f AS MATERIALIZED (
-        -- Tukey's fences: 1.5 interquartile ranges beyond the quartiles
-        SELECT st.*, st.q[1] - 1.5 * (st.q[3] - st.q[1]) AS low_fence,
-               st.q[3] + 1.5 * (st.q[3] - st.q[1]) AS high_fence
+        -- Tukey's fences, 1.5 interquartile ranges beyond the quartiles, in
+        -- numeric (exact, and no overflow for values near the float8 limit)
+        SELECT st.*, st.q[1]::numeric - 1.5 * (st.q[3]::numeric - st.q[1]::numeric) AS low_fence,
+               st.q[3]::numeric + 1.5 * (st.q[3]::numeric - st.q[1]::numeric) AS high_fence
         FROM st
     )
     SELECT w.variable, w.dimension, vt.vintage, coalesce(f.n, 0),
            (SELECT count(*) FROM v x WHERE x.variable = w.variable AND x.imputed),
            coalesce(f.n, 0)::double precision / nullif((SELECT count(*) FROM rezago.comuna), 0),
            f.lo, f.hi, f.mom[2], f.q[2], f.mom[3], f.mom[4], f.mom[5], f.q[1], f.q[3],
-           (SELECT count(*) FROM v x WHERE x.variable = w.variable AND NOT x.imputed AND x.value < f.low_fence),
-           (SELECT count(*) FROM v x WHERE x.variable = w.variable AND NOT x.imputed AND x.value > f.high_fence),
+           (SELECT count(*) FROM v x WHERE x.variable = w.variable AND NOT x.imputed AND x.value::numeric < f.low_fence),
+           (SELECT count(*) FROM v x WHERE x.variable = w.variable AND NOT x.imputed AND x.value::numeric > f.high_fence),
            ARRAY(SELECT x.cut FROM v x
                  WHERE x.variable = w.variable AND NOT x.imputed
-                   AND (x.value < f.low_fence OR x.value > f.high_fence)
+                   AND (x.value::numeric < f.low_fence OR x.value::numeric > f.high_fence)
                  ORDER BY x.cut)
     FROM w
     JOIN vt ON vt.variable = w.variable
@@ -217,7 +218,7 @@ BEGIN ATOMIC
         -- each term's mean over the comunas with an index
         SELECT w.variable,
                coalesce((SELECT rezago.canonical_sum(x.term) FROM t x WHERE x.variable = w.variable), 0)
-                   / (SELECT count(*) FROM ci) AS m
+                   / nullif((SELECT count(*) FROM ci), 0) AS m
         FROM w
     ), c AS (
         -- the covariance of each term with the index, over the comunas with
