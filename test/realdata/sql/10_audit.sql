@@ -166,18 +166,27 @@ DELETE FROM rezago.methodology_variable mv USING cases c WHERE mv.methodology = 
 UPDATE rezago.methodology_dimension d SET weight = 0 FROM cases c WHERE d.methodology = c.copy
    AND NOT EXISTS (SELECT FROM rezago.methodology_variable mv JOIN rezago.variable v ON v.code = mv.variable
                    WHERE mv.methodology = d.methodology AND v.dimension = d.dimension);
+-- each index once: the methodologies (copy = m) and their copies
+CREATE TEMP TABLE ci AS
+SELECT c.m, c.copy, x.cut, x.rank
+FROM (SELECT m, p, copy FROM cases UNION SELECT m, p, m FROM cases) c
+CROSS JOIN LATERAL rezago.comuna_index(c.p, c.copy) x;
+CREATE TEMP TABLE ti AS
+SELECT c.m, c.copy, x.territory, x.rank
+FROM (SELECT m, p, copy FROM cases UNION SELECT m, p, m FROM cases) c
+CROSS JOIN LATERAL rezago.territory_index(c.p, c.copy) x;
 CREATE TEMP TABLE loo AS
 SELECT c.m, c.variable,
-       (SELECT count(*) FROM rezago.comuna_index(c.p, c.m) c0 JOIN rezago.comuna_index(c.p, c.copy) c1 USING (cut)
-        WHERE c0.rank IS NOT NULL AND c1.rank IS NOT NULL) AS comunas,
-       (SELECT avg(abs(c1.rank - c0.rank)) FROM rezago.comuna_index(c.p, c.m) c0 JOIN rezago.comuna_index(c.p, c.copy) c1 USING (cut)) AS c_mean,
-       (SELECT max(abs(c1.rank - c0.rank)) FROM rezago.comuna_index(c.p, c.m) c0 JOIN rezago.comuna_index(c.p, c.copy) c1 USING (cut)) AS c_max,
-       (SELECT avg(abs(t1.rank - t0.rank)) FROM rezago.territory_index(c.p, c.m) t0 JOIN rezago.territory_index(c.p, c.copy) t1 USING (territory)) AS t_mean,
-       (SELECT max(abs(t1.rank - t0.rank)) FROM rezago.territory_index(c.p, c.m) t0 JOIN rezago.territory_index(c.p, c.copy) t1 USING (territory)) AS t_max,
-       (SELECT count(*) FROM rezago.territory_index(c.p, c.m) t0 JOIN rezago.territory_index(c.p, c.copy) t1 USING (territory)
-        WHERE t1.rank <= 10 AND NOT coalesce(t0.rank <= 10, false)) AS entering,
-       (SELECT count(*) FROM rezago.territory_index(c.p, c.m) t0 JOIN rezago.territory_index(c.p, c.copy) t1 USING (territory)
-        WHERE t0.rank <= 10 AND NOT coalesce(t1.rank <= 10, false)) AS leaving
+       (SELECT count(*) FROM ci c0 JOIN ci c1 USING (cut)
+        WHERE c0.copy = c.m AND c1.copy = c.copy AND c0.rank IS NOT NULL AND c1.rank IS NOT NULL) AS comunas,
+       (SELECT avg(abs(c1.rank - c0.rank)) FROM ci c0 JOIN ci c1 USING (cut) WHERE c0.copy = c.m AND c1.copy = c.copy) AS c_mean,
+       (SELECT max(abs(c1.rank - c0.rank)) FROM ci c0 JOIN ci c1 USING (cut) WHERE c0.copy = c.m AND c1.copy = c.copy) AS c_max,
+       (SELECT avg(abs(t1.rank - t0.rank)) FROM ti t0 JOIN ti t1 USING (territory) WHERE t0.copy = c.m AND t1.copy = c.copy) AS t_mean,
+       (SELECT max(abs(t1.rank - t0.rank)) FROM ti t0 JOIN ti t1 USING (territory) WHERE t0.copy = c.m AND t1.copy = c.copy) AS t_max,
+       (SELECT count(*) FROM ti t0 JOIN ti t1 USING (territory)
+        WHERE t0.copy = c.m AND t1.copy = c.copy AND t1.rank <= 10 AND NOT coalesce(t0.rank <= 10, false)) AS entering,
+       (SELECT count(*) FROM ti t0 JOIN ti t1 USING (territory)
+        WHERE t0.copy = c.m AND t1.copy = c.copy AND t0.rank <= 10 AND NOT coalesce(t1.rank <= 10, false)) AS leaving
 FROM cases c;
 SELECT l.m AS methodology, i.variable, i.comunas, round(i.comuna_mean_shift::numeric, 2) AS comuna_mean_shift, i.comuna_max_shift,
        round(i.territory_mean_shift::numeric, 2) AS territory_mean_shift, i.territory_max_shift,
