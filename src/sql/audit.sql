@@ -47,15 +47,13 @@ BEGIN ATOMIC
     WITH w AS MATERIALIZED (
         SELECT w.variable, w.dimension
         FROM rezago.methodology_weights(variable_statistics.methodology) w
-    ), vt AS MATERIALIZED (
-        SELECT v.variable, v.vintage
-        FROM rezago.variable_vintages(variable_statistics.period, variable_statistics.methodology) v
     ), v AS MATERIALIZED (
-        SELECT s.cut, s.variable, s.value, s.imputed
+        SELECT s.cut, s.variable, s.vintage, s.value, s.imputed
         FROM rezago.scoring_values(variable_statistics.period, variable_statistics.methodology) s
     ), st AS MATERIALIZED (
-        -- the reference population: observed values at the vintage
-        SELECT o.variable, count(*) AS n, min(o.value) AS lo, max(o.value) AS hi,
+        -- the reference population: observed values at the vintage (there
+        -- is one exactly when the variable has a vintage)
+        SELECT o.variable, min(o.vintage) AS vintage, count(*) AS n, min(o.value) AS lo, max(o.value) AS hi,
                percentile_cont(ARRAY[0.25, 0.5, 0.75]::double precision[]) WITHIN GROUP (ORDER BY o.value) AS q,
                rezago.distribution_moments(array_agg(o.value)) AS mom
         FROM v o WHERE NOT o.imputed
@@ -66,20 +64,24 @@ BEGIN ATOMIC
         SELECT st.*, st.q[1]::numeric - 1.5 * (st.q[3]::numeric - st.q[1]::numeric) AS low_fence,
                st.q[3]::numeric + 1.5 * (st.q[3]::numeric - st.q[1]::numeric) AS high_fence
         FROM st
+    ), o AS MATERIALIZED (
+        -- one pass over the values: imputed, below and above the fences
+        SELECT x.variable, count(*) FILTER (WHERE x.imputed) AS imputed,
+               count(*) FILTER (WHERE x.low) AS low, count(*) FILTER (WHERE x.high) AS high,
+               array_agg(x.cut ORDER BY x.cut) FILTER (WHERE x.low OR x.high) AS cuts
+        FROM (SELECT v.variable, v.cut, v.imputed,
+                     NOT v.imputed AND v.value::numeric < f.low_fence AS low,
+                     NOT v.imputed AND v.value::numeric > f.high_fence AS high
+              FROM v LEFT JOIN f ON f.variable = v.variable) x
+        GROUP BY x.variable
     )
-    SELECT w.variable, w.dimension, vt.vintage, coalesce(f.n, 0),
-           (SELECT count(*) FROM v x WHERE x.variable = w.variable AND x.imputed),
+    SELECT w.variable, w.dimension, f.vintage, coalesce(f.n, 0), coalesce(o.imputed, 0),
            coalesce(f.n, 0)::double precision / nullif((SELECT count(*) FROM rezago.comuna), 0),
            f.lo, f.hi, f.mom[2], f.q[2], f.mom[3], f.mom[4], f.mom[5], f.q[1], f.q[3],
-           (SELECT count(*) FROM v x WHERE x.variable = w.variable AND NOT x.imputed AND x.value::numeric < f.low_fence),
-           (SELECT count(*) FROM v x WHERE x.variable = w.variable AND NOT x.imputed AND x.value::numeric > f.high_fence),
-           ARRAY(SELECT x.cut FROM v x
-                 WHERE x.variable = w.variable AND NOT x.imputed
-                   AND (x.value::numeric < f.low_fence OR x.value::numeric > f.high_fence)
-                 ORDER BY x.cut)
+           coalesce(o.low, 0), coalesce(o.high, 0), coalesce(o.cuts, ARRAY[]::integer[])
     FROM w
-    JOIN vt ON vt.variable = w.variable
     LEFT JOIN f ON f.variable = w.variable
+    LEFT JOIN o ON o.variable = w.variable
     ORDER BY w.dimension, w.variable;
 END;
 COMMENT ON FUNCTION rezago.variable_statistics(integer, text) IS
@@ -95,22 +97,38 @@ BEGIN ATOMIC
     WITH w AS MATERIALIZED (
         SELECT w.variable, w.dimension
         FROM rezago.methodology_weights(variable_correlations.methodology) w
-    ), s AS MATERIALIZED (
-        -- lag scores: oriented by polarity (1 = most lagged) and normalised
-        SELECT ls.cut, ls.variable, ls.score
-        FROM rezago.comuna_lag_scores(variable_correlations.period, variable_correlations.methodology) ls
-        WHERE ls.score IS NOT NULL
-          -- an unknown method fails before anything is read
-          AND (SELECT rezago.correlation(ARRAY[]::double precision[], ARRAY[]::double precision[],
+        -- an unknown method fails before anything is computed
+        WHERE (SELECT rezago.correlation(ARRAY[]::double precision[], ARRAY[]::double precision[],
                                          variable_correlations.method)) IS NULL
-    ), ds AS MATERIALIZED (
-        SELECT d.cut, d.dimension, d.score
-        FROM rezago.comuna_dimension_scores(variable_correlations.period, variable_correlations.methodology) d
-        WHERE d.score IS NOT NULL
-    ), ci AS MATERIALIZED (
-        SELECT c.cut, c.index
-        FROM rezago.comuna_index(variable_correlations.period, variable_correlations.methodology) c
-        WHERE c.index IS NOT NULL
+    ), dims AS MATERIALIZED (
+        -- the dimension codes by number, as rezago.scoring_rows numbers them
+        SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
+        FROM (SELECT DISTINCT w.dimension FROM w) d
+    ), u AS MATERIALIZED (
+        -- one unit state per comuna gives both its dimension scores and its
+        -- index (as comuna_dimension_scores and comuna_index compute them)
+        SELECT x.cut, x.state
+        FROM rezago.comuna_unit_states(variable_correlations.period, variable_correlations.methodology) x
+    ), sv AS (
+        -- lag scores: oriented by polarity (1 = most lagged) and normalised
+        SELECT 'variable' AS kind, ls.variable AS code, ls.cut, ls.score
+        FROM rezago.comuna_lag_scores(variable_correlations.period, variable_correlations.methodology) ls
+        UNION ALL
+        SELECT 'dimension', (SELECT dims.codes FROM dims)[d.no], u.cut, d.score
+        FROM u CROSS JOIN LATERAL unnest(rezago.unit_dimension_scores_final(u.state)) WITH ORDINALITY AS d(score, no)
+        UNION ALL
+        SELECT 'index', 'index', u.cut, rezago.unit_index_final(u.state) FROM u
+    ), keys AS (
+        SELECT 'variable' AS kind, w.variable AS code FROM w
+        UNION SELECT 'dimension', w.dimension FROM w
+        UNION SELECT 'index', 'index'
+    ), series AS MATERIALIZED (
+        -- every series as one array over the comunas in code order (NULL
+        -- where missing), so that a pair is two arrays
+        SELECT k.kind, k.code, array_agg(sv.score ORDER BY c.cut) AS a
+        FROM keys k CROSS JOIN rezago.comuna c
+        LEFT JOIN sv ON sv.kind = k.kind AND sv.code = k.code AND sv.cut = c.cut
+        GROUP BY k.kind, k.code
     ), pairs AS (
         SELECT a.variable, a.dimension, 'variable' AS kind, b.variable AS other, b.dimension AS other_dimension
         FROM w a JOIN w b ON b.variable > a.variable
@@ -124,19 +142,11 @@ BEGIN ATOMIC
                 THEN c.r > variable_correlations.redundancy_threshold ELSE false END,
            CASE WHEN p.other_dimension = p.dimension THEN c.r < 0 ELSE false END
     FROM pairs p
+    JOIN series sa ON sa.kind = 'variable' AND sa.code = p.variable
+    JOIN series sb ON sb.kind = p.kind AND sb.code = p.other
     CROSS JOIN LATERAL (
-        SELECT count(*) AS n,
-               rezago.correlation(coalesce(array_agg(x.a), ARRAY[]::double precision[]),
-                                  coalesce(array_agg(x.b), ARRAY[]::double precision[]),
-                                  variable_correlations.method) AS r
-        FROM (SELECT sa.score AS a, ob.score AS b
-              FROM s sa
-              JOIN (SELECT sb.cut, sb.score FROM s sb WHERE p.kind = 'variable' AND sb.variable = p.other
-                    UNION ALL
-                    SELECT d.cut, d.score FROM ds d WHERE p.kind = 'dimension' AND d.dimension = p.other
-                    UNION ALL
-                    SELECT ci.cut, ci.index FROM ci WHERE p.kind = 'index') ob ON ob.cut = sa.cut
-              WHERE sa.variable = p.variable) x
+        SELECT (SELECT count(*) FROM unnest(sa.a, sb.a) z(x, y) WHERE z.x IS NOT NULL AND z.y IS NOT NULL) AS n,
+               rezago.correlation(sa.a, sb.a, variable_correlations.method) AS r
     ) c
     ORDER BY p.dimension, p.variable,
              CASE p.kind WHEN 'variable' THEN 1 WHEN 'dimension' THEN 2 ELSE 3 END, p.other;
