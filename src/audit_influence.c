@@ -26,37 +26,34 @@ PG_FUNCTION_INFO_V1(rezago_variable_influence);
 
 #define MAX_TOP_N 100000
 
-static int
-cmp_index_desc(const void *a, const void *b, void *arg)
+/*
+ * The model seen with every comuna as a territory of its own (mean of one
+ * member, unweighted): the engine's territory ranks are then the comunas'
+ * ranks, computed by the same rule (descending, ties share a rank).
+ */
+static Model
+comunas_as_territories(const Model *m)
 {
-	const float8 *idx = arg;
-	int			x = *(const int *) a,
-				y = *(const int *) b;
+	Model		cm = *m;
+	int			i;
 
-	if (idx[x] != idx[y])
-		return (idx[x] < idx[y]) ? 1 : -1;
-	return x - y;
-}
-
-/* rank[0..n) of idx (descending, ties share the lower rank, 0 = NaN) */
-static void
-rank_desc(const float8 *idx, int n, int32 *rank)
-{
-	int		   *order = palloc(sizeof(int) * (n + 1));
-	int			i,
-				k = 0;
-
-	for (i = 0; i < n; i++)
+	cm.nt = m->nc;
+	cm.population = false;
+	cm.terr_first = palloc(sizeof(int) * (m->nc + 1));
+	cm.terr_n = palloc(sizeof(int) * (m->nc + 1));
+	cm.member = palloc(sizeof(int) * (m->nc + 1));
+	cm.nm = m->nc;
+	cm.mcomuna = palloc(sizeof(int) * (m->nc + 1));
+	for (i = 0; i < m->nc; i++)
 	{
-		rank[i] = 0;
-		if (!isnan(idx[i]))
-			order[k++] = i;
+		cm.terr_first[i] = i;
+		cm.terr_n[i] = 1;
+		cm.member[i] = i;
+		cm.mcomuna[i] = i;
 	}
-	qsort_arg(order, k, sizeof(int), cmp_index_desc, (void *) idx);
-	for (i = 0; i < k; i++)
-		rank[order[i]] = (i > 0 && idx[order[i]] == idx[order[i - 1]])
-			? rank[order[i - 1]] : i + 1;
-	pfree(order);
+	/* exit stages are not used; the engine reads the nominal rule's */
+	cm.stage[m->nominal_thr] = palloc0(sizeof(uint8) * (m->nc + 1));
+	return cm;
 }
 
 /* mean and largest |a - b| over the units ranked in both; how many */
@@ -99,11 +96,11 @@ rezago_variable_influence(PG_FUNCTION_ARGS)
 	MemoryContext cxt,
 				old;
 	RunConfig	cfg;
+	Model		cm;
 	RunResult	nom,
-				res;
-	int32	   *crank0,
-			   *crank,
-			   *trank0;
+				res,
+				cnom,
+				cres;
 	int			top,
 				v,
 				i;
@@ -120,24 +117,20 @@ rezago_variable_influence(PG_FUNCTION_ARGS)
 	o.methodology = text_to_cstring(PG_GETARG_TEXT_PP(1));
 
 	m = rezago_begin_analysis(fcinfo, &o, true, &cxt, &old);
-	/* every comuna, not only the territories' members */
-	m->nm = m->nc;
-	for (i = 0; i < m->nc; i++)
-		m->mcomuna[i] = i;
+	cm = comunas_as_territories(m);
 	rezago_config_alloc(m, &cfg);
 	rezago_result_alloc(m, &nom);
 	rezago_result_alloc(m, &res);
+	rezago_result_alloc(&cm, &cnom);
+	rezago_result_alloc(&cm, &cres);
 	rezago_nominal_config(m, &cfg);
 	rezago_evaluate_run(m, &cfg, &nom);
-	crank0 = palloc(sizeof(int32) * (m->nc + 1));
-	crank = palloc(sizeof(int32) * (m->nc + 1));
-	trank0 = palloc(sizeof(int32) * (m->nt + 1));
-	rank_desc(nom.cidx, m->nc, crank0);
-	memcpy(trank0, nom.rank, sizeof(int32) * m->nt);
+	rezago_evaluate_run(&cm, &cfg, &cnom);
 
 	for (v = 0; v < m->nv; v++)
 	{
-		Model		mm = *m;
+		Model		mm = *m,
+					mc = cm;
 		int			d = m->var_dim[v],
 					end = m->dim_first[d] + m->dim_nv[d],
 					u,
@@ -182,16 +175,16 @@ rezago_variable_influence(PG_FUNCTION_ARGS)
 			}
 		for (e = 0; e < nd; e++)
 			cfg.dw[e] /= dtotal;
-		mm.nd = nd;
-		mm.dim_first = first;
-		mm.dim_nv = count;
+		mm.nd = mc.nd = nd;
+		mm.dim_first = mc.dim_first = first;
+		mm.dim_nv = mc.dim_nv = count;
 		rezago_evaluate_run(&mm, &cfg, &res);
-		rank_desc(res.cidx, m->nc, crank);
-		cn = rank_shift(crank0, crank, m->nc, &cmean, &cmax);
-		tn = rank_shift(trank0, res.rank, m->nt, &tmean, &tmax);
+		rezago_evaluate_run(&mc, &cfg, &cres);
+		cn = rank_shift(cnom.rank, cres.rank, m->nc, &cmean, &cmax);
+		tn = rank_shift(nom.rank, res.rank, m->nt, &tmean, &tmax);
 		for (i = 0; i < m->nt; i++)
 		{
-			bool		was = trank0[i] > 0 && trank0[i] <= top,
+			bool		was = nom.rank[i] > 0 && nom.rank[i] <= top,
 						is = res.rank[i] > 0 && res.rank[i] <= top;
 
 			enter += (is && !was);
