@@ -12,7 +12,9 @@
  *	  one of its dimension, the dimension leaves the index and the other
  *	  dimensions' weights are renormalised.  Lag scores do not depend on the
  *	  other variables (every normalisation is per variable), so they are read
- *	  once.
+ *	  once.  Comunas are ranked by the engine too, each seen as a territory
+ *	  of its own (comunas_as_territories), so that comunas and territories
+ *	  follow one ranking rule: descending, ties share a rank (1, 1, 3).
  */
 #include "audit.h"
 #include "uncertainty.h"
