@@ -19,7 +19,7 @@ $(OBJS): $(wildcard src/*.h)
 # released install script, once committed, is never edited.
 EXTVERSION = $(shell sed -n "s/^default_version *= *'\(.*\)'/\1/p" rezago.control)
 INSTALL_SOURCES = $(addprefix src/sql/,access.sql catalogue.sql data.sql territories.sql \
-                    index.sql status.sql portal.sql maps.sql uncertainty.sql)
+                    index.sql status.sql audit.sql portal.sql maps.sql uncertainty.sql)
 ifneq ($(sort $(INSTALL_SOURCES)),$(sort $(wildcard src/sql/*.sql)))
 $(error src/sql/*.sql and INSTALL_SOURCES in the Makefile list different files)
 endif

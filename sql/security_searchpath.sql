@@ -118,7 +118,13 @@ INSERT INTO calls VALUES
                rezago.weighted_mean_coverage(rezago.weighted_mean_accum_total('{2,2,0,0,0}', NULL, 1, 4)) AS b,
                rezago.weighted_mean_final(rezago.weighted_mean_accum('{2,2,0,0,0}', 0.5, 2, 0.5)) AS c,
                rezago.weighted_mean_final(rezago.weighted_mean_accum('{2,2,0,0,0}', 0.5, 2, 0.5, 4)) AS d,
-               rezago.require_new_methodology_code('fresh') AS e$$);
+               rezago.require_new_methodology_code('fresh') AS e$$),
+ (17, $$SELECT * FROM rezago.variable_statistics(2020, 'toy')$$),
+ (18, $$SELECT * FROM rezago.variable_correlations(2020, 'toy', 'spearman')$$),
+ (19, $$SELECT * FROM rezago.dimension_reliability(2020, 'toy')$$),
+ (20, $$SELECT * FROM rezago.effective_weights('toy', 2020)$$),
+ (21, $$SELECT * FROM rezago.variable_influence(2020, 'toy', 2)$$),
+ (22, $$SELECT * FROM rezago.compare_methodologies(2020, 'toy', 'toyz', 2)$$);
 SELECT format('CREATE TEMP TABLE n_%s AS %s', id, q) FROM calls ORDER BY id
 \gexec
 SELECT format('SET search_path = hostile, pg_catalog, public, rezago, pg_temp; CREATE TEMP TABLE h_%s AS %s; RESET search_path', id, q)

@@ -228,7 +228,12 @@ extern int	rezago_n_uniforms(const Model *m);
 /* u[0..n): the first n uniforms of stream `stream` under seed (rng.h). */
 extern void rezago_draw_uniforms(int64 seed, uint64 stream, float8 *u, int n);
 extern void rezago_config_alloc(const Model *m, RunConfig *cfg);
-/* The nominal run: the methodology as stored, arithmetic aggregation. */
+/*
+ * Leaves variable v out of cfg: weight 0, the others of its dimension share
+ * the dimension's weight; an empty dimension is left out (cfg->dout).
+ */
+extern void rezago_leave_out(const Model *m, RunConfig *cfg, int v);
+/* The nominal run: the methodology as stored (its aggregation too). */
 extern void rezago_nominal_config(const Model *m, RunConfig *cfg);
 /* The choices of a run from its uniforms (u == NULL: the nominal run). */
 extern void rezago_config_from_uniforms(const Model *m, const UncOptions *o,

@@ -349,7 +349,7 @@ resolve_options(Model *m, const UncOptions *o)
 				col;
 
 	m->target_dim = -1;
-	if (strcmp(o->target, "index") != 0)
+	if (o->target != NULL && strcmp(o->target, "index") != 0)
 	{
 		for (i = 0; i < m->nd; i++)
 			if (strcmp(m->dim_code[i], o->target) == 0)

@@ -102,8 +102,8 @@ perturb(float8 *w, const float8 *u, int n, float8 p)
  * its dimension share the dimension's weight; when none is left, the
  * dimension is left out and the others share the index.
  */
-static void
-leave_out(const Model *m, RunConfig *cfg, int v)
+void
+rezago_leave_out(const Model *m, RunConfig *cfg, int v)
 {
 	int			d = m->var_dim[v],
 				end = m->dim_first[d] + m->dim_nv[d],
@@ -173,7 +173,7 @@ rezago_config_from_uniforms(const Model *m, const UncOptions *o, const float8 *u
 		if (k > 0 && cfg->dout[m->var_dim[m->leave[k - 1]]])
 			cfg->left_out = m->leave[k - 1];	/* out with its dimension already */
 		else if (k > 0)
-			leave_out(m, cfg, m->leave[k - 1]);
+			rezago_leave_out(m, cfg, m->leave[k - 1]);
 	}
 }
 

@@ -43,7 +43,7 @@ if [ "${REZAGO_VALGRIND_ALL:-0}" = 1 ]; then
     have_real_data && suites+=("make -s installcheck-realdata PG_CONFIG=$PG_CONFIG")
 else
     short=$(cd "$top/sql" && ls index_*.sql badinput_matrix.sql status_*.sql territories_components.sql \
-                              uncertainty_hand.sql uncertainty_policy.sql 2>/dev/null | sed 's/\.sql$//' | sort | paste -sd' ')
+                              uncertainty_hand.sql uncertainty_policy.sql audit_*.sql 2>/dev/null | sed 's/\.sql$//' | sort | paste -sd' ')
     suites=("make -s installcheck PG_CONFIG=$PG_CONFIG REGRESS=$(printf '%q' "$short")")
 fi
 status=0

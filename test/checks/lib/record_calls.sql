@@ -105,6 +105,12 @@ FROM (VALUES
     ('rezago.sensitivity_analytic(text,integer,bigint,double precision[])',
      'model => ''linear'', base_samples => 512, seed => 7, coefficients => ARRAY[1, 2, 3.5]'),
     ('rezago.sensitivity_analytic(text,integer,bigint,double precision[])', 'model => ''ishigami'', base_samples => 512, seed => 7'),
+    -- the audit (issue 18): two methodologies, other methods, the C building blocks
+    ('rezago.compare_methodologies(integer,text,text,integer)', 'methodology_a => ''sinim4'', methodology_b => ''ufro2017'', n => 5'),
+    ('rezago.variable_correlations(integer,text,text,double precision)', 'method => ''kendall'', redundancy_threshold => 0.5'),
+    ('rezago.distribution_moments(double precision[])', 'vals => ARRAY[3.5, 1, 7, 2.25, 1e6]'),
+    ('rezago.correlation(double precision[],double precision[],text)', 'x => ARRAY[1, 2, 3, 4.5], y => ARRAY[2, 1, 4, 3], method => ''kendall'''),
+    ('rezago.reliability(double precision[])', 'items => ARRAY[[1, 2, 1], [2, 1, 3], [3, 4, 2], [4, 3, 5]]::float8[]'),
     ('rezago.random_uniforms(bigint,bigint,integer)', 'seed => 42, stream => 3, n => 16')
 ) c(sig, args)
 WHERE pg_catalog.to_regprocedure(c.sig) IS NOT NULL;
