@@ -413,6 +413,10 @@ CREATE FUNCTION rezago.territory_entry(period integer, methodology text DEFAULT 
 RETURNS TABLE (territory text, e1_national boolean, e2_regional boolean, e3_isolation boolean,
                criteria_met integer, eligible boolean)
 LANGUAGE sql STABLE PARALLEL SAFE
+-- jit = off: the plan's cost (one región lookup per comuna) is above the JIT
+-- thresholds from 100,000 units on, and compiling it took 1.8 s of a 2.7 s
+-- call there (busy machine), more than it ever saved (doc/performance.md)
+SET jit = off
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.entry_national_top, x.entry_regional_share, x.entry_isolation_share, x.entry_min_criteria
