@@ -222,3 +222,22 @@ SELECT * FROM rezago.territory_exit(2020, 'nope');
 ROLLBACK TO s;
 RELEASE s;
 ROLLBACK;
+
+--------------------------------------------------------------------------
+-- territory_means: the territory values behind territory_gaps, by hand
+--------------------------------------------------------------------------
+-- variables (b, a, c) with vintages (2020, 2019, NULL); rows of territory x:
+--   b 2020: 1, 2, 4 -> 7/3; a 2019: 10 -> 10; a 2020 (not its vintage),
+--   c (no vintage), d (not listed), NULL value: skipped -> {2.333..., 10, NULL}
+-- territory y: only an a 2020 row -> {NULL, NULL, NULL}
+SELECT g, rezago.territory_means(v, p, x, ARRAY['b', 'a', 'c'], ARRAY[2020, 2019, NULL]) AS means
+FROM (VALUES ('x', 'b', 2020, 4::float8), ('x', 'a', 2019, 10), ('x', 'b', 2020, 1), ('x', 'a', 2020, 99),
+             ('x', 'c', 2020, 5), ('x', 'd', 2020, 6), ('x', 'b', 2020, NULL), ('x', 'b', 2020, 2),
+             ('y', 'a', 2020, 3)) r(g, v, p, x)
+GROUP BY g ORDER BY g;
+-- the same bits as territory_average whatever the order of the rows:
+-- 0.1, 0.2, 0.3 in both orders -> the same mean, equal to territory_average
+SELECT (SELECT (rezago.territory_means('v', 1, x, ARRAY['v'], ARRAY[1]))[1] FROM unnest(ARRAY[0.1, 0.2, 0.3]::float8[]) x)
+     = (SELECT (rezago.territory_means('v', 1, x, ARRAY['v'], ARRAY[1]))[1] FROM unnest(ARRAY[0.3, 0.1, 0.2]::float8[]) x)
+   AND (SELECT (rezago.territory_means('v', 1, x, ARRAY['v'], ARRAY[1]))[1] FROM unnest(ARRAY[0.3, 0.1, 0.2]::float8[]) x)
+     = (SELECT rezago.territory_average(x) FROM unnest(ARRAY[0.2, 0.3, 0.1]::float8[]) x) AS same_bits;

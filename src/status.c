@@ -23,7 +23,9 @@
 #include "rezago.h"
 
 #include "access/htup_details.h"
+#include "catalog/pg_type.h"
 #include "funcapi.h"
+#include "utils/array.h"
 #include "utils/builtins.h"
 
 #include <limits.h>
@@ -596,4 +598,233 @@ rezago_entry_status_final(PG_FUNCTION_ARGS)
 	else
 		nulls[4] = true;
 	PG_RETURN_DATUM(make_result(fcinfo, values, nulls));
+}
+
+/* ------------------------------------------------------------------------
+ * territory_means(variable, period, value, variables, vintages)
+ *
+ * The value of a territory in every variable of a list (doc/method.md
+ * section 4): the mean of its members' values of the variable at the
+ * variable's vintage, from one row per member observation, as a float8[]
+ * in the order of `variables` (NULL where no member has a value).  One
+ * group holds one territory's rows, so that grouping the member rows by
+ * territory alone, one territory after the other, streams (rezago.
+ * territory_gaps); rows of other variables or periods are skipped, so one
+ * index probe per member can feed it.  Each mean is the canonical sum of
+ * the values divided by their number: the bits of rezago.territory_average.
+ * The state is internal (the values of one territory) and has no combine
+ * function: a territory's rows are few.
+ * ------------------------------------------------------------------------
+ */
+PG_FUNCTION_INFO_V1(rezago_territory_means_accum);
+PG_FUNCTION_INFO_V1(rezago_territory_means_final);
+
+typedef struct TmSlot
+{
+	const char *name;			/* points into the state's copy */
+	int			len;
+	int			slot;			/* position in `variables` */
+	bool		has_vintage;
+	int32		vintage;
+	int			n;
+	int			cap;
+	float8	   *values;
+} TmSlot;
+
+typedef struct TmState
+{
+	int			nvars;
+	TmSlot	   *slots;			/* sorted by name, for bsearch */
+} TmState;
+
+#define TM_HINT "Pass the variables of the methodology once each, with one vintage per variable (rezago.variable_vintages)."
+
+static int
+tm_cmp_name(const char *a, int alen, const char *b, int blen)
+{
+	int			c = memcmp(a, b, Min(alen, blen));
+
+	return c != 0 ? c : (alen > blen) - (alen < blen);
+}
+
+static int
+tm_slot_cmp(const void *a, const void *b)
+{
+	const TmSlot *x = a,
+			   *y = b;
+
+	return tm_cmp_name(x->name, x->len, y->name, y->len);
+}
+
+/* The state of a group's first row: the variables and vintages, checked. */
+static TmState *
+tm_new_state(FunctionCallInfo fcinfo, MemoryContext cxt, const char *fn)
+{
+	MemoryContext old = MemoryContextSwitchTo(cxt);
+	TmState    *st = palloc0(sizeof(TmState));
+	ArrayType  *vars,
+			   *vints;
+	Datum	   *vd,
+			   *id;
+	bool	   *vn,
+			   *in;
+	int			nv,
+				ni;
+
+	rezago_require_not_null(fcinfo, 4, "variables", TM_HINT, fn);
+	rezago_require_not_null(fcinfo, 5, "vintages", TM_HINT, fn);
+	vars = PG_GETARG_ARRAYTYPE_P(4);
+	vints = PG_GETARG_ARRAYTYPE_P(5);
+	rezago_require_1d_array(vars, "variables", TM_HINT, fn);
+	rezago_require_1d_array(vints, "vintages", TM_HINT, fn);
+	deconstruct_array(vars, TEXTOID, -1, false, TYPALIGN_INT, &vd, &vn, &nv);
+	deconstruct_array(vints, INT4OID, 4, true, TYPALIGN_INT, &id, &in, &ni);
+	if (nv != ni)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("variables and vintages must have the same length"),
+				 errdetail("Function %s received %d variables and %d vintages.", fn, nv, ni),
+				 errhint(TM_HINT)));
+	st->nvars = nv;
+	st->slots = palloc0(sizeof(TmSlot) * Max(nv, 1));
+	for (int i = 0; i < nv; i++)
+	{
+		TmSlot	   *s = &st->slots[i];
+		text	   *t;
+
+		if (vn[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("variables must not contain NULL"),
+					 errdetail("Function %s received a NULL variable at position %d.", fn, i + 1),
+					 errhint(TM_HINT)));
+		t = DatumGetTextPP(vd[i]);
+		s->len = VARSIZE_ANY_EXHDR(t);
+		s->name = pnstrdup(VARDATA_ANY(t), s->len);
+		s->slot = i;
+		s->has_vintage = !in[i];
+		s->vintage = in[i] ? 0 : DatumGetInt32(id[i]);
+	}
+	qsort(st->slots, nv, sizeof(TmSlot), tm_slot_cmp);
+	for (int i = 1; i < nv; i++)
+		if (tm_slot_cmp(&st->slots[i - 1], &st->slots[i]) == 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("variables must not repeat"),
+					 errdetail("Function %s received variable \"%s\" twice.", fn, st->slots[i].name),
+					 errhint(TM_HINT)));
+	MemoryContextSwitchTo(old);
+	return st;
+}
+
+/*
+ * Transition: argument 1 variable, 2 period, 3 value, 4 variables, 5
+ * vintages (per-group constants, read from the group's first row).  A row
+ * with a NULL variable, period or value, of a variable not in the list or of
+ * another period than its vintage is skipped; a NaN or infinite value is an
+ * error (22023), as in rezago.territory_average.
+ */
+Datum
+rezago_territory_means_accum(PG_FUNCTION_ARGS)
+{
+	const char *fn = "territory_means";
+	MemoryContext aggcxt;
+	TmState    *st;
+	text	   *var;
+	const char *name;
+	int			len,
+				lo,
+				hi;
+	int32		period;
+	float8		value;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s_accum can only be called as an aggregate transition function", fn),
+				 errdetail("It was called directly."),
+				 errhint("Call the aggregate rezago.territory_means.")));
+	st = PG_ARGISNULL(0) ? tm_new_state(fcinfo, aggcxt, fn) : (TmState *) PG_GETARG_POINTER(0);
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
+		PG_RETURN_POINTER(st);
+	value = PG_GETARG_FLOAT8(3);
+	rezago_require_finite(value, "value", fn);
+	var = PG_GETARG_TEXT_PP(1);
+	name = VARDATA_ANY(var);
+	len = VARSIZE_ANY_EXHDR(var);
+	period = PG_GETARG_INT32(2);
+	lo = 0;
+	hi = st->nvars - 1;
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+		TmSlot	   *s = &st->slots[mid];
+		int			c = tm_cmp_name(name, len, s->name, s->len);
+
+		if (c == 0)
+		{
+			if (!s->has_vintage || s->vintage != period)
+				break;
+			if (s->n == s->cap)
+			{
+				MemoryContext old = MemoryContextSwitchTo(aggcxt);
+
+				s->cap = s->cap == 0 ? 16 : s->cap * 2;
+				s->values = s->values ? repalloc(s->values, sizeof(float8) * s->cap)
+					: palloc(sizeof(float8) * s->cap);
+				MemoryContextSwitchTo(old);
+			}
+			s->values[s->n++] = value;
+			break;
+		}
+		if (c < 0)
+			hi = mid - 1;
+		else
+			lo = mid + 1;
+	}
+	PG_RETURN_POINTER(st);
+}
+
+/* Final: the means in the order of `variables`, NULL where no value. */
+Datum
+rezago_territory_means_final(PG_FUNCTION_ARGS)
+{
+	const char *fn = "territory_means";
+	TmState    *st;
+	Datum	   *d;
+	bool	   *nulls;
+	int			dims[1],
+				lbs[1] = {1};
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (!AggCheckCallContext(fcinfo, NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s_final can only be called as an aggregate final function", fn),
+				 errdetail("It was called directly."),
+				 errhint("Call the aggregate rezago.territory_means.")));
+	st = (TmState *) PG_GETARG_POINTER(0);
+	d = palloc0(sizeof(Datum) * Max(st->nvars, 1));
+	nulls = palloc(sizeof(bool) * Max(st->nvars, 1));
+	for (int i = 0; i < st->nvars; i++)
+	{
+		TmSlot	   *s = &st->slots[i];
+		float8	   *copy;
+		float8		sum;
+
+		nulls[s->slot] = s->n == 0;
+		if (s->n == 0)
+			continue;
+		/* sorted in a copy: the final function may run again on the state */
+		copy = palloc(sizeof(float8) * s->n);
+		memcpy(copy, s->values, sizeof(float8) * s->n);
+		sum = rezago_canonical_sum(copy, s->n);
+		rezago_require_finite_result(sum, "sum of values", fn);
+		d[s->slot] = Float8GetDatum(sum / (float8) s->n);
+		pfree(copy);
+	}
+	dims[0] = st->nvars;
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(d, nulls, 1, dims, lbs, FLOAT8OID,
+											 8, FLOAT8PASSBYVAL, TYPALIGN_DOUBLE));
 }

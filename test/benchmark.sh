@@ -9,7 +9,9 @@
 #                                test/checks/benchmark_smoke.sh)
 #
 # Other options: --sizes chile,100k,... (or none) --paths comuna_index,... --runs N
-# --out FILE --note TEXT --concurrency SECONDS (see test/bench/run.py --help).
+# --out FILE --note TEXT --concurrency SECONDS --large-paths comuna_index,... (paths at
+# 1M) --no-studies (skip the parallel, work_mem and JIT studies); see
+# test/bench/run.py --help.
 # The full run ends with "Concurrent readers": the workload of
 # test/checks/concurrency.sh (same driver) on the real data, its calls per
 # second reported.

@@ -216,6 +216,22 @@ CREATE AGGREGATE rezago.entry_status(national_rank bigint, regional_rank bigint,
 COMMENT ON AGGREGATE rezago.entry_status(bigint, bigint, bigint, double precision, double precision, integer, double precision, double precision, integer) IS
 'As the five-argument entry_status with the methodology''s parameters (rezago.methodology.entry_*): national_top >= 1, regional_share in (0,1], isolation_share in [0,1), min_criteria 1..3; per-group constants; NULL is error 22004, out of range 22023.';
 
+CREATE FUNCTION rezago.territory_means_accum(internal, text, integer, double precision, text[], integer[])
+RETURNS internal AS 'MODULE_PATHNAME', 'rezago_territory_means_accum'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.territory_means_final(internal)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_territory_means_final'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.territory_means_accum(internal, text, integer, double precision, text[], integer[]) IS 'Support function of rezago.territory_means; not for direct use.';
+COMMENT ON FUNCTION rezago.territory_means_final(internal) IS 'Final function of rezago.territory_means; not for direct use.';
+
+CREATE AGGREGATE rezago.territory_means(variable text, period integer, value double precision,
+                                        variables text[], vintages integer[]) (
+    SFUNC = rezago.territory_means_accum, STYPE = internal,
+    FINALFUNC = rezago.territory_means_final, PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.territory_means(text, integer, double precision, text[], integer[]) IS
+'Value of a territory in every variable of a list, from one row per member observation (doc/method.md section 4): element i is the mean of the values of variables[i] observed in period vintages[i] (NULL where no row has one), with the bits of rezago.territory_average. Rows of other variables or periods, and rows with a NULL variable, period or value, are skipped, so that one index probe per member can feed it and each group (a territory) streams. variables and vintages are per-group constants read from the group''s first row: NULL array or NULL variable 22004; repeated variable, lengths that differ or arrays of more than one dimension 22023; a NULL vintage means the variable has no value. NaN or infinite value: 22023; a sum that overflows: 22003. Empty input: NULL; no variables: an empty array.';
+
 --------------------------------------------------------------------------
 -- Thresholds and gaps (doc/method.md section 4)
 --------------------------------------------------------------------------
@@ -239,15 +255,6 @@ BEGIN ATOMIC
           ON v.methodology = variable_thresholds.methodology AND v.variable = w.variable
         JOIN rezago.variable_vintages(variable_thresholds.period, variable_thresholds.methodology) vt
           ON vt.variable = w.variable
-    ), st AS (
-        SELECT o.variable, count(*) AS n, rezago.canonical_avg(o.value) AS mean,
-               -- sorted only under the rules that use it (FILTER keeps the sort empty otherwise)
-               percentile_cont((SELECT CASE m.rule WHEN 'percentile' THEN m.pct ELSE 0.5 END FROM m))
-                   WITHIN GROUP (ORDER BY o.value)
-                   FILTER (WHERE (SELECT m.rule IN ('median', 'percentile') FROM m)) AS pct
-        FROM rezago.observation o JOIN mv ON mv.variable = o.variable AND o.period = mv.vintage
-        WHERE o.value IS NOT NULL
-        GROUP BY o.variable
     )
     SELECT mv.variable,
            CASE WHEN ot.variable IS NOT NULL THEN ot.value
@@ -261,7 +268,18 @@ BEGIN ATOMIC
            END,
            coalesce(st.n, 0)
     FROM mv CROSS JOIN m
-    LEFT JOIN st ON st.variable = mv.variable
+    -- one aggregate per variable over its index range (period, variable,
+    -- value): no sort or hash of all the rows, memory of one variable at a time
+    LEFT JOIN LATERAL (
+        SELECT count(*) AS n,
+               rezago.canonical_avg(o.value) FILTER (WHERE m.rule = 'mean') AS mean,
+               -- sorted only under the rules that use it (FILTER keeps the sort empty otherwise)
+               percentile_cont(CASE m.rule WHEN 'percentile' THEN m.pct ELSE 0.5 END)
+                   WITHIN GROUP (ORDER BY o.value)
+                   FILTER (WHERE m.rule IN ('median', 'percentile')) AS pct
+        FROM rezago.observation o
+        WHERE o.variable = mv.variable AND o.period = mv.vintage AND o.value IS NOT NULL
+    ) st ON true
     LEFT JOIN rezago.official_threshold ot
       ON ot.variable = mv.variable AND ot.period = variable_thresholds.period
     WHERE (SELECT rezago.require_methodology(variable_thresholds.methodology)) IS NOT NULL
@@ -275,33 +293,44 @@ CREATE FUNCTION rezago.territory_gaps(period integer, methodology text DEFAULT '
 RETURNS TABLE (territory text, variable text, value double precision, threshold double precision,
                gap double precision, overcome boolean)
 LANGUAGE sql STABLE PARALLEL SAFE
--- jit = off: JIT compiled the plan's expressions on every call for more than
--- it saved (100,000 units: territory_exit 4.2 s with JIT, 3.3 s without)
-SET jit = off
+-- No SET clause, so that rezago.territory_exit inlines it and streams over
+-- its plan (doc/performance.md).
 BEGIN ATOMIC
     WITH th AS MATERIALIZED (
-        SELECT t.variable, t.threshold, v.polarity, vt.vintage
+        SELECT t.variable, t.threshold, v.polarity, vt.vintage,
+               row_number() OVER (ORDER BY t.variable)::integer AS slot
         FROM rezago.variable_thresholds(territory_gaps.period, territory_gaps.methodology,
                                         territory_gaps.threshold_rule) t
         JOIN rezago.variable v ON v.code = t.variable
         JOIN rezago.variable_vintages(territory_gaps.period, territory_gaps.methodology) vt
           ON vt.variable = t.variable
+    ), ta AS MATERIALIZED (
+        SELECT array_agg(th.variable ORDER BY th.slot) AS variables,
+               array_agg(th.vintage ORDER BY th.slot) AS vintages,
+               array_agg(DISTINCT th.vintage) FILTER (WHERE th.vintage IS NOT NULL) AS periods
+        FROM th
     ), tv AS (
-        -- one pass over the observations at each variable's vintage (hash
-        -- join with the members), not one index probe per member and variable
-        SELECT tm.territory, o.variable, rezago.territory_average(o.value) AS value
+        -- one territory after the other (its members in the order of the
+        -- primary key), each member's rows of the vintages by one index
+        -- probe on (period, cut), every variable of the territory in one
+        -- aggregate: memory of one territory at a time
+        SELECT tm.territory,
+               rezago.territory_means(o.variable, o.period, o.value, ta.variables, ta.vintages) AS means
         FROM rezago.territory_member tm
-        JOIN rezago.observation o ON o.cut = tm.cut
-        JOIN th ON th.variable = o.variable AND o.period = th.vintage
-        GROUP BY tm.territory, o.variable
+        CROSS JOIN ta
+        LEFT JOIN LATERAL (
+            SELECT o.variable, o.period, o.value
+            FROM rezago.observation o
+            WHERE o.cut = tm.cut AND o.period = ANY (ta.periods)
+            OFFSET 0
+        ) o ON true
+        GROUP BY tm.territory
     ), g AS (
-        -- every territory with members in every variable, NULL where no member has a row
-        SELECT tt.territory, th.variable, tv.value, th.threshold,
+        SELECT tv.territory, th.variable, tv.means[th.slot] AS value, th.threshold,
                -- written so that a zero gap is 0, not -0
-               CASE WHEN th.polarity = 1 THEN th.threshold - tv.value ELSE tv.value - th.threshold END AS gap
-        FROM (SELECT DISTINCT tm.territory FROM rezago.territory_member tm) tt
-        CROSS JOIN th
-        LEFT JOIN tv ON tv.territory = tt.territory AND tv.variable = th.variable
+               CASE WHEN th.polarity = 1 THEN th.threshold - tv.means[th.slot]
+                    ELSE tv.means[th.slot] - th.threshold END AS gap
+        FROM tv CROSS JOIN th
     )
     SELECT g.territory, g.variable, g.value, g.threshold, g.gap, g.gap <= 0
     FROM g
@@ -315,6 +344,15 @@ CREATE FUNCTION rezago.territory_exit(period integer, methodology text DEFAULT '
                                       threshold_rule text DEFAULT NULL)
 RETURNS TABLE (territory text, evaluated integer, overcome integer, share double precision, stage text)
 LANGUAGE sql STABLE PARALLEL SAFE
+-- jit = off: JIT compiled the plan's expressions on every call for more than
+-- it saved (100,000 units: 4.2 s with JIT, 3.3 s without).
+-- enable_hashagg = off: territory_gaps, inlined here, gives its rows one
+-- territory after the other; grouping them by sorting within each territory
+-- (incremental sort) streams in the memory of one territory, where a hash of
+-- every (territory, variable) grows with the data and spills to disk at 1M
+-- units (doc/performance.md).
+SET jit = off
+SET enable_hashagg = off
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.exit_started_share, x.exit_advanced_share, x.exit_min_evaluated_share,
@@ -323,11 +361,15 @@ BEGIN ATOMIC
         WHERE x.code = (SELECT rezago.require_methodology(territory_exit.methodology))
     ), s AS (
         SELECT g.territory,
-               rezago.exit_status(g.value, g.threshold, v.polarity, m.nvar, m.exit_started_share,
+               -- the polarity, from the gap's definition (threshold - value
+               -- for polarity 1, value - threshold for -1; either when they
+               -- are equal): no join with rezago.variable to break the order
+               rezago.exit_status(g.value, g.threshold,
+                                  CASE WHEN g.gap = g.threshold - g.value THEN 1 ELSE -1 END,
+                                  m.nvar, m.exit_started_share,
                                   m.exit_advanced_share, m.exit_min_evaluated_share) AS st
         FROM rezago.territory_gaps(territory_exit.period, territory_exit.methodology,
                                    territory_exit.threshold_rule) g
-        JOIN rezago.variable v ON v.code = g.variable
         CROSS JOIN m
         GROUP BY g.territory
     )
@@ -371,6 +413,10 @@ CREATE FUNCTION rezago.territory_entry(period integer, methodology text DEFAULT 
 RETURNS TABLE (territory text, e1_national boolean, e2_regional boolean, e3_isolation boolean,
                criteria_met integer, eligible boolean)
 LANGUAGE sql STABLE PARALLEL SAFE
+-- jit = off: the plan's cost (one región lookup per comuna) is above the JIT
+-- thresholds from 100,000 units on, and compiling it took 1.8 s of a 2.7 s
+-- call there (busy machine), more than it ever saved (doc/performance.md)
+SET jit = off
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.entry_national_top, x.entry_regional_share, x.entry_isolation_share, x.entry_min_criteria
@@ -500,6 +546,9 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'exit_status_combine',  'read'),
     ('routine',  'exit_status_final',    'read'),
     ('routine',  'exit_status',          'read'),
+    ('routine',  'territory_means_accum', 'read'),
+    ('routine',  'territory_means_final', 'read'),
+    ('routine',  'territory_means',      'read'),
     ('routine',  'entry_status_accum',   'read'),
     ('routine',  'entry_status_combine', 'read'),
     ('routine',  'entry_status_final',   'read'),

@@ -366,6 +366,13 @@ def main():
     ap.add_argument('--small', action='store_true', help='Chile, 10k units and 2k polygons only (CI)')
     ap.add_argument('--sizes', help='comma-separated sizes: ' + ', '.join(SIZES))
     ap.add_argument('--paths', help='comma-separated paths: ' + ', '.join(p['name'] for p in PATHS))
+    ap.add_argument('--large-paths', help='comma-separated paths measured at 1M (default: the same as --paths); '
+                    'the plain-SQL reference of some paths takes minutes there')
+    ap.add_argument('--ref-sizes', help='comma-separated sizes at which the plain-SQL reference is run '
+                    '(compared and timed; default: every size); elsewhere ext is timed alone')
+    ap.add_argument('--ref-runs', type=int, help='timed runs of the reference (default per size)')
+    ap.add_argument('--no-studies', action='store_true',
+                    help='skip the parallel, work_mem and JIT studies of the largest size')
     ap.add_argument('--runs', type=int, help='timed runs per measurement (default per size)')
     ap.add_argument('--out', help='write the results (markdown) to this file')
     ap.add_argument('--seed', type=float, default=0.42)
@@ -405,22 +412,29 @@ def main():
         db, rows, load_s = make_database(sname, size, args.seed)
         loads.append((size['label'], rows, load_s))
         runs = args.runs or size['runs']
-        ref_runs = args.runs or size.get('ref_runs', runs)
+        ref_runs = args.ref_runs or args.runs or size.get('ref_runs', runs)
+        with_ref = not args.ref_sizes or sname in args.ref_sizes.split(',')
         floor = median_runs(db, FLOORS[size['kind']].format(period=PERIOD), runs)
         log(f'   floor {fmt_ms(floor["ms"])}')
         for path in paths:
             if path['kind'] != size['kind']:
                 continue
+            if sname == '1M' and args.large_paths and path['name'] not in args.large_paths.split(','):
+                continue
             if not available(db, path):
                 results.append(dict(size=sname, path=path['name'], missing=True))
                 log(f'   {path["name"]}: not in this build of the extension')
                 continue
-            ok, text = compare(db, path)
-            log(f'   {path["name"]}: oracle {"ok" if ok else "FAILED"}: {text}')
-            if not ok:
-                failures.append(f'{sname} {path["name"]}: {text}')
+            if with_ref:
+                ok, text = compare(db, path)
+                log(f'   {path["name"]}: oracle {"ok" if ok else "FAILED"}: {text}')
+                if not ok:
+                    failures.append(f'{sname} {path["name"]}: {text}')
+            else:
+                ok, text = True, 'not compared at this size (--ref-sizes)'
             ext = median_runs(db, 'SELECT * FROM ' + path['ext'].format(period=PERIOD), runs)
-            ref = median_runs(db, 'SELECT * FROM ' + path['ref'].format(period=PERIOD), ref_runs)
+            ref = (median_runs(db, 'SELECT * FROM ' + path['ref'].format(period=PERIOD), ref_runs)
+                   if with_ref else dict(ms=None, runs=[], peak_kb=0, plan=None))
             log(f'   {path["name"]}: ext {fmt_ms(ext["ms"])}, ref {fmt_ms(ref["ms"])}, '
                 f'peak {ext["peak_kb"] / 1024:.0f} MB')
             indexes = plan_indexes(db, path['ext'].format(period=PERIOD)) if path['kind'] == 'polygons' else None
@@ -428,7 +442,7 @@ def main():
                 log(f'   {path["name"]}: indexes in its plans: {indexes}')
             results.append(dict(size=sname, path=path['name'], rows=rows, ext=ext, ref=ref, floor=floor,
                                 oracle=text, ok=ok, indexes=indexes))
-        if sname == parallel_size:
+        if sname == parallel_size and not args.no_studies:
             parallel = parallel_study(db, sname, runs)
         psql('postgres', f'DROP DATABASE {db};')
 
@@ -502,11 +516,15 @@ def render(results, failures, loads, parallel, settings, version, args, elapsed)
             rows.append([SIZES[r['size']]['label'], r['path'], 'not in this build', '-', '-', '-', '-', '-', '-', '-'])
             continue
         e, f, ref = r['ext']['ms'], r['floor']['ms'], r['ref']['ms']
+        oracle = 'not run' if ref is None else ('equal' if r['ok'] else 'DIFFERENT')
         rows.append([SIZES[r['size']]['label'], r['path'], fmt_ms(e), fmt_ms(ref), fmt_ms(f),
-                     fmt_ratio(e / ref), fmt_ratio(e / f), f'{r["ext"]["peak_kb"] / 1024:.0f}',
-                     fmt_rate(r['rows'] / (e / 1000)), 'equal' if r['ok'] else 'DIFFERENT'])
+                     fmt_ratio(e / ref if ref else None), fmt_ratio(e / f), f'{r["ext"]["peak_kb"] / 1024:.0f}',
+                     fmt_rate(r['rows'] / (e / 1000)), oracle])
     lines.append(table(['size', 'path', 'ext', 'ref', 'floor', 'ext/ref', 'ext/floor', 'peak MB', 'rows/s', 'oracle'], rows))
 
+    ratios = ratios_table(results)
+    if ratios:
+        lines += ['', '## Ratios'] + ratios
     lines += ['', '## Targets', '']
     lines += targets(results)
     if parallel:
@@ -539,6 +557,36 @@ def render(results, failures, loads, parallel, settings, version, args, elapsed)
     return '\n'.join(lines)
 
 
+# Targets of issue 17, printed met / NOT MET (never asserted): every units
+# path at least TARGET_SPEEDUP times faster than plain SQL at 100k and 1M,
+# linear (1M at most TARGET_GROWTH times 100k), comuna_index within
+# TARGET_FLOOR times the floor at 1M.
+TARGET_SPEEDUP = 3
+TARGET_GROWTH = 11
+TARGET_FLOOR = {('1M', 'comuna_index'): 2}
+
+
+def ratios_table(results):
+    """For every units path and size: the ratio to plain SQL and to the
+    floor, and the growth from 100k to 1M."""
+    by = {(r['size'], r['path']): r for r in results if not r.get('missing')}
+    rows = []
+    for path in [p['name'] for p in PATHS if p['kind'] == 'units']:
+        for s in [x for x in SIZES if SIZES[x]['kind'] == 'units']:
+            r = by.get((s, path))
+            if not r:
+                continue
+            e, ref, f = r['ext']['ms'], r['ref']['ms'], r['floor']['ms']
+            growth = '-'
+            if s == '1M' and ('100k', path) in by:
+                growth = f'{e / by[("100k", path)]["ext"]["ms"]:.1f}x'
+            rows.append([path, s, fmt_ms(e), f'{ref / e:.1f}x' if ref else 'not measured', f'{e / f:.2f}x', growth])
+    if not rows:
+        return []
+    return ['', table(['path', 'size', 'ext', 'faster than plain SQL (ref/ext)', 'of the floor (ext/floor)',
+                       'growth 100k to 1M'], rows)]
+
+
 def targets(results):
     by = {(r['size'], r['path']): r for r in results if not r.get('missing')}
     out = []
@@ -546,20 +594,30 @@ def targets(results):
     def line(ok, text):
         out.append(f'- {"met" if ok else "NOT MET"}: {text}')
 
-    for p in ('comuna_index', 'territory_index'):
+    units = [p['name'] for p in PATHS if p['kind'] == 'units']
+    for p in units:
         for s in ('100k', '1M'):
             r = by.get((s, p))
-            if r:
-                line(r['ref']['ms'] >= 3 * r['ext']['ms'],
-                     f'{p} at {s} is {r["ref"]["ms"] / r["ext"]["ms"]:.1f}x faster than plain SQL (target >= 3x)')
-                line(r['ext']['ms'] <= 3 * r['floor']['ms'],
-                     f'{p} at {s} takes {r["ext"]["ms"] / r["floor"]["ms"]:.1f}x the floor (target <= 3x)')
-    for p in sorted({r['path'] for r in results if r['size'] == '1M' and not r.get('missing')}):
+            if r and r['ref']['ms'] is None:
+                out.append(f'- NOT MEASURED: {p} at {s}: faster than plain SQL not measured (the reference was not run at '
+                            f'this size; ext {fmt_ms(r["ext"]["ms"])}); target >= {TARGET_SPEEDUP}x')
+            elif r:
+                speedup = r['ref']['ms'] / r['ext']['ms']
+                line(speedup >= TARGET_SPEEDUP,
+                     f'{p} at {s} is {speedup:.1f}x faster than plain SQL ({fmt_ms(r["ext"]["ms"])} vs '
+                     f'{fmt_ms(r["ref"]["ms"])}; target >= {TARGET_SPEEDUP}x)')
         a, b = by.get(('100k', p)), by.get(('1M', p))
         if a and b:
-            ratio = b['ext']['ms'] / a['ext']['ms']
-            line(ratio <= 12, f'{p}: 1M takes {ratio:.1f}x the time of 100k (target <= 12x); '
-                              f'peak memory {a["ext"]["peak_kb"] / 1024:.0f} MB -> {b["ext"]["peak_kb"] / 1024:.0f} MB')
+            growth = b['ext']['ms'] / a['ext']['ms']
+            line(growth <= TARGET_GROWTH,
+                 f'{p}: 1M takes {growth:.1f}x the time of 100k (target <= {TARGET_GROWTH}x, linear); '
+                 f'peak memory {a["ext"]["peak_kb"] / 1024:.0f} MB -> {b["ext"]["peak_kb"] / 1024:.0f} MB')
+    for (s, p), limit in TARGET_FLOOR.items():
+        r = by.get((s, p))
+        if r:
+            x = r['ext']['ms'] / r['floor']['ms']
+            line(x <= limit, f'{p} at {s} takes {x:.2f}x the floor ({fmt_ms(r["ext"]["ms"])} vs '
+                             f'{fmt_ms(r["floor"]["ms"])}; target <= {limit}x)')
     chile = [r for (s, p), r in by.items() if s == 'chile' and next(x for x in PATHS if x['name'] == p).get('chile')]
     if chile:
         total = sum(r['ext']['ms'] for r in chile)
