@@ -390,7 +390,8 @@ INSERT INTO matrix (label, q) VALUES
  ('comuna_regions -infinity',               $$SELECT count(*) FROM rezago.comuna_regions('-infinity')$$),
  ('data_availability NULL methodology',     $$SELECT count(*) FROM rezago.data_availability(NULL)$$),
  ('data_availability unknown methodology',  $$SELECT count(*) FROM rezago.data_availability('nope')$$),
- ('data_availability toy: 2 variables + 4 context x 3 periods', $$SELECT count(*) || ' ' || max(share) FROM rezago.data_availability('toy')$$);
+ ('data_availability toy: 2 variables + 4 context x 3 periods', $$SELECT count(*) || ' ' || max(share) FROM rezago.data_availability('toy')$$),
+ ('comuna_boundary_check_sync called directly (PostgreSQL''s own check)', $$SELECT rezago.comuna_boundary_check_sync()$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

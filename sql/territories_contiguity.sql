@@ -30,6 +30,34 @@ INSERT INTO rezago.comuna (cut, name, provincia_code, provincia, region_code, re
     (99301, 'Sola', 993, 'Soledad', 99, 'Región de Prueba',
      ST_Multi(ST_MakeEnvelope(-71.00, -34.00, -70.99, -33.99, 4326)));
 SELECT cut, (ST_IsValidDetail(geom)).valid FROM rezago.comuna WHERE cut = 99108;
+-- validity is remembered per boundary (rezago.comuna_boundary_check, by
+-- trigger): the bow tie invalid, the 9 other boundaries valid
+SELECT count(*) AS checked, count(*) FILTER (WHERE valid) AS valid,
+       string_agg(cut::text, ',') FILTER (WHERE NOT valid) AS invalid
+FROM rezago.comuna_boundary_check WHERE cut BETWEEN 99101 AND 99301;
+-- a boundary changed with triggers off keeps a row whose digest no longer
+-- matches: comuna_adjacency ignores it and checks the boundary again.
+-- 99107 becomes a bow tie (invalid) centred on the corner where 99102,
+-- 99103, 99105 and 99106 meet (x -69.98, y -32.99): made valid, its left
+-- triangle overlaps 99102 and 99105, its right one 99103 and 99106
+SAVEPOINT stale;
+SET LOCAL session_replication_role = replica;
+UPDATE rezago.comuna SET geom = ST_GeomFromText('MULTIPOLYGON(((-69.985 -32.995, -69.975 -32.985, -69.975 -32.995, -69.985 -32.985, -69.985 -32.995)))', 4326)
+WHERE cut = 99107;
+SET LOCAL session_replication_role = origin;
+SELECT k.valid AS remembered_valid, k.digest = sha256(c.geom::bytea) AS digest_matches
+FROM rezago.comuna c JOIN rezago.comuna_boundary_check k ON k.cut = c.cut WHERE c.cut = 99107;
+SELECT a.cut_a, a.cut_b FROM rezago.comuna_adjacency(0, false, ARRAY[99102, 99103, 99105, 99106, 99107]) a
+WHERE 99107 IN (a.cut_a, a.cut_b) ORDER BY 1, 2;
+-- the same by definition: ST_Intersects with the boundary made valid
+SELECT c.cut FROM rezago.comuna c, rezago.comuna b
+WHERE b.cut = 99107 AND c.cut IN (99102, 99103, 99105, 99106)
+  AND ST_Intersects(c.geom, ST_MakeValid(b.geom)) ORDER BY 1;
+-- a change with triggers on brings the row up to date
+UPDATE rezago.comuna SET name = name WHERE cut = 99107;
+SELECT k.valid AS remembered_valid, k.digest = sha256(c.geom::bytea) AS digest_matches
+FROM rezago.comuna c JOIN rezago.comuna_boundary_check k ON k.cut = c.cut WHERE c.cut = 99107;
+ROLLBACK TO stale;
 
 -- tolerance 0: the 7 shared sides and 4 shared corners of the grid, and the
 -- bow-tie (made valid: two triangles) on the side of 99104 and the corner

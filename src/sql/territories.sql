@@ -271,6 +271,44 @@ END;
 COMMENT ON FUNCTION rezago.metric_srid(geometry) IS
 'SRID of a metric projection for a lon/lat (SRID 4326) geometry: the WGS 84 / UTM zone of the centre of its bounding box (EPSG 327xx south of the equator, 326xx north; 32718 and 32719 for continental Chile), or polar stereographic beyond 80°S (3031) and 84°N (3995). NULL or empty: NULL.';
 
+-- Whether each boundary is valid, remembered: ST_IsValid is the largest
+-- cost of the adjacency graph otherwise (about 0.1 s for the BCN file, most
+-- of it Magallanes' 3,735 islands), and boundaries change rarely.
+CREATE TABLE rezago.comuna_boundary_check (
+    cut    integer PRIMARY KEY REFERENCES rezago.comuna (cut) ON UPDATE CASCADE ON DELETE CASCADE,
+    digest bytea NOT NULL,
+    valid  boolean NOT NULL
+);
+COMMENT ON TABLE rezago.comuna_boundary_check IS 'Whether each comuna boundary is valid, remembered with the SHA-256 of the boundary it was checked on, so that rezago.comuna_adjacency does not check it again. Written by a trigger on rezago.comuna (rezago.comuna_boundary_check_sync); a row whose digest is not that of the current boundary is ignored and the boundary checked again, so a missing or stale row (e.g. after loading with triggers disabled) costs time, never a wrong answer. Not dumped: the triggers fill it again when comunas are restored.';
+COMMENT ON COLUMN rezago.comuna_boundary_check.cut IS 'Comuna CUT.';
+COMMENT ON COLUMN rezago.comuna_boundary_check.digest IS 'SHA-256 of the boundary (geom::bytea, EWKB) that was checked.';
+COMMENT ON COLUMN rezago.comuna_boundary_check.valid IS 'true when that boundary is valid as stored (rezago.valid_geometry returns it unchanged).';
+
+CREATE FUNCTION rezago.comuna_boundary_check_sync()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- only boundaries not checked yet (a digest costs far less than ST_IsValid)
+    INSERT INTO rezago.comuna_boundary_check AS k (cut, digest, valid)
+    SELECT n.cut, n.digest, rezago.valid_geometry(n.geom)::bytea = n.geom::bytea
+    FROM (SELECT r.cut, r.geom, sha256(r.geom::bytea) AS digest FROM new_rows r WHERE r.geom IS NOT NULL) n
+    WHERE NOT EXISTS (SELECT 1 FROM rezago.comuna_boundary_check o WHERE o.cut = n.cut AND o.digest = n.digest)
+    ON CONFLICT (cut) DO UPDATE SET digest = EXCLUDED.digest, valid = EXCLUDED.valid;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rezago.comuna_boundary_check_sync() IS
+'Statement-level trigger on rezago.comuna: remembers in rezago.comuna_boundary_check whether each new or changed boundary is valid.';
+
+CREATE TRIGGER comuna_boundary_check_insert AFTER INSERT ON rezago.comuna
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION rezago.comuna_boundary_check_sync();
+CREATE TRIGGER comuna_boundary_check_update AFTER UPDATE ON rezago.comuna
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION rezago.comuna_boundary_check_sync();
+
 CREATE FUNCTION rezago.comuna_adjacency(tolerance_m double precision DEFAULT 0,
                                         with_length boolean DEFAULT true,
                                         cuts integer[] DEFAULT NULL,
@@ -304,9 +342,12 @@ BEGIN ATOMIC
     ), s AS MATERIALIZED (
         -- ST_Multi also detoasts: the measures below then read the
         -- boundaries in memory instead of decompressing them at every step
+        -- (validity as remembered for this very boundary, else checked now)
         SELECT v.cut, v.geom, ST_NumGeometries(v.geom) AS n, v.geom::box2d AS bx
-        FROM (SELECT c.cut, ST_Multi(rezago.valid_geometry(c.geom)) AS geom
+        FROM (SELECT c.cut, ST_Multi(CASE WHEN k.valid THEN c.geom ELSE rezago.valid_geometry(c.geom) END) AS geom
               FROM rezago.comuna c
+              LEFT JOIN rezago.comuna_boundary_check k
+                ON k.cut = c.cut AND k.digest = pg_catalog.sha256(c.geom::bytea)
               WHERE c.geom IS NOT NULL
                 AND (comuna_adjacency.cuts IS NULL OR c.cut IN (SELECT sel.cut FROM sel))) v
     ), probe AS MATERIALIZED (
@@ -848,7 +889,9 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('relation', 'territory_member',            'edit'),
     ('relation', 'adjacency_link',              'edit'),
     ('relation', 'territory_geometry',          'edit'),
-    -- (written by triggers when editors change members)
+    ('relation', 'comuna_boundary_check',       'edit'),
+    -- (written by triggers when editors change members or boundaries)
+    ('routine',  'comuna_boundary_check_sync',  'internal'),
     ('routine',  'name_key',                    'read'),
     ('routine',  'find_place',                  'read'),
     ('routine',  'find_comuna',                 'read'),
