@@ -343,8 +343,10 @@ BEGIN ATOMIC
         -- ST_Multi also detoasts: the measures below then read the
         -- boundaries in memory instead of decompressing them at every step
         -- (validity as remembered for this very boundary, else checked now)
-        SELECT v.cut, v.geom, ST_NumGeometries(v.geom) AS n, v.geom::box2d AS bx
-        FROM (SELECT c.cut, ST_Multi(CASE WHEN k.valid THEN c.geom ELSE rezago.valid_geometry(c.geom) END) AS geom
+        -- stored: the boundary as stored is the valid one
+        SELECT v.cut, v.geom, ST_NumGeometries(v.geom) AS n, v.geom::box2d AS bx, v.stored
+        FROM (SELECT c.cut, ST_Multi(CASE WHEN k.valid THEN c.geom ELSE rezago.valid_geometry(c.geom) END) AS geom,
+                     k.valid IS TRUE AS stored
               FROM rezago.comuna c
               LEFT JOIN rezago.comuna_boundary_check k
                 ON k.cut = c.cut AND k.digest = pg_catalog.sha256(c.geom::bytea)
@@ -352,18 +354,18 @@ BEGIN ATOMIC
                 AND (comuna_adjacency.cuts IS NULL OR c.cut IN (SELECT sel.cut FROM sel))) v
     ), probe AS MATERIALIZED (
         -- candidate pairs from the GiST index: bounding boxes within the tolerance
-        SELECT s1.cut AS a, c2.cut AS b, s1.n AS na, s1.bx AS bxa
+        SELECT s1.cut AS a, c2.cut AS b, s1.n AS na, s1.bx AS bxa, s1.stored AS oka
         FROM s s1 CROSS JOIN tol
         CROSS JOIN LATERAL (
             SELECT c.cut FROM rezago.comuna c
             WHERE c.geom && rezago.expand_by_metres(s1.geom, tol.t) AND c.cut > s1.cut
         ) c2
     ), cand AS MATERIALIZED (
-        SELECT probe.a, probe.b, probe.na, s2.n AS nb, probe.bxa, s2.bx AS bxb
+        SELECT probe.a, probe.b, probe.na, s2.n AS nb, probe.bxa, s2.bx AS bxb, probe.oka, s2.stored AS okb
         FROM probe JOIN s s2 ON s2.cut = probe.b
         WHERE comuna_adjacency.groups IS NULL OR comuna_adjacency.cuts IS NULL
         UNION ALL
-        SELECT probe.a, probe.b, probe.na, s2.n, probe.bxa, s2.bx
+        SELECT probe.a, probe.b, probe.na, s2.n, probe.bxa, s2.bx, probe.oka, s2.stored
         FROM probe JOIN s s2 ON s2.cut = probe.b
         WHERE comuna_adjacency.groups IS NOT NULL AND comuna_adjacency.cuts IS NOT NULL
           AND EXISTS (SELECT 1 FROM sel g1 JOIN sel g2 ON g2.g = g1.g
@@ -393,13 +395,25 @@ BEGIN ATOMIC
                      pg_catalog.array_agg(parts.geom) FILTER (WHERE parts.side = 2) AS pb
               FROM parts GROUP BY parts.a, parts.b) pp
     ), hits AS MATERIALIZED (
+        -- two single polygons valid as stored: read by CUT (primary key) in
+        -- the order of a, so that consecutive tests share their first
+        -- boundary, which PostGIS then prepares (indexes) once for all of them
+        SELECT x.a, x.b,
+               ST_Intersects((SELECT c.geom FROM rezago.comuna c WHERE c.cut = x.a),
+                             (SELECT c.geom FROM rezago.comuna c WHERE c.cut = x.b)) AS hit
+        FROM (SELECT cand.a, cand.b FROM cand
+              WHERE cand.na = 1 AND cand.nb = 1 AND cand.oka AND cand.okb
+              ORDER BY cand.a, cand.b) x
+        UNION ALL
+        -- the others: boundaries made valid, multipart ones piece by piece
         SELECT cand.a, cand.b,
                CASE WHEN cand.na = 1 AND cand.nb = 1 THEN ST_Intersects(sa.geom, sb.geom)
-                    ELSE coalesce(mh.hit, false) END AS hit
+                    ELSE coalesce(mh.hit, false) END
         FROM cand
         JOIN s sa ON sa.cut = cand.a
         JOIN s sb ON sb.cut = cand.b
         LEFT JOIN multi_hit mh ON mh.a = cand.a AND mh.b = cand.b
+        WHERE NOT (cand.na = 1 AND cand.nb = 1 AND cand.oka AND cand.okb)
     ), near AS MATERIALIZED (
         -- pairs to measure: apart (tolerance > 0), or a length asked for.
         -- Where the two can be within the tolerance: every pair of points
