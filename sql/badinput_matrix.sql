@@ -454,7 +454,8 @@ INSERT INTO matrix (label, q) VALUES
  ('outlier_treatment unknown methodology',   $$SELECT count(*) FROM rezago.outlier_treatment(2020, 'nope')$$),
  ('outlier_treatment NULL period -> nothing', $$SELECT count(*) FILTER (WHERE n > 0) FROM rezago.outlier_treatment(NULL, 'toy')$$),
  ('comuna_geometric_states toy 2020 -> 101: p = 100 (antenas, all equal) and 1 (agrupaciones, most lagged), sqrt = 10, 1 - 9/99 = .909090909091 (arithmetic .5); 105 0', $$SELECT string_agg(cut || '=' || round(rezago.geometric_index(rezago.unit_index_final(state))::numeric, 12), ' ' ORDER BY cut) FROM rezago.comuna_geometric_states(2020, 'toy')$$),
- ('comuna_geometric_states unknown methodology', $$SELECT count(*) FROM rezago.comuna_geometric_states(2020, 'nope')$$);
+ ('comuna_geometric_states unknown methodology', $$SELECT count(*) FROM rezago.comuna_geometric_states(2020, 'nope')$$),
+ ('comuna_boundary_check_sync called directly (PostgreSQL''s own check)', $$SELECT rezago.comuna_boundary_check_sync()$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

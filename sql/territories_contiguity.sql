@@ -30,6 +30,34 @@ INSERT INTO rezago.comuna (cut, name, provincia_code, provincia, region_code, re
     (99301, 'Sola', 993, 'Soledad', 99, 'Región de Prueba',
      ST_Multi(ST_MakeEnvelope(-71.00, -34.00, -70.99, -33.99, 4326)));
 SELECT cut, (ST_IsValidDetail(geom)).valid FROM rezago.comuna WHERE cut = 99108;
+-- validity is remembered per boundary (rezago.comuna_boundary_check, by
+-- trigger): the bow tie invalid, the 9 other boundaries valid
+SELECT count(*) AS checked, count(*) FILTER (WHERE valid) AS valid,
+       string_agg(cut::text, ',') FILTER (WHERE NOT valid) AS invalid
+FROM rezago.comuna_boundary_check WHERE cut BETWEEN 99101 AND 99301;
+-- a boundary changed with triggers off keeps a row whose digest no longer
+-- matches: comuna_adjacency ignores it and checks the boundary again.
+-- 99107 becomes a bow tie (invalid) centred on the corner where 99102,
+-- 99103, 99105 and 99106 meet (x -69.98, y -32.99): made valid, its left
+-- triangle overlaps 99102 and 99105, its right one 99103 and 99106
+SAVEPOINT stale;
+SET LOCAL session_replication_role = replica;
+UPDATE rezago.comuna SET geom = ST_GeomFromText('MULTIPOLYGON(((-69.985 -32.995, -69.975 -32.985, -69.975 -32.995, -69.985 -32.985, -69.985 -32.995)))', 4326)
+WHERE cut = 99107;
+SET LOCAL session_replication_role = origin;
+SELECT k.valid AS remembered_valid, k.digest = sha256(c.geom::bytea) AS digest_matches
+FROM rezago.comuna c JOIN rezago.comuna_boundary_check k ON k.cut = c.cut WHERE c.cut = 99107;
+SELECT a.cut_a, a.cut_b FROM rezago.comuna_adjacency(0, false, ARRAY[99102, 99103, 99105, 99106, 99107]) a
+WHERE 99107 IN (a.cut_a, a.cut_b) ORDER BY 1, 2;
+-- the same by definition: ST_Intersects with the boundary made valid
+SELECT c.cut FROM rezago.comuna c, rezago.comuna b
+WHERE b.cut = 99107 AND c.cut IN (99102, 99103, 99105, 99106)
+  AND ST_Intersects(c.geom, ST_MakeValid(b.geom)) ORDER BY 1;
+-- a change with triggers on brings the row up to date
+UPDATE rezago.comuna SET name = name WHERE cut = 99107;
+SELECT k.valid AS remembered_valid, k.digest = sha256(c.geom::bytea) AS digest_matches
+FROM rezago.comuna c JOIN rezago.comuna_boundary_check k ON k.cut = c.cut WHERE c.cut = 99107;
+ROLLBACK TO stale;
 
 -- tolerance 0: the 7 shared sides and 4 shared corners of the grid, and the
 -- bow-tie (made valid: two triangles) on the side of 99104 and the corner
@@ -60,6 +88,61 @@ ORDER BY a.cut_a, a.cut_b;
 SELECT count(*) AS pairs, count(shared_boundary_m) AS with_length
 FROM rezago.comuna_adjacency(0, false);
 SELECT cut_a, cut_b FROM rezago.comuna_adjacency(100, cuts => ARRAY[99103, 99106, 99107]);
+-- groups (parallel to cuts) keep only the pairs inside a group, links
+-- included: x = {99101, 99102}, y = {99102, 99103, 99105}.  The grid gives
+-- 99101-99102 (side) in x; 99102-99103, 99102-99105 (sides) and 99103-99105
+-- (corner) in y; 99101-99105 touch at a corner but share no group.
+SELECT cut_a, cut_b FROM rezago.comuna_adjacency(0, false, ARRAY[99101, 99102, 99103, 99102, 99105],
+                                                 ARRAY['x', 'x', 'y', 'y', 'y']);
+SAVEPOINT groups_links;
+INSERT INTO rezago.adjacency_link (cut_a, cut_b, note) VALUES (99105, 99201, 'same group'), (99101, 99201, 'across');
+-- p = {99105, 99201}, q = {99101}: only the link inside p
+SELECT cut_a, cut_b, by_geometry, by_link, note
+FROM rezago.comuna_adjacency(0, false, ARRAY[99105, 99201, 99101], ARRAY['p', 'p', 'q']);
+ROLLBACK TO groups_links;
+-- multipart comunas are compared piece by piece (0.01 degree squares, 36°S):
+--   99401 islands A1 [-72.00,-71.99], A2 [-71.97,-71.96], A3 [-71.94,-71.93] (y -36.00..-35.99)
+--   99402 islands B1 [-71.96,-71.95] (same y: shares A2's east side) and
+--         B2 [-71.99,-71.98] x [-35.98,-35.97] (0.01 degree north of A1: apart)
+--   99403 islands C1 [-71.985,-71.975] x [-35.995,-35.985] (between A1 and A2,
+--         0.005 degree from A1, A2 and B2) and C2 [-71.925,-71.915] (0.005 east of A3):
+--         inside the boxes of 99401 and 99402 but touching neither
+--   99404 one square [-71.915,-71.905] x [-35.99,-35.98]: touches C2 at a corner
+-- At 0: 99401-99402 (a side of 0.01 degree of latitude, about 1,109 m) and
+-- 99403-99404 (a corner, length 0).  At 600 m the gaps of 0.005 degree join
+-- 99403 to 99401 (about 450 m of longitude) and to 99402 (about 555 m of
+-- latitude); 99404 stays 0.015 degree (about 1.35 km) from 99401.
+SAVEPOINT multipart;
+INSERT INTO rezago.comuna (cut, name, geom) VALUES
+    (99401, 'Archipiélago A', ST_Collect(ARRAY[ST_MakeEnvelope(-72.00, -36.00, -71.99, -35.99, 4326),
+                                              ST_MakeEnvelope(-71.97, -36.00, -71.96, -35.99, 4326),
+                                              ST_MakeEnvelope(-71.94, -36.00, -71.93, -35.99, 4326)])),
+    (99402, 'Archipiélago B', ST_Collect(ARRAY[ST_MakeEnvelope(-71.96, -36.00, -71.95, -35.99, 4326),
+                                              ST_MakeEnvelope(-71.99, -35.98, -71.98, -35.97, 4326)])),
+    (99403, 'Archipiélago C', ST_Collect(ARRAY[ST_MakeEnvelope(-71.985, -35.995, -71.975, -35.985, 4326),
+                                              ST_MakeEnvelope(-71.925, -36.00, -71.915, -35.99, 4326)])),
+    (99404, 'Cuadro suelto', ST_Multi(ST_MakeEnvelope(-71.915, -35.99, -71.905, -35.98, 4326)));
+-- oracle: the length of the shared side and the gaps on the ellipsoid
+-- (geography); UTM measures agree within 0.2 %
+SELECT a.cut_a, a.cut_b, a.distance_m = 0 AS touching,
+       abs(a.shared_boundary_m - ST_Length(ST_Intersection(ca.geom, cb.geom)::geography))
+           <= 0.002 * ST_Length(ST_Intersection(ca.geom, cb.geom)::geography) AS length_ok,
+       round(a.shared_boundary_m) AS shared_m
+FROM rezago.comuna_adjacency(0, true, ARRAY[99401, 99402, 99403, 99404]) a
+JOIN rezago.comuna ca ON ca.cut = a.cut_a JOIN rezago.comuna cb ON cb.cut = a.cut_b
+ORDER BY 1, 2;
+SELECT a.cut_a, a.cut_b,
+       abs(a.distance_m - ST_Distance(ca.geom::geography, cb.geom::geography))
+           <= 0.002 * ST_Distance(ca.geom::geography, cb.geom::geography) AS gap_ok,
+       round(a.distance_m::numeric, -1) AS gap_m
+FROM rezago.comuna_adjacency(600, false, ARRAY[99401, 99402, 99403, 99404]) a
+JOIN rezago.comuna ca ON ca.cut = a.cut_a JOIN rezago.comuna cb ON cb.cut = a.cut_b
+ORDER BY 1, 2;
+-- the same answers as whole-geometry ST_Intersects (the definition)
+SELECT ca.cut AS cut_a, cb.cut AS cut_b FROM rezago.comuna ca JOIN rezago.comuna cb ON ca.cut < cb.cut
+WHERE ca.cut BETWEEN 99401 AND 99404 AND cb.cut BETWEEN 99401 AND 99404 AND ST_Intersects(ca.geom, cb.geom)
+ORDER BY 1, 2;
+ROLLBACK TO multipart;
 
 -- tolerance policy
 SAVEPOINT s;

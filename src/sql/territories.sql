@@ -271,46 +271,165 @@ END;
 COMMENT ON FUNCTION rezago.metric_srid(geometry) IS
 'SRID of a metric projection for a lon/lat (SRID 4326) geometry: the WGS 84 / UTM zone of the centre of its bounding box (EPSG 327xx south of the equator, 326xx north; 32718 and 32719 for continental Chile), or polar stereographic beyond 80°S (3031) and 84°N (3995). NULL or empty: NULL.';
 
+-- Whether each boundary is valid, remembered: ST_IsValid is the largest
+-- cost of the adjacency graph otherwise (about 0.1 s for the BCN file, most
+-- of it Magallanes' 3,735 islands), and boundaries change rarely.
+CREATE TABLE rezago.comuna_boundary_check (
+    cut    integer PRIMARY KEY REFERENCES rezago.comuna (cut) ON UPDATE CASCADE ON DELETE CASCADE,
+    digest bytea NOT NULL,
+    valid  boolean NOT NULL
+);
+COMMENT ON TABLE rezago.comuna_boundary_check IS 'Whether each comuna boundary is valid, remembered with the SHA-256 of the boundary it was checked on, so that rezago.comuna_adjacency does not check it again. Written by a trigger on rezago.comuna (rezago.comuna_boundary_check_sync); a row whose digest is not that of the current boundary is ignored and the boundary checked again, so a missing or stale row (e.g. after loading with triggers disabled) costs time, never a wrong answer. Not dumped: the triggers fill it again when comunas are restored.';
+COMMENT ON COLUMN rezago.comuna_boundary_check.cut IS 'Comuna CUT.';
+COMMENT ON COLUMN rezago.comuna_boundary_check.digest IS 'SHA-256 of the boundary (geom::bytea, EWKB) that was checked.';
+COMMENT ON COLUMN rezago.comuna_boundary_check.valid IS 'true when that boundary is valid as stored (rezago.valid_geometry returns it unchanged).';
+
+CREATE FUNCTION rezago.comuna_boundary_check_sync()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    -- only boundaries not checked yet (a digest costs far less than ST_IsValid)
+    INSERT INTO rezago.comuna_boundary_check AS k (cut, digest, valid)
+    SELECT n.cut, n.digest, rezago.valid_geometry(n.geom)::bytea = n.geom::bytea
+    FROM (SELECT r.cut, r.geom, sha256(r.geom::bytea) AS digest FROM new_rows r WHERE r.geom IS NOT NULL) n
+    WHERE NOT EXISTS (SELECT 1 FROM rezago.comuna_boundary_check o WHERE o.cut = n.cut AND o.digest = n.digest)
+    ON CONFLICT (cut) DO UPDATE SET digest = EXCLUDED.digest, valid = EXCLUDED.valid;
+    RETURN NULL;
+END
+$$;
+COMMENT ON FUNCTION rezago.comuna_boundary_check_sync() IS
+'Statement-level trigger on rezago.comuna: remembers in rezago.comuna_boundary_check whether each new or changed boundary is valid.';
+
+CREATE TRIGGER comuna_boundary_check_insert AFTER INSERT ON rezago.comuna
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION rezago.comuna_boundary_check_sync();
+CREATE TRIGGER comuna_boundary_check_update AFTER UPDATE ON rezago.comuna
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION rezago.comuna_boundary_check_sync();
+
 CREATE FUNCTION rezago.comuna_adjacency(tolerance_m double precision DEFAULT 0,
                                         with_length boolean DEFAULT true,
-                                        cuts integer[] DEFAULT NULL)
+                                        cuts integer[] DEFAULT NULL,
+                                        groups text[] DEFAULT NULL)
 RETURNS TABLE (cut_a integer, cut_b integer, by_geometry boolean, distance_m double precision,
                shared_boundary_m double precision, by_link boolean, note text)
 LANGUAGE sql STABLE PARALLEL SAFE
+-- The row counts of the CTEs below are guesses to the planner: with them it
+-- looped over whole CTEs (1,073 x 345 rows for the BCN file) and compiled
+-- the query (JIT, 0.4 s).  Every join here but the index probe is an
+-- equi-join on CUT, linear as a hash join; the probe (LATERAL) and the
+-- pieces of a pair (unnest) can only loop, so they still do.
+SET enable_nestloop = off
+SET jit = off
 BEGIN ATOMIC
+    -- Speed (doc/performance.md, Contiguity): geometries travel through the
+    -- plan only where they are needed; candidate pairs carry ids and boxes.
+    -- Each comuna is made valid once (s); candidates come from one GiST
+    -- probe per comuna (a LATERAL index scan, whatever the size); with groups
+    -- only pairs inside a group are tested.  Intersection of two multipart
+    -- boundaries is decided part by part (the parts near the other comuna
+    -- only): the same answer, as a multipolygon is the union of its parts,
+    -- without GEOS comparing thousands of islands at once.
     WITH tol AS MATERIALIZED (
         SELECT rezago.valid_tolerance(comuna_adjacency.tolerance_m) AS t
+    ), sel AS MATERIALIZED (
+        -- the comunas asked for, with their group ('' when no groups)
+        SELECT DISTINCT u.cut, coalesce(u.g, '') AS g
+        FROM ROWS FROM (pg_catalog.unnest(comuna_adjacency.cuts), pg_catalog.unnest(comuna_adjacency.groups)) AS u(cut, g)
+        WHERE u.cut IS NOT NULL AND (comuna_adjacency.groups IS NULL OR u.g IS NOT NULL)
     ), s AS MATERIALIZED (
-        -- ST_Multi also detoasts: the pair measures below then read the
+        -- ST_Multi also detoasts: the measures below then read the
         -- boundaries in memory instead of decompressing them at every step
-        SELECT c.cut, ST_Multi(rezago.valid_geometry(c.geom)) AS geom
-        FROM rezago.comuna c
-        WHERE c.geom IS NOT NULL
-          AND (comuna_adjacency.cuts IS NULL OR c.cut IN (SELECT pg_catalog.unnest(comuna_adjacency.cuts)))
-    ), cand AS MATERIALIZED (
+        -- (validity as remembered for this very boundary, else checked now)
+        -- stored: the boundary as stored is the valid one
+        SELECT v.cut, v.geom, ST_NumGeometries(v.geom) AS n, v.geom::box2d AS bx, v.stored
+        FROM (SELECT c.cut, ST_Multi(CASE WHEN k.valid THEN c.geom ELSE rezago.valid_geometry(c.geom) END) AS geom,
+                     k.valid IS TRUE AS stored
+              FROM rezago.comuna c
+              LEFT JOIN rezago.comuna_boundary_check k
+                ON k.cut = c.cut AND k.digest = pg_catalog.sha256(c.geom::bytea)
+              WHERE c.geom IS NOT NULL
+                AND (comuna_adjacency.cuts IS NULL OR c.cut IN (SELECT sel.cut FROM sel))) v
+    ), probe AS MATERIALIZED (
         -- candidate pairs from the GiST index: bounding boxes within the tolerance
-        SELECT s1.cut AS a, s2.cut AS b, s1.geom AS ga, s2.geom AS gb,
-               ST_Intersects(s1.geom, s2.geom) AS hit
-        FROM s s1
-        CROSS JOIN tol
-        JOIN rezago.comuna c2 ON c2.geom && rezago.expand_by_metres(s1.geom, tol.t)
-        JOIN s s2 ON s2.cut = c2.cut AND s2.cut > s1.cut
+        SELECT s1.cut AS a, c2.cut AS b, s1.n AS na, s1.bx AS bxa, s1.stored AS oka
+        FROM s s1 CROSS JOIN tol
+        CROSS JOIN LATERAL (
+            SELECT c.cut FROM rezago.comuna c
+            WHERE c.geom && rezago.expand_by_metres(s1.geom, tol.t) AND c.cut > s1.cut
+        ) c2
+    ), cand AS MATERIALIZED (
+        SELECT probe.a, probe.b, probe.na, s2.n AS nb, probe.bxa, s2.bx AS bxb, probe.oka, s2.stored AS okb
+        FROM probe JOIN s s2 ON s2.cut = probe.b
+        WHERE comuna_adjacency.groups IS NULL OR comuna_adjacency.cuts IS NULL
+        UNION ALL
+        SELECT probe.a, probe.b, probe.na, s2.n, probe.bxa, s2.bx, probe.oka, s2.stored
+        FROM probe JOIN s s2 ON s2.cut = probe.b
+        WHERE comuna_adjacency.groups IS NOT NULL AND comuna_adjacency.cuts IS NOT NULL
+          AND EXISTS (SELECT 1 FROM sel g1 JOIN sel g2 ON g2.g = g1.g
+                      WHERE g1.cut = probe.a AND g2.cut = probe.b)
+    ), multi AS MATERIALIZED (
+        -- the parts of the multipart comunas of candidate pairs, dumped once
+        SELECT s.cut, d.geom
+        FROM s CROSS JOIN LATERAL ST_Dump(s.geom) d
+        WHERE s.n > 1
+          AND s.cut IN (SELECT cand.a FROM cand WHERE cand.na > 1 UNION SELECT cand.b FROM cand WHERE cand.nb > 1)
+    ), parts AS MATERIALIZED (
+        -- for a pair with a multipart side, the pieces of each side that
+        -- meet the other's box (a single polygon is its own piece)
+        SELECT cand.a, cand.b, x.side, coalesce(m.geom, s.geom) AS geom
+        FROM cand
+        CROSS JOIN LATERAL (VALUES (1, cand.a, cand.na, cand.bxb), (2, cand.b, cand.nb, cand.bxa)) AS x(side, cut, n, other)
+        LEFT JOIN multi m ON x.n > 1 AND m.cut = x.cut AND m.geom && x.other::geometry
+        LEFT JOIN s ON x.n = 1 AND s.cut = x.cut
+        WHERE (cand.na > 1 OR cand.nb > 1) AND (m.cut IS NOT NULL OR s.cut IS NOT NULL)
+    ), multi_hit AS (
+        -- within each pair only: pieces of one side against those of the other
+        SELECT pp.a, pp.b,
+               EXISTS (SELECT 1 FROM pg_catalog.unnest(pp.pa) x(geom), pg_catalog.unnest(pp.pb) y(geom)
+                       WHERE x.geom && y.geom AND ST_Intersects(x.geom, y.geom)) AS hit
+        FROM (SELECT parts.a, parts.b,
+                     pg_catalog.array_agg(parts.geom) FILTER (WHERE parts.side = 1) AS pa,
+                     pg_catalog.array_agg(parts.geom) FILTER (WHERE parts.side = 2) AS pb
+              FROM parts GROUP BY parts.a, parts.b) pp
+    ), hits AS MATERIALIZED (
+        -- two single polygons valid as stored: read by CUT (primary key) in
+        -- the order of a, so that consecutive tests share their first
+        -- boundary, which PostGIS then prepares (indexes) once for all of them
+        SELECT x.a, x.b,
+               ST_Intersects((SELECT c.geom FROM rezago.comuna c WHERE c.cut = x.a),
+                             (SELECT c.geom FROM rezago.comuna c WHERE c.cut = x.b)) AS hit
+        FROM (SELECT cand.a, cand.b FROM cand
+              WHERE cand.na = 1 AND cand.nb = 1 AND cand.oka AND cand.okb
+              ORDER BY cand.a, cand.b) x
+        UNION ALL
+        -- the others: boundaries made valid, multipart ones piece by piece
+        SELECT cand.a, cand.b,
+               CASE WHEN cand.na = 1 AND cand.nb = 1 THEN ST_Intersects(sa.geom, sb.geom)
+                    ELSE coalesce(mh.hit, false) END
+        FROM cand
+        JOIN s sa ON sa.cut = cand.a
+        JOIN s sb ON sb.cut = cand.b
+        LEFT JOIN multi_hit mh ON mh.a = cand.a AND mh.b = cand.b
+        WHERE NOT (cand.na = 1 AND cand.nb = 1 AND cand.oka AND cand.okb)
     ), near AS MATERIALIZED (
-        -- where the two can be within the tolerance: every pair of points
+        -- pairs to measure: apart (tolerance > 0), or a length asked for.
+        -- Where the two can be within the tolerance: every pair of points
         -- closer than it lies in this box, so measures on the pieces inside
         -- it equal those on the whole boundaries, and are much cheaper
-        -- (not needed for intersecting pairs when no length is asked for)
-        SELECT cand.a, cand.b, cand.hit, cand.ga, cand.gb,
-               CASE WHEN NOT cand.hit OR comuna_adjacency.with_length THEN k.box END AS box,
-               CASE WHEN NOT cand.hit OR comuna_adjacency.with_length THEN rezago.metric_srid(k.box) END AS srid
-        FROM cand CROSS JOIN tol
+        SELECT h.a, h.b, h.hit, sa.geom AS ga, sb.geom AS gb, k.box, rezago.metric_srid(k.box) AS srid
+        FROM hits h CROSS JOIN tol
+        JOIN s sa ON sa.cut = h.a
+        JOIN s sb ON sb.cut = h.b
         CROSS JOIN LATERAL (
             SELECT ST_MakeEnvelope(GREATEST(ST_XMin(x.ea), ST_XMin(x.eb)), GREATEST(ST_YMin(x.ea), ST_YMin(x.eb)),
                                    LEAST(ST_XMax(x.ea), ST_XMax(x.eb)), LEAST(ST_YMax(x.ea), ST_YMax(x.eb)), 4326) AS box
             -- (1 m more than the tolerance: a side shared exactly has a flat box)
-            FROM (SELECT rezago.expand_by_metres(cand.ga, tol.t + 1) AS ea, rezago.expand_by_metres(cand.gb, tol.t + 1) AS eb) x
+            FROM (SELECT rezago.expand_by_metres(sa.geom, tol.t + 1) AS ea, rezago.expand_by_metres(sb.geom, tol.t + 1) AS eb) x
         ) k
-        WHERE cand.hit OR tol.t > 0
+        WHERE (NOT h.hit AND tol.t > 0) OR (h.hit AND comuna_adjacency.with_length)
     ), geo AS MATERIALIZED (
         SELECT near.*, d.d
         FROM near CROSS JOIN tol
@@ -337,20 +456,25 @@ BEGIN ATOMIC
                    rezago.valid_geometry(ST_Transform(ST_Intersection(geo.ga, geo.box), geo.srid)) AS pa,
                    rezago.valid_geometry(ST_Transform(ST_Intersection(geo.gb, geo.box), geo.srid)) AS pb
         ) p
+        UNION ALL
+        -- intersecting pairs without length: nothing to measure
+        SELECT h.a, h.b, 0::double precision, NULL::double precision
+        FROM hits h
+        WHERE h.hit AND NOT comuna_adjacency.with_length
     ), lk AS (
         SELECT LEAST(l.cut_a, l.cut_b) AS a, GREATEST(l.cut_a, l.cut_b) AS b, l.note
         FROM rezago.adjacency_link l
         WHERE comuna_adjacency.cuts IS NULL
-           OR (l.cut_a IN (SELECT pg_catalog.unnest(comuna_adjacency.cuts))
-               AND l.cut_b IN (SELECT pg_catalog.unnest(comuna_adjacency.cuts)))
+           OR EXISTS (SELECT 1 FROM sel g1 JOIN sel g2 ON g2.g = g1.g
+                      WHERE g1.cut = l.cut_a AND g2.cut = l.cut_b)
     )
     SELECT coalesce(m.a, lk.a), coalesce(m.b, lk.b), m.a IS NOT NULL, m.d, m.shared_m,
            lk.a IS NOT NULL, lk.note
     FROM measured m FULL JOIN lk ON lk.a = m.a AND lk.b = m.b
     ORDER BY 1, 2;
 END;
-COMMENT ON FUNCTION rezago.comuna_adjacency(double precision, boolean, integer[]) IS
-'The comuna adjacency graph, one row per adjacent pair (cut_a < cut_b). by_geometry: their boundaries, made valid, intersect (tolerance_m = 0, the default of doc/method.md) or are within tolerance_m metres; distance_m is then 0 or the width of the gap. shared_boundary_m: length in metres of the border they share, i.e. the mean length of each boundary lying inside the other or within tolerance_m of it; 0 when they only meet at points; NULL when with_length is false or the pair is only linked. Distances and lengths are measured on the pieces near each other, in the UTM zone where they meet (rezago.metric_srid). by_link, note: an explicit rezago.adjacency_link. cuts (optional) restricts the graph to those comunas. Candidate pairs come from the GiST index on rezago.comuna (never all pairs). Comunas without a boundary have only their links. Errors: tolerance NULL (22004), negative, non-finite or above 100 km (22023).';
+COMMENT ON FUNCTION rezago.comuna_adjacency(double precision, boolean, integer[], text[]) IS
+'The comuna adjacency graph, one row per adjacent pair (cut_a < cut_b). by_geometry: their boundaries, made valid, intersect (tolerance_m = 0, the default of doc/method.md) or are within tolerance_m metres; distance_m is then 0 or the width of the gap. shared_boundary_m: length in metres of the border they share, i.e. the mean length of each boundary lying inside the other or within tolerance_m of it; 0 when they only meet at points; NULL when with_length is false or the pair is only linked. Distances and lengths are measured on the pieces near each other, in the UTM zone where they meet (rezago.metric_srid). by_link, note: an explicit rezago.adjacency_link. cuts (optional) restricts the graph to those comunas; groups (optional, parallel to cuts, ignored without cuts) keeps only pairs of comunas in a same group, links included (rezago.group_contiguity uses it). Candidate pairs come from one GiST index probe per comuna on rezago.comuna (never all pairs). Comunas without a boundary have only their links. Errors: tolerance NULL (22004), negative, non-finite or above 100 km (22023).';
 
 --------------------------------------------------------------------------
 -- Connected components (src/contiguity.c): aggregates for any graph
@@ -421,8 +545,10 @@ BEGIN ATOMIC
         WHERE p.cut IS NOT NULL
     ), e AS MATERIALIZED (
         SELECT a.cut_a, a.cut_b
+        -- only pairs inside a group are tested
         FROM tol CROSS JOIN LATERAL rezago.comuna_adjacency(tol.t, false,
-                 ARRAY(SELECT DISTINCT m.cut FROM m WHERE m.known)) a
+                 ARRAY(SELECT m.cut FROM m WHERE m.known ORDER BY m.g, m.cut),
+                 ARRAY(SELECT m.g FROM m WHERE m.known ORDER BY m.g, m.cut)) a
     ), cc AS (
         SELECT x.g, rezago.connected_components(x.a, x.b) AS comps
         FROM (SELECT m.g, m.cut::bigint AS a, NULL::bigint AS b FROM m
@@ -777,7 +903,9 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('relation', 'territory_member',            'edit'),
     ('relation', 'adjacency_link',              'edit'),
     ('relation', 'territory_geometry',          'edit'),
-    -- (written by triggers when editors change members)
+    ('relation', 'comuna_boundary_check',       'edit'),
+    -- (written by triggers when editors change members or boundaries)
+    ('routine',  'comuna_boundary_check_sync',  'internal'),
     ('routine',  'name_key',                    'read'),
     ('routine',  'find_place',                  'read'),
     ('routine',  'find_comuna',                 'read'),

@@ -8,7 +8,6 @@
 --   no neighbour, so those territories have two components.
 \set ON_ERROR_STOP on
 \o /dev/null
-SET session_replication_role = replica;
 SELECT setseed(:seed);
 CREATE TEMP TABLE cells AS
 WITH t AS (
@@ -33,8 +32,12 @@ SELECT c.cut, 'cell ' || c.cut, c.territory, 'territory ' || c.territory,
 FROM cells c
 CROSS JOIN LATERAL (SELECT CASE WHEN c.detached THEN -0.001
                                 ELSE 0.01 * (0.002 + 0.01 * random()) END AS d) g;
+-- the comunas with their triggers (rezago.comuna_boundary_check remembers
+-- each boundary's validity, as after any load); the territories without
+-- (no territory_geometry: contiguity does not read it)
+SET session_replication_role = replica;
 INSERT INTO rezago.territory (code, name)
 SELECT 't' || territory, 'territory ' || territory FROM cells GROUP BY territory;
 INSERT INTO rezago.territory_member (territory, cut) SELECT 't' || territory, cut FROM cells;
 RESET session_replication_role;
-VACUUM (ANALYZE) rezago.comuna, rezago.territory, rezago.territory_member;
+VACUUM (ANALYZE) rezago.comuna, rezago.comuna_boundary_check, rezago.territory, rezago.territory_member;
