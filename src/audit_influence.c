@@ -13,7 +13,7 @@
  *	  dimensions' weights are renormalised.  Lag scores do not depend on the
  *	  other variables (every normalisation is per variable), so they are read
  *	  once.  Comunas are ranked by the engine too, each seen as a territory
- *	  of its own (comunas_as_territories), so that comunas and territories
+ *	  of its own (rezago_comunas_as_units), so that comunas and territories
  *	  follow one ranking rule: descending, ties share a rank (1, 1, 3).
  */
 #include "audit.h"
@@ -27,36 +27,6 @@
 PG_FUNCTION_INFO_V1(rezago_variable_influence);
 
 #define MAX_TOP_N 100000
-
-/*
- * The model seen with every comuna as a territory of its own (mean of one
- * member, unweighted): the engine's territory ranks are then the comunas'
- * ranks, computed by the same rule (descending, ties share a rank).
- */
-static Model
-comunas_as_territories(const Model *m)
-{
-	Model		cm = *m;
-	int			i;
-
-	cm.nt = m->nc;
-	cm.population = false;
-	cm.terr_first = palloc(sizeof(int) * (m->nc + 1));
-	cm.terr_n = palloc(sizeof(int) * (m->nc + 1));
-	cm.member = palloc(sizeof(int) * (m->nc + 1));
-	cm.nm = m->nc;
-	cm.mcomuna = palloc(sizeof(int) * (m->nc + 1));
-	for (i = 0; i < m->nc; i++)
-	{
-		cm.terr_first[i] = i;
-		cm.terr_n[i] = 1;
-		cm.member[i] = i;
-		cm.mcomuna[i] = i;
-	}
-	/* exit stages are not used; the engine reads the nominal rule's */
-	cm.stage[m->nominal_thr] = palloc0(sizeof(uint8) * (m->nc + 1));
-	return cm;
-}
 
 /* mean and largest |a - b| over the units ranked in both; how many */
 static int
@@ -120,7 +90,8 @@ rezago_variable_influence(PG_FUNCTION_ARGS)
 	o.target = "index";
 
 	m = rezago_begin_analysis(fcinfo, &o, true, &cxt, &old);
-	cm = comunas_as_territories(m);
+	cm = *m;
+	rezago_comunas_as_units(&cm);
 	rezago_config_alloc(m, &cfg);
 	rezago_result_alloc(m, &nom);
 	rezago_result_alloc(m, &res);

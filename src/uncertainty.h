@@ -209,6 +209,8 @@ extern Model *rezago_begin_analysis(FunctionCallInfo fcinfo, const UncOptions *o
 									bool with_data, MemoryContext *cxt,
 									MemoryContext *old);
 extern Datum rezago_end_analysis(MemoryContext cxt, MemoryContext old);
+/* Every comuna a unit (territory) of its own; see uncertainty_model.c. */
+extern void rezago_comunas_as_units(Model *m);
 
 /* uncertainty_scoring.c */
 

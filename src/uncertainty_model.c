@@ -384,6 +384,34 @@ resolve_options(Model *m, const UncOptions *o)
 	m->col_wset = m->n_wsets > 0 ? col++ : -1;
 }
 
+/*
+ * Makes every comuna a unit of its own, a territory of one member
+ * (unweighted, labelled by its CUT): the engine's territory values and ranks
+ * are then the comunas', by the same rule.  Exit stages are not computed:
+ * the nominal rule's are all insufficient_data.  Replaces the pointers, so a
+ * copy of a Model can be converted without touching the original.
+ */
+void
+rezago_comunas_as_units(Model *m)
+{
+	int			i;
+
+	m->population = false;
+	m->nt = m->nm = m->nc;
+	m->terr_code = palloc(sizeof(char *) * (m->nc + 1));
+	m->terr_first = palloc(sizeof(int) * (m->nc + 1));
+	m->terr_n = palloc(sizeof(int) * (m->nc + 1));
+	m->member = palloc(sizeof(int) * (m->nc + 1));
+	m->mcomuna = m->member;
+	for (i = 0; i < m->nc; i++)
+	{
+		m->terr_code[i] = psprintf("%d", m->cuts[i]);
+		m->terr_first[i] = m->member[i] = i;
+		m->terr_n[i] = 1;
+	}
+	m->stage[m->nominal_thr] = palloc0(sizeof(uint8) * (m->nc + 1));
+}
+
 static void
 load_data(Model *m, const UncOptions *o)
 {
@@ -404,20 +432,7 @@ load_data(Model *m, const UncOptions *o)
 	m->pop = palloc0(sizeof(float8) * (m->nc + 1));
 	if (o->comunas)
 	{
-		/* every comuna is a unit of its own: no territory, no population weight */
-		m->population = false;
-		m->nt = m->nm = m->nc;
-		m->terr_code = palloc(sizeof(char *) * (m->nc + 1));
-		m->terr_first = palloc(sizeof(int) * (m->nc + 1));
-		m->terr_n = palloc(sizeof(int) * (m->nc + 1));
-		m->member = palloc(sizeof(int) * (m->nc + 1));
-		m->mcomuna = m->member;
-		for (i = 0; i < m->nc; i++)
-		{
-			m->terr_code[i] = psprintf("%d", m->cuts[i]);
-			m->terr_first[i] = m->member[i] = i;
-			m->terr_n[i] = 1;
-		}
+		rezago_comunas_as_units(m);
 		return;
 	}
 	if (m->population)
