@@ -455,7 +455,19 @@ INSERT INTO matrix (label, q) VALUES
  ('outlier_treatment NULL period -> nothing', $$SELECT count(*) FILTER (WHERE n > 0) FROM rezago.outlier_treatment(NULL, 'toy')$$),
  ('comuna_geometric_states toy 2020 -> 101: p = 100 (antenas, all equal) and 1 (agrupaciones, most lagged), sqrt = 10, 1 - 9/99 = .909090909091 (arithmetic .5); 105 0', $$SELECT string_agg(cut || '=' || round(rezago.geometric_index(rezago.unit_index_final(state))::numeric, 12), ' ' ORDER BY cut) FROM rezago.comuna_geometric_states(2020, 'toy')$$),
  ('comuna_geometric_states unknown methodology', $$SELECT count(*) FROM rezago.comuna_geometric_states(2020, 'nope')$$),
- ('comuna_boundary_check_sync called directly (PostgreSQL''s own check)', $$SELECT rezago.comuna_boundary_check_sync()$$);
+ ('comuna_boundary_check_sync called directly (PostgreSQL''s own check)', $$SELECT rezago.comuna_boundary_check_sync()$$),
+ ('require_observation_source NULL -> NULL', $$SELECT rezago.require_observation_source(NULL)$$),
+ ('require_observation_source rezago.observation', $$SELECT rezago.require_observation_source('rezago.observation')$$),
+ ('require_observation_source text columns', $$SELECT rezago.require_observation_source('matrix_obs')$$),
+ ('require_observation_source NaN value', $$SELECT rezago.require_observation_source('matrix_nan_obs')$$),
+ ('require_observation_source an index', $$SELECT rezago.require_observation_source('rezago.observation_period_idx')$$),
+ ('require_observation_source no such table (PostgreSQL''s regclass input)', $$SELECT rezago.require_observation_source('no_such_table')$$),
+ ('read_observation_source NULL -> no rows', $$SELECT count(*) FROM rezago.read_observation_source(NULL)$$),
+ ('read_observation_source NaN value', $$SELECT count(*) FROM rezago.read_observation_source('matrix_nan_obs')$$),
+ ('source_observations NULL -> no rows', $$SELECT count(*) FROM rezago.source_observations(NULL)$$),
+ ('source_observations text columns', $$SELECT count(*) FROM rezago.source_observations('matrix_empty_obs')$$),
+ ('comuna_index over a NaN source', $$SELECT count(*) FROM rezago.comuna_index(2020, 'toy', observations => 'matrix_nan_obs')$$),
+ ('rank_uncertainty over a NaN source', $$SELECT count(*) FROM rezago.rank_uncertainty(2020, 10, methodology => 'toy', observations => 'matrix_nan_obs')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,
