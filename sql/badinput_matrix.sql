@@ -467,7 +467,11 @@ INSERT INTO matrix (label, q) VALUES
  ('source_observations NULL -> no rows', $$SELECT count(*) FROM rezago.source_observations(NULL)$$),
  ('source_observations text columns', $$SELECT count(*) FROM rezago.source_observations('matrix_empty_obs')$$),
  ('comuna_index over a NaN source', $$SELECT count(*) FROM rezago.comuna_index(2020, 'toy', observations => 'matrix_nan_obs')$$),
- ('rank_uncertainty over a NaN source', $$SELECT count(*) FROM rezago.rank_uncertainty(2020, 10, methodology => 'toy', observations => 'matrix_nan_obs')$$);
+ ('rank_uncertainty over a NaN source', $$SELECT count(*) FROM rezago.rank_uncertainty(2020, 10, methodology => 'toy', observations => 'matrix_nan_obs')$$),
+ ('observation_source_checked NULL -> false', $$SELECT rezago.observation_source_checked(NULL)$$),
+ ('observation_source_checked never checked -> false', $$SELECT rezago.observation_source_checked('matrix_obs')$$),
+ ('observation_source_passed NULL -> nothing', $$SELECT rezago.observation_source_passed(NULL)$$),
+ ('observation_source_passed on a source without the columns: the columns are still checked', $$SELECT rezago.observation_source_passed('matrix_obs'), rezago.require_observation_source('matrix_obs')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

@@ -59,7 +59,8 @@ JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.de
                 AND d.refobjid = (SELECT oid FROM pg_extension WHERE extname = 'rezago')
 CROSS JOIN LATERAL (SELECT p.proargnames[1:p.pronargs] AS names) a
 CROSS JOIN (SELECT code FROM rezago.methodology WHERE code IN ('sinim4', 'src_age', 'src_cf', 'src_rank', 'src_z', 'src_coinr')) m
-WHERE 'observations' = ANY (a.names) AND p.proname NOT IN ('require_observation_source', 'read_observation_source')
+WHERE 'observations' = ANY (a.names) AND p.proname NOT IN ('require_observation_source', 'read_observation_source',
+                                                          'observation_source_checked', 'observation_source_passed')
   AND ('methodology' = ANY (a.names) OR 'methodology_a' = ANY (a.names) OR m.code = 'sinim4');
 -- (source NULL: the call without observations, over rezago.observation)
 CREATE TEMP TABLE digests AS
@@ -153,31 +154,32 @@ INSERT INTO unknown_variable VALUES (4101, 'no_such_variable', 2022, 1);
 CREATE TEMP TABLE null_key (cut integer, variable text, period integer, value float8);
 INSERT INTO null_key VALUES (4101, 'dependencia_fcm', NULL, 1);
 CREATE SEQUENCE not_a_table;
-\set SHOW_CONTEXT never
+\i test/fixtures/outcome.sql
+-- (each through another reading function; the check is the same for all)
+SELECT b.source, b.fn, o.state, o.message, o.detail, o.hint <> '' AS has_hint
+FROM unnest(ARRAY['no_value', 'text_cut', 'text_value', 'dup_rows', 'nan_rows', 'inf_rows', 'unknown_cut',
+                  'unknown_variable', 'null_key', 'not_a_table'],
+            ARRAY['comuna_index', 'territory_index', 'comuna_lag_scores', 'territory_exit', 'territory_entry',
+                  'variable_statistics', 'comuna_contributions', 'rank_uncertainty', 'data_availability',
+                  'variable_influence']) WITH ORDINALITY b(source, fn, n)
+CROSS JOIN LATERAL pg_temp.outcome(format('SELECT count(*) FROM rezago.%I(%s observations => %L)', b.fn,
+                                          CASE WHEN b.fn = 'data_availability' THEN '' ELSE '2022, ' END
+                                          || CASE WHEN b.fn = 'rank_uncertainty' THEN 'methodology => ''sinim4'','
+                                                  WHEN b.fn = 'data_availability' THEN '''sinim4'','
+                                                  ELSE '''sinim4'',' END,
+                                          b.source)) o
+ORDER BY b.n;
+-- a relation that does not exist: PostgreSQL's own error, turning the name into a regclass
 SAVEPOINT s;
-SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'no_value');
-ROLLBACK TO s;
-SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'text_cut');
-ROLLBACK TO s;
-SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'text_value');
-ROLLBACK TO s;
-SELECT count(*) FROM rezago.territory_exit(2022, 'sinim4', observations => 'dup_rows');
-ROLLBACK TO s;
-SELECT count(*) FROM rezago.territory_index(2022, 'sinim4', observations => 'nan_rows');
-ROLLBACK TO s;
-SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'inf_rows');
-ROLLBACK TO s;
-SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'unknown_cut');
-ROLLBACK TO s;
-SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'unknown_variable');
-ROLLBACK TO s;
-SELECT count(*) FROM rezago.territory_entry(2022, 'sinim4', observations => 'null_key');
-ROLLBACK TO s;
-SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'not_a_table');
-ROLLBACK TO s;
 SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'no_such_table');
 ROLLBACK TO s;
-\set SHOW_CONTEXT errors
+-- a source is checked once per snapshot: changed after a check, it is
+-- checked again (expected: 12 comunas, then the NaN refused)
+SELECT count(*) AS comunas FROM rezago.comuna_index(2022, 'sinim4', observations => 'obs_copy');
+UPDATE obs_copy SET value = 'NaN' WHERE cut = 4101 AND variable = 'dependencia_fcm' AND period = 2022;
+SELECT o.state, o.detail
+FROM pg_temp.outcome('SELECT count(*) FROM rezago.comuna_index(2022, ''sinim4'', observations => ''obs_copy'')') o;
+UPDATE obs_copy SET value = 1 WHERE cut = 4101 AND variable = 'dependencia_fcm' AND period = 2022;
 -- accepted types other than rezago.observation's (bigint, varchar,
 -- smallint, real): inf_rows without its infinity reads as the table would
 UPDATE inf_rows SET value = 2.5;

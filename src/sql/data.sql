@@ -939,6 +939,20 @@ COMMENT ON FUNCTION rezago.comuna_regions(date) IS
 -- table or view with the same columns that the caller names
 --------------------------------------------------------------------------
 
+CREATE FUNCTION rezago.observation_source_checked(observations regclass)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'rezago_observation_source_checked'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED CALLED ON NULL INPUT;
+COMMENT ON FUNCTION rezago.observation_source_checked(regclass) IS
+'Support function of rezago.require_observation_source: whether the source''s rows were found good under the snapshot the caller reads with (src/source_check.c), so that the reads of one query scan a source once to check it. NULL: false.';
+
+CREATE FUNCTION rezago.observation_source_passed(observations regclass)
+RETURNS void
+AS 'MODULE_PATHNAME', 'rezago_observation_source_passed'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED CALLED ON NULL INPUT;
+COMMENT ON FUNCTION rezago.observation_source_passed(regclass) IS
+'Support function of rezago.require_observation_source: remembers, in the backend''s memory, that the source''s rows were found good under the caller''s snapshot; a new statement, a change made by the transaction or a commit elsewhere gives another snapshot, and the rows are checked again. The columns are checked on every read, remembered or not. NULL: nothing.';
+
 CREATE FUNCTION rezago.require_observation_source(observations regclass)
 RETURNS regclass
 LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
@@ -988,7 +1002,12 @@ BEGIN
                       HINT = 'Cast it in a view over the source.';
         END IF;
     END LOOP;
-    -- the rows: what rezago.observation's keys and constraints refuse
+    -- the rows: what rezago.observation's keys and constraints refuse, a
+    -- scan of the whole source, once per snapshot (the columns, from the
+    -- catalogue, are checked every time)
+    IF rezago.observation_source_checked(observations) THEN
+        RETURN observations;
+    END IF;
     EXECUTE pg_catalog.format($q$
         SELECT coalesce(
             (SELECT pg_catalog.format('a row has a NULL key (cut %%s, variable %%s, period %%s)',
@@ -1021,11 +1040,12 @@ BEGIN
                   DETAIL = pg_catalog.format('The first problem found: %s.', bad),
                   HINT = 'A source has one finite or NULL value per comuna, variable and period, for comunas of rezago.comuna (2018 codes; rezago.import_observations maps former ones) and variables of rezago.variable.';
     END IF;
+    PERFORM rezago.observation_source_passed(observations);
     RETURN observations;
 END;
 $$;
 COMMENT ON FUNCTION rezago.require_observation_source(regclass) IS
-'Checks an observation source and returns it (NULL for NULL): a table, view, materialized view or foreign table with the columns cut and period (smallint, integer or bigint), variable (text, varchar, char or name) and value (double precision, real, numeric or an integer type), and optionally source (any type, read as text); and rows that rezago.observation would accept: no NULL key, one row per (cut, variable, period), finite or NULL values, comunas of rezago.comuna and variables of rezago.variable. Errors: 42809 not a table or view, 42703 a missing column, 42804 a column of another type, 22000 rows it would refuse (the detail names the first). Every function that takes observations => ... calls it on every read of the source (rezago.source_observations).';
+'Checks an observation source and returns it (NULL for NULL): a table, view, materialized view or foreign table with the columns cut and period (smallint, integer or bigint), variable (text, varchar, char or name) and value (double precision, real, numeric or an integer type), and optionally source (any type, read as text); and rows that rezago.observation would accept: no NULL key, one row per (cut, variable, period), finite or NULL values, comunas of rezago.comuna and variables of rezago.variable. Errors: 42809 not a table or view, 42703 a missing column, 42804 a column of another type, 22000 rows it would refuse (the detail names the first). Every function that takes observations => ... calls it on every read of the source (rezago.source_observations); a source found good is not checked again under the same snapshot (the reads of one query: rezago.observation_source_checked).';
 
 CREATE FUNCTION rezago.read_observation_source(observations regclass)
 RETURNS TABLE (cut integer, variable text, period integer, value double precision, source text)
@@ -1111,6 +1131,8 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'comuna_regions',         'read'),
     ('routine',  'data_availability',      'read'),
     ('routine',  'require_observation_source', 'read'),
+    ('routine',  'observation_source_checked', 'read'),
+    ('routine',  'observation_source_passed', 'read'),
     ('routine',  'read_observation_source', 'read'),
     ('routine',  'source_observations',    'read');
 

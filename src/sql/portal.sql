@@ -148,10 +148,12 @@ BEGIN ATOMIC
            CASE WHEN e.score IS NOT NULL THEN e.effective_weight * e.score END,
            e.index, e.vintage, e.imputed,
            -- where an observed value comes from (rezago.observation.source)
-           CASE WHEN NOT e.imputed THEN
-               (SELECT o.source FROM rezago.source_observations(comuna_contributions.observations) o
-                WHERE o.cut = e.cut AND o.variable = e.variable AND o.period = e.vintage) END
+           o.source
     FROM e
+    -- a join, not a subquery per row: over a source without indexes the
+    -- subquery would scan it once per comuna and variable
+    LEFT JOIN rezago.source_observations(comuna_contributions.observations) o
+      ON NOT e.imputed AND o.cut = e.cut AND o.variable = e.variable AND o.period = e.vintage
     ORDER BY e.cut, e.dimension, e.variable;
 END;
 COMMENT ON FUNCTION rezago.comuna_contributions(integer, text, regclass) IS
