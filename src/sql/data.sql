@@ -1056,7 +1056,8 @@ AS $$
 DECLARE
     src regclass := rezago.require_observation_source(observations);
 BEGIN
-    IF src IS NULL THEN
+    -- NULL: no rows; rezago.observation is read by source_observations itself
+    IF src IS NULL OR src = 'rezago.observation'::regclass THEN
         RETURN;
     END IF;
     RETURN QUERY EXECUTE pg_catalog.format(
@@ -1068,23 +1069,28 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION rezago.read_observation_source(regclass) IS
-'The rows of an observation source (checked by rezago.require_observation_source) as rezago.observation''s columns: cut, variable, period, value (as double precision) and source (as text; NULL when the source has no such column). NULL: no rows. Use rezago.source_observations, which reads rezago.observation itself without this function.';
+'The rows of an observation source (checked by rezago.require_observation_source) as rezago.observation''s columns: cut, variable, period, value (as double precision) and source (as text; NULL when the source has no such column). NULL or rezago.observation: no rows. Use rezago.source_observations, which reads rezago.observation itself without this function.';
 
 CREATE FUNCTION rezago.source_observations(observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, variable text, period integer, value double precision, source text)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
-    -- inlined into its callers: with rezago.observation the first
-    -- branch is the table itself, with its indexes, and the second is never
-    -- run (a constant argument removes it from the plan, a parameter makes
-    -- it a one-time filter); with any other source, the reverse
-    SELECT o.cut, o.variable, o.period, o.value, o.source
-    FROM rezago.observation o
-    WHERE source_observations.observations = 'rezago.observation'::regclass
-    UNION ALL
-    SELECT s.cut, s.variable, s.period, s.value, s.source
-    FROM rezago.read_observation_source(source_observations.observations) s
-    WHERE source_observations.observations <> 'rezago.observation'::regclass;
+    -- inlined into its callers.  The two branches carry no WHERE clause of
+    -- their own, so that PostgreSQL flattens them into an append of base
+    -- relations, whose index paths (probes by period and variable, by cut)
+    -- its callers keep; the condition outside, on a boolean (a condition on
+    -- a regclass column would keep them apart), reaches each branch as a
+    -- constant: with rezago.observation the first branch is the table and
+    -- the second is removed from the plan (a constant argument) or never
+    -- run (a parameter: a one-time filter); with another source the
+    -- reverse; with NULL neither
+    SELECT u.cut, u.variable, u.period, u.value, u.source
+    FROM (SELECT o.cut, o.variable, o.period, o.value, o.source, true AS is_table
+          FROM rezago.observation o
+          UNION ALL
+          SELECT s.cut, s.variable, s.period, s.value, s.source, false
+          FROM rezago.read_observation_source(source_observations.observations) s) u
+    WHERE u.is_table = (source_observations.observations = 'rezago.observation'::regclass);
 END;
 COMMENT ON FUNCTION rezago.source_observations(regclass) IS
 'The observations every reading function of rezago reads: rezago.observation (the default), or the rows of the table or view named (rezago.read_observation_source, checked by rezago.require_observation_source on every read). The one place where rezago reads observations: every function with an argument observations regclass DEFAULT ''rezago.observation'' reads through it, so that results over a source holding the same rows as rezago.observation are the same, to the bit. Comunas, variables, methodologies and territories always come from rezago''s own tables. NULL: no rows (a reading function then computes as if nothing were observed, as with a NULL period).';

@@ -347,8 +347,11 @@ BEGIN ATOMIC
                (SELECT p.p
                 FROM generate_series(variable_vintages.period,
                                      variable_vintages.period - (SELECT m.max_data_age FROM m), -1) p(p)
-                WHERE EXISTS (SELECT FROM rezago.source_observations(variable_vintages.observations) o
-                              WHERE o.period = p.p AND o.variable = w.variable AND o.value IS NOT NULL)
+                -- a scalar subquery, not EXISTS: PostgreSQL would turn
+                -- EXISTS into a join, which over an observation source
+                -- (rezago.source_observations) reads the whole table
+                WHERE (SELECT true FROM rezago.source_observations(variable_vintages.observations) o
+                       WHERE o.period = p.p AND o.variable = w.variable AND o.value IS NOT NULL LIMIT 1)
                 ORDER BY p.p DESC LIMIT 1) AS vintage
         FROM rezago.methodology_weights(variable_vintages.methodology) w
     )
@@ -396,10 +399,15 @@ BEGIN ATOMIC
                 AND o.value IS NOT NULL) g
         GROUP BY GROUPING SETS ((g.variable, g.grp), (g.variable))
     )
-    -- observed values at the vintage
+    -- observed values at the vintage: a range of the index on (period,
+    -- variable, value) per variable (a lateral subquery, so that the plan
+    -- does not depend on the source being the table or a parameter)
     SELECT o.cut, o.variable, o.period, o.value, false
-    FROM vt JOIN rezago.source_observations(scoring_values.observations) o ON o.variable = vt.variable AND o.period = vt.vintage
-    WHERE o.value IS NOT NULL
+    FROM vt CROSS JOIN LATERAL (
+        SELECT o.cut, o.variable, o.period, o.value
+        FROM rezago.source_observations(scoring_values.observations) o
+        WHERE o.variable = vt.variable AND o.period = vt.vintage AND o.value IS NOT NULL
+        OFFSET 0) o
     UNION ALL
     -- median imputation: the group's median, else the national one
     SELECT x.cut, x.variable, x.vintage,
