@@ -231,14 +231,17 @@ SELECT md5(string_agg(r::text, ';' ORDER BY r.territory)) AS serial_md5, count(*
 FROM rezago.rank_uncertainty(2023, 500, 3) r \gset
 SELECT md5(string_agg(r::text, ';' ORDER BY r.territory)) = :'serial_md5' AS same_again
 FROM rezago.rank_uncertainty(2023, 500, 3) r;
--- in a parallel worker (force_parallel_mode puts the query under a Gather)
+-- under force_parallel_mode: rank_uncertainty reads observations, perhaps
+-- from a temporary table (observations =>), which a parallel worker cannot
+-- read, so it is PARALLEL RESTRICTED and stays in the leader (no Gather),
+-- with the same result
 SAVEPOINT parallel;
 SET LOCAL force_parallel_mode = on;
 SET LOCAL parallel_setup_cost = 0;
 SET LOCAL parallel_tuple_cost = 0;
 EXPLAIN (COSTS OFF)
 SELECT md5(string_agg(r::text, ';' ORDER BY r.territory)) FROM rezago.rank_uncertainty(2023, 500, 3) r;
-SELECT md5(string_agg(r::text, ';' ORDER BY r.territory)) = :'serial_md5' AS same_in_worker
+SELECT md5(string_agg(r::text, ';' ORDER BY r.territory)) = :'serial_md5' AS same_in_leader
 FROM rezago.rank_uncertainty(2023, 500, 3) r;
 ROLLBACK TO SAVEPOINT parallel;
 

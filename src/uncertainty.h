@@ -94,6 +94,8 @@ typedef struct UncOptions
 	char	  **leave_names;
 	Datum		weight_sets;	/* jsonb, or 0 when none */
 	char	   *target;			/* "index" or a dimension code */
+	Oid			observations;	/* the observation source (regclass), or
+								 * InvalidOid for NULL: no observations */
 	int			n_norms;
 	int			norms[N_NORM];
 	int			n_thrs;
@@ -192,7 +194,7 @@ extern void rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int fi
 /*
  * The arguments every analysis function ends with, from `first` on:
  * dimension_weight_perturbation, variable_weight_perturbation (NULL: the
- * weight_perturbation), leave_out, weight_sets, target.
+ * weight_perturbation), leave_out, weight_sets, target, observations.
  */
 extern void rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o);
 

@@ -43,6 +43,13 @@ query(const char *sql, int nargs, Oid *types, Datum *values)
 	return SPI_tuptable;
 }
 
+/*
+ * The observation source as an argument of the reading functions, from an
+ * oid parameter: InvalidOid (a NULL argument) stays NULL, no observations
+ * (NULLIF is SQL syntax, not a function a search_path could replace).
+ */
+#define OBSERVATIONS_ARG(param) "NULLIF(" param ", 0::pg_catalog.oid)::pg_catalog.regclass"
+
 static Datum
 col(SPITupleTable *tt, uint64 row, int colno, bool *isnull)
 {
@@ -415,8 +422,8 @@ rezago_comunas_as_units(Model *m)
 static void
 load_data(Model *m, const UncOptions *o)
 {
-	Oid			types[2] = {INT4OID, TEXTOID};
-	Datum		args[2] = {Int32GetDatum(o->period), CStringGetTextDatum(o->methodology)};
+	Oid			types[2] = {INT4OID, OIDOID};
+	Datum		args[2] = {Int32GetDatum(o->period), ObjectIdGetDatum(o->observations)};
 	SPITupleTable *tt;
 	uint64		r;
 	int			i,
@@ -437,10 +444,10 @@ load_data(Model *m, const UncOptions *o)
 	}
 	if (m->population)
 	{
-		tt = query("SELECT o.cut, o.value FROM rezago.observation o"
+		tt = query("SELECT o.cut, o.value FROM rezago.source_observations(" OBSERVATIONS_ARG("$2") ") o"
 				   " WHERE o.variable OPERATOR(pg_catalog.=) 'poblacion'"
 				   "   AND o.period OPERATOR(pg_catalog.=) $1",
-				   1, types, args);
+				   2, types, args);
 		for (r = 0; r < SPI_processed; r++)
 		{
 			int			c = comuna_slot(m, DatumGetInt32(col(tt, r, 1, &isnull)));
@@ -502,9 +509,9 @@ load_data(Model *m, const UncOptions *o)
 static void
 load_scores(Model *m, const UncOptions *o, int norm)
 {
-	Oid			types[3] = {INT4OID, TEXTOID, TEXTOID};
-	Datum		args[3] = {Int32GetDatum(o->period), CStringGetTextDatum(o->methodology),
-	CStringGetTextDatum(rezago_norm_names[norm])};
+	Oid			types[4] = {INT4OID, TEXTOID, TEXTOID, OIDOID};
+	Datum		args[4] = {Int32GetDatum(o->period), CStringGetTextDatum(o->methodology),
+		CStringGetTextDatum(rezago_norm_names[norm]), ObjectIdGetDatum(o->observations)};
 	Size		k,
 				cells = (Size) m->nc * m->nv;
 	float8	   *score = palloc(sizeof(float8) * (cells + 1));
@@ -514,8 +521,8 @@ load_scores(Model *m, const UncOptions *o, int norm)
 
 	for (k = 0; k < cells; k++)
 		score[k] = get_float8_nan();
-	tt = query("SELECT s.cut, s.variable, s.score FROM rezago.comuna_lag_scores($1, $2, $3) s",
-			   3, types, args);
+	tt = query("SELECT s.cut, s.variable, s.score FROM rezago.comuna_lag_scores($1, $2, $3, observations => " OBSERVATIONS_ARG("$4") ") s",
+			   4, types, args);
 	for (r = 0; r < SPI_processed; r++)
 	{
 		int			c = comuna_slot(m, DatumGetInt32(col(tt, r, 1, &isnull)));
@@ -537,15 +544,15 @@ load_scores(Model *m, const UncOptions *o, int norm)
 static void
 load_stages(Model *m, const UncOptions *o, int rule)
 {
-	Oid			types[3] = {INT4OID, TEXTOID, TEXTOID};
-	Datum		args[3] = {Int32GetDatum(o->period), CStringGetTextDatum(o->methodology),
-	CStringGetTextDatum(rezago_thr_names[rule])};
+	Oid			types[4] = {INT4OID, TEXTOID, TEXTOID, OIDOID};
+	Datum		args[4] = {Int32GetDatum(o->period), CStringGetTextDatum(o->methodology),
+		CStringGetTextDatum(rezago_thr_names[rule]), ObjectIdGetDatum(o->observations)};
 	uint8	   *stage = palloc0(sizeof(uint8) * (m->nt + 1));
 	SPITupleTable *tt;
 	uint64		r;
 
-	tt = query("SELECT e.territory, e.stage FROM rezago.territory_exit($1, $2, $3) e",
-			   3, types, args);
+	tt = query("SELECT e.territory, e.stage FROM rezago.territory_exit($1, $2, $3, observations => " OBSERVATIONS_ARG("$4") ") e",
+			   4, types, args);
 	for (r = 0; r < SPI_processed; r++)
 	{
 		char	   *code = col_text(tt, r, 1);

@@ -211,4 +211,12 @@ rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o)
 		o->weight_sets = PG_GETARG_DATUM(first + 3);
 	rezago_require_not_null(fcinfo, first + 4, "target", HINT_NULL_ARG, fn);
 	o->target = text_to_cstring(PG_GETARG_TEXT_PP(first + 4));
+	/*
+	 * observations, checked where it is read (rezago.source_observations);
+	 * uncertainty_draws, which reads no data, has no such argument
+	 */
+	if (PG_NARGS() > first + 5 && !PG_ARGISNULL(first + 5))
+		o->observations = PG_GETARG_OID(first + 5);
+	else
+		o->observations = InvalidOid;
 }

@@ -35,21 +35,22 @@ COMMENT ON FUNCTION rezago.reliability(double precision[]) IS
 -- The audit of a methodology in a period
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.variable_statistics(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.variable_statistics(period integer, methodology text DEFAULT 'ufro2017',
+                                           observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, dimension text, vintage integer, n bigint, imputed bigint,
                share_available double precision, min double precision, max double precision,
                mean double precision, median double precision, sd double precision,
                skewness double precision, excess_kurtosis double precision,
                q1 double precision, q3 double precision, outliers_low bigint, outliers_high bigint,
                outlier_comunas integer[])
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH w AS MATERIALIZED (
         SELECT w.variable, w.dimension
         FROM rezago.methodology_weights(variable_statistics.methodology) w
     ), v AS MATERIALIZED (
         SELECT s.cut, s.variable, s.vintage, s.value, s.imputed
-        FROM rezago.scoring_values(variable_statistics.period, variable_statistics.methodology) s
+        FROM rezago.scoring_values(variable_statistics.period, variable_statistics.methodology, observations => variable_statistics.observations) s
     ), st AS MATERIALIZED (
         -- the reference population: observed values at the vintage (there
         -- is one exactly when the variable has a vintage)
@@ -84,15 +85,16 @@ BEGIN ATOMIC
     LEFT JOIN o ON o.variable = w.variable
     ORDER BY w.dimension, w.variable;
 END;
-COMMENT ON FUNCTION rezago.variable_statistics(integer, text) IS
+COMMENT ON FUNCTION rezago.variable_statistics(integer, text, regclass) IS
 'Per variable of the methodology in a period (dimension, then variable order): its vintage, n observed values (the reference population: rezago.scoring_values, imputed values not counted but reported in imputed), share_available (n / comunas in rezago.comuna), min, max, mean, median, sd (n - 1), skewness and excess kurtosis (rezago.distribution_moments: G1, G2), the quartiles q1 and q3 (percentile_cont, R quantile type 7) and the outliers by the IQR rule (below q1 - 1.5 IQR or above q3 + 1.5 IQR): how many on each side and their comunas (CUT codes, ascending). A variable without data in the period has n = 0 and NULL statistics. NULL period: n = 0 everywhere. Errors: unknown (42704) or incomplete (22023) methodology.';
 
 CREATE FUNCTION rezago.variable_correlations(period integer, methodology text DEFAULT 'ufro2017',
                                              method text DEFAULT 'pearson',
-                                             redundancy_threshold double precision DEFAULT 0.9)
+                                             redundancy_threshold double precision DEFAULT 0.9,
+                                             observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, dimension text, other_kind text, other text, n bigint,
                correlation double precision, redundant boolean, incoherent boolean)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH w AS MATERIALIZED (
         SELECT w.variable, w.dimension
@@ -108,11 +110,11 @@ BEGIN ATOMIC
         -- one unit state per comuna gives both its dimension scores and its
         -- index (as comuna_dimension_scores and comuna_index compute them)
         SELECT x.cut, x.state
-        FROM rezago.comuna_unit_states(variable_correlations.period, variable_correlations.methodology) x
+        FROM rezago.comuna_unit_states(variable_correlations.period, variable_correlations.methodology, observations => variable_correlations.observations) x
     ), sv AS (
         -- lag scores: oriented by polarity (1 = most lagged) and normalised
         SELECT 'variable' AS kind, ls.variable AS code, ls.cut, ls.score
-        FROM rezago.comuna_lag_scores(variable_correlations.period, variable_correlations.methodology) ls
+        FROM rezago.comuna_lag_scores(variable_correlations.period, variable_correlations.methodology, observations => variable_correlations.observations) ls
         UNION ALL
         SELECT 'dimension', (SELECT dims.codes FROM dims)[d.no], u.cut, d.score
         FROM u CROSS JOIN LATERAL unnest(rezago.unit_dimension_scores_final(u.state)) WITH ORDINALITY AS d(score, no)
@@ -151,13 +153,14 @@ BEGIN ATOMIC
     ORDER BY p.dimension, p.variable,
              CASE p.kind WHEN 'variable' THEN 1 WHEN 'dimension' THEN 2 ELSE 3 END, p.other;
 END;
-COMMENT ON FUNCTION rezago.variable_correlations(integer, text, text, double precision) IS
+COMMENT ON FUNCTION rezago.variable_correlations(integer, text, text, double precision, regclass) IS
 'Correlations of the lag scores (rezago.comuna_lag_scores: normalised and oriented by polarity, 1 = most lagged) of a methodology in a period: every pair of variables once (other_kind variable, other > variable), and each variable with its dimension score (other_kind dimension) and with the index (other_kind index), over the comunas that have both (n). method: pearson (default), spearman or kendall (rezago.correlation). redundant: a pair within one dimension correlated above redundancy_threshold (default 0.9; NULL gives NULL); incoherent: a negative correlation within a dimension, or with the variable''s own dimension score or the index. Both false across dimensions; NULL when the correlation is undefined (NULL). NULL period: n = 0, correlations NULL. Errors: unknown (42704) or incomplete (22023) methodology, unknown method (22023).';
 
-CREATE FUNCTION rezago.dimension_reliability(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.dimension_reliability(period integer, methodology text DEFAULT 'ufro2017',
+                                             observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (level text, items integer, comunas integer, cronbach_alpha double precision,
                first_eigenvalue double precision, first_component_share double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH w AS MATERIALIZED (
         SELECT w.variable, w.dimension
@@ -168,12 +171,12 @@ BEGIN ATOMIC
         SELECT DISTINCT 'index', w.dimension FROM w
     ), vals AS MATERIALIZED (
         SELECT w.dimension AS level, ls.variable AS item, ls.cut, ls.score
-        FROM rezago.comuna_lag_scores(dimension_reliability.period, dimension_reliability.methodology) ls
+        FROM rezago.comuna_lag_scores(dimension_reliability.period, dimension_reliability.methodology, observations => dimension_reliability.observations) ls
         JOIN w ON w.variable = ls.variable
         WHERE ls.score IS NOT NULL
         UNION ALL
         SELECT 'index', d.dimension, d.cut, d.score
-        FROM rezago.comuna_dimension_scores(dimension_reliability.period, dimension_reliability.methodology) d
+        FROM rezago.comuna_dimension_scores(dimension_reliability.period, dimension_reliability.methodology, observations => dimension_reliability.observations) d
         WHERE d.score IS NOT NULL
     ), k AS (
         SELECT i.level, count(*)::integer AS k FROM items i GROUP BY i.level
@@ -191,24 +194,25 @@ BEGIN ATOMIC
     FROM k LEFT JOIN rel ON rel.level = k.level
     ORDER BY k.level = 'index', k.level;
 END;
-COMMENT ON FUNCTION rezago.dimension_reliability(integer, text) IS
+COMMENT ON FUNCTION rezago.dimension_reliability(integer, text, regclass) IS
 'Internal consistency of each dimension of a methodology in a period (items: its variables'' lag scores) and of the index (level index; items: the dimension scores), over the comunas with every item (comunas): Cronbach''s alpha and the first principal component of the items'' correlation matrix, its eigenvalue and share of the variance (rezago.reliability). alpha is NULL for a one-item level; NULL statistics when fewer than two comunas are complete or an item is constant. NULL period: comunas 0. Errors: unknown (42704) or incomplete (22023) methodology.';
 
-CREATE FUNCTION rezago.effective_weights(methodology text DEFAULT 'ufro2017', period integer DEFAULT NULL)
+CREATE FUNCTION rezago.effective_weights(methodology text DEFAULT 'ufro2017', period integer DEFAULT NULL,
+                                         observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, dimension text, nominal_weight double precision, comunas bigint,
                variance_share double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH w AS MATERIALIZED (
         SELECT w.variable, w.dimension, w.dimension_weight, w.effective_weight
         FROM rezago.methodology_weights(effective_weights.methodology) w
     ), ci AS MATERIALIZED (
         SELECT c.cut, c.index
-        FROM rezago.comuna_index(effective_weights.period, effective_weights.methodology) c
+        FROM rezago.comuna_index(effective_weights.period, effective_weights.methodology, observations => effective_weights.observations) c
         WHERE c.index IS NOT NULL AND effective_weights.period IS NOT NULL
     ), ls AS MATERIALIZED (
         SELECT s.cut, s.variable, w.dimension, w.dimension_weight, s.score, s.weight
-        FROM rezago.comuna_lag_scores(effective_weights.period, effective_weights.methodology) s
+        FROM rezago.comuna_lag_scores(effective_weights.period, effective_weights.methodology, observations => effective_weights.observations) s
         JOIN w ON w.variable = s.variable
         WHERE s.score IS NOT NULL AND s.cut IN (SELECT ci.cut FROM ci)
     ), t AS MATERIALIZED (
@@ -245,32 +249,34 @@ BEGIN ATOMIC
     FROM w LEFT JOIN c ON c.variable = w.variable
     ORDER BY w.dimension, w.variable;
 END;
-COMMENT ON FUNCTION rezago.effective_weights(text, integer) IS
+COMMENT ON FUNCTION rezago.effective_weights(text, integer, regclass) IS
 'Weight of each variable of a methodology in its index: nominal_weight, the dimension''s normalised weight times the variable''s within it (rezago.methodology_weights; they sum to 1); with a period, its share of the variance of the comuna index, cov(t_v, index) / var(index) over the comunas with an index, where t_v is the variable''s term of the comuna''s index (dimension weight x its weight among the comuna''s scored variables of the dimension x lag score, 0 where unscored); the shares sum to 1 (doc/method.md 13.4). comunas: comunas with an index where the variable is scored. period NULL (default): comunas 0, variance_share NULL. Errors: unknown (42704) or incomplete (22023) methodology.';
 
 CREATE FUNCTION rezago.variable_influence(period integer, methodology text DEFAULT 'ufro2017',
-                                          n integer DEFAULT 10)
+                                          n integer DEFAULT 10,
+                                          observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, dimension text, comunas integer, comuna_mean_shift double precision,
                comuna_max_shift integer, territories integer, territory_mean_shift double precision,
                territory_max_shift integer, top_n_entering integer, top_n_leaving integer)
 AS 'MODULE_PATHNAME', 'rezago_variable_influence'
-LANGUAGE C STABLE PARALLEL SAFE CALLED ON NULL INPUT ROWS 20;
-COMMENT ON FUNCTION rezago.variable_influence(integer, text, integer) IS
+LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 20;
+COMMENT ON FUNCTION rezago.variable_influence(integer, text, integer, regclass) IS
 'Leave one variable out at a time: for each variable of the methodology, the index of every comuna and territory recomputed without it (its dimension''s other weights renormalised; a dimension left empty leaves the index and the other dimensions'' weights are renormalised), from the lag scores of rezago.comuna_lag_scores read once, by the uncertainty engine whose nominal run is comuna_index / territory_index. comunas and territories: ranked with and without it; the mean and largest absolute rank shift (NULL when none is ranked in both); how many territories enter and leave the n most lagged (rank <= n). Errors: NULL argument (22004), n outside 1..100000 (22023), unknown (42704) or incomplete (22023) methodology.';
 
 CREATE FUNCTION rezago.compare_methodologies(period integer, methodology_a text, methodology_b text,
-                                             n integer DEFAULT 10)
+                                             n integer DEFAULT 10,
+                                             observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (territory text, index_a double precision, rank_a bigint, index_b double precision,
                rank_b bigint, rank_shift bigint, top_n_a boolean, top_n_b boolean,
                compared bigint, spearman double precision, kendall double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH a AS MATERIALIZED (
         SELECT t.territory, t.index, t.rank
-        FROM rezago.territory_index(compare_methodologies.period, compare_methodologies.methodology_a) t
+        FROM rezago.territory_index(compare_methodologies.period, compare_methodologies.methodology_a, observations => compare_methodologies.observations) t
     ), b AS MATERIALIZED (
         SELECT t.territory, t.index, t.rank
-        FROM rezago.territory_index(compare_methodologies.period, compare_methodologies.methodology_b) t
+        FROM rezago.territory_index(compare_methodologies.period, compare_methodologies.methodology_b, observations => compare_methodologies.observations) t
     ), ab AS MATERIALIZED (
         SELECT a.territory, a.index AS ia, a.rank AS ra, b.index AS ib, b.rank AS rb
         FROM a JOIN b ON b.territory = a.territory
@@ -290,7 +296,7 @@ BEGIN ATOMIC
     FROM ab WHERE ab.ia IS NOT NULL AND ab.ib IS NOT NULL
     ORDER BY 1 NULLS LAST;
 END;
-COMMENT ON FUNCTION rezago.compare_methodologies(integer, text, text, integer) IS
+COMMENT ON FUNCTION rezago.compare_methodologies(integer, text, text, integer, regclass) IS
 'Two methodologies side by side in a period: per territory (code order) its index and rank under each (rezago.territory_index), rank_shift = rank_b - rank_a (positive: less lagged under b), and whether it is among the n most lagged under each (rank <= n; false when unranked; n NULL: false); then one summary row (territory NULL) with the number of territories ranked under both (compared) and the Spearman and Kendall tau-b correlations of their indices (rezago.correlation; equal to those of the ranks). Errors: unknown (42704) or incomplete (22023) methodology.';
 
 --------------------------------------------------------------------------

@@ -933,9 +933,172 @@ END;
 COMMENT ON FUNCTION rezago.comuna_regions(date) IS
 'Región of every comuna of rezago.comuna on a day: the región of its first rezago.comuna_region_history row whose valid_to is on or after the day, else its current región (rezago.comuna.region_code, NULL when unknown). On 2009-12-31 the Ñuble comunas (16xxx) are in Biobío (8); from 2018-09-06 in Ñuble (16). NULL day: the current región of every comuna.';
 
-CREATE FUNCTION rezago.data_availability(methodology text DEFAULT 'ufro2017')
+--------------------------------------------------------------------------
+-- Observation sources: every function that reads observations reads them
+-- through rezago.source_observations, from rezago.observation or from any
+-- table or view with the same columns that the caller names
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.observation_source_checked(observations regclass)
+RETURNS boolean
+AS 'MODULE_PATHNAME', 'rezago_observation_source_checked'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED CALLED ON NULL INPUT;
+COMMENT ON FUNCTION rezago.observation_source_checked(regclass) IS
+'Support function of rezago.require_observation_source: whether the source''s rows were found good under the snapshot the caller reads with (src/source_check.c), so that the reads of one query scan a source once to check it. NULL: false.';
+
+CREATE FUNCTION rezago.observation_source_passed(observations regclass)
+RETURNS void
+AS 'MODULE_PATHNAME', 'rezago_observation_source_passed'
+LANGUAGE C VOLATILE PARALLEL RESTRICTED CALLED ON NULL INPUT;
+COMMENT ON FUNCTION rezago.observation_source_passed(regclass) IS
+'Support function of rezago.require_observation_source: remembers, in the backend''s memory, that the source''s rows were found good under the caller''s snapshot; a new statement, a change made by the transaction or a commit elsewhere gives another snapshot, and the rows are checked again. The columns are checked on every read, remembered or not. NULL: nothing.';
+
+CREATE FUNCTION rezago.require_observation_source(observations regclass)
+RETURNS regclass
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    kind "char";
+    col record;
+    bad text;
+BEGIN
+    -- rezago.observation itself: the table's constraints already guarantee
+    -- what is checked below
+    IF observations IS NULL OR observations = 'rezago.observation'::regclass THEN
+        RETURN observations;
+    END IF;
+    SELECT c.relkind INTO kind FROM pg_catalog.pg_class c WHERE c.oid = observations;
+    IF kind IS NULL OR kind NOT IN ('r', 'p', 'v', 'm', 'f') THEN
+        RAISE EXCEPTION 'observation source % is not a table or a view', observations
+            USING ERRCODE = 'wrong_object_type',
+                  DETAIL = pg_catalog.format('Its relkind is %s.', coalesce(kind::text, 'unknown')),
+                  HINT = 'Name a table, a view, a materialized view or a foreign table with the columns cut, variable, period and value.';
+    END IF;
+    -- the columns and their types
+    FOR col IN
+        SELECT r.name, r.types, r.required, a.atttypid
+        FROM (VALUES ('cut',      ARRAY['smallint', 'integer', 'bigint'], true),
+                     ('variable', ARRAY['text', 'character varying', 'character', 'name'], true),
+                     ('period',   ARRAY['smallint', 'integer', 'bigint'], true),
+                     ('value',    ARRAY['double precision', 'real', 'numeric', 'smallint', 'integer', 'bigint'], true),
+                     ('source',   NULL, false)) r(name, types, required)
+        LEFT JOIN pg_catalog.pg_attribute a
+          ON a.attrelid = observations AND a.attname = r.name AND a.attnum > 0 AND NOT a.attisdropped
+    LOOP
+        IF col.atttypid IS NULL AND col.required THEN
+            RAISE EXCEPTION 'observation source % has no column %', observations, col.name
+                USING ERRCODE = 'undefined_column',
+                      DETAIL = 'An observation source has the columns cut, variable, period and value, and may have a column source.',
+                      HINT = 'Rename the column, or name a view that selects it under that name.';
+        END IF;
+        IF col.atttypid IS NOT NULL AND col.types IS NOT NULL
+           AND pg_catalog.format_type(col.atttypid, NULL) <> ALL (col.types) THEN
+            RAISE EXCEPTION 'column % of observation source % has type %', col.name, observations,
+                            pg_catalog.format_type(col.atttypid, NULL)
+                USING ERRCODE = 'datatype_mismatch',
+                      DETAIL = pg_catalog.format('Column %s must be of one of the types %s.', col.name,
+                                                 pg_catalog.array_to_string(col.types, ', ')),
+                      HINT = 'Cast it in a view over the source.';
+        END IF;
+    END LOOP;
+    -- the rows: what rezago.observation's keys and constraints refuse, a
+    -- scan of the whole source, once per snapshot (the columns, from the
+    -- catalogue, are checked every time)
+    IF rezago.observation_source_checked(observations) THEN
+        RETURN observations;
+    END IF;
+    EXECUTE pg_catalog.format($q$
+        SELECT coalesce(
+            (SELECT pg_catalog.format('a row has a NULL key (cut %%s, variable %%s, period %%s)',
+                                      coalesce(s.cut::text, 'NULL'), coalesce(s.variable::text, 'NULL'),
+                                      coalesce(s.period::text, 'NULL'))
+             FROM %1$s s WHERE s.cut IS NULL OR s.variable IS NULL OR s.period IS NULL LIMIT 1),
+            (SELECT pg_catalog.format('(cut %%s, variable %%s, period %%s) appears %%s times',
+                                      s.cut, s.variable, s.period, pg_catalog.count(*))
+             FROM %1$s s GROUP BY s.cut, s.variable, s.period HAVING pg_catalog.count(*) > 1
+             ORDER BY s.cut, s.variable, s.period LIMIT 1),
+            (SELECT pg_catalog.format('cut %%s, variable %%s, period %%s has the value %%s, which is not finite',
+                                      s.cut, s.variable, s.period, s.value)
+             FROM %1$s s
+             WHERE s.value::double precision IN ('NaN'::double precision, 'Infinity'::double precision,
+                                                 '-Infinity'::double precision)
+             ORDER BY s.cut, s.variable, s.period LIMIT 1),
+            (SELECT pg_catalog.format('cut %%s is not a comuna of rezago.comuna', s.cut)
+             FROM %1$s s WHERE NOT EXISTS (SELECT FROM rezago.comuna c WHERE c.cut OPERATOR(pg_catalog.=) s.cut)
+             ORDER BY s.cut LIMIT 1),
+            (SELECT pg_catalog.format('variable %%s is not a variable of rezago.variable', s.variable)
+             FROM %1$s s WHERE NOT EXISTS (SELECT FROM rezago.variable v
+                                           WHERE v.code OPERATOR(pg_catalog.=) s.variable::text)
+             ORDER BY s.variable LIMIT 1),
+            (SELECT pg_catalog.format('period %%s is out of the range of integer', s.period)
+             FROM %1$s s WHERE s.period::bigint NOT BETWEEN -2147483648 AND 2147483647 LIMIT 1))$q$,
+        observations) INTO bad;
+    IF bad IS NOT NULL THEN
+        RAISE EXCEPTION 'observation source % holds rows rezago.observation would refuse', observations
+            USING ERRCODE = 'data_exception',
+                  DETAIL = pg_catalog.format('The first problem found: %s.', bad),
+                  HINT = 'A source has one finite or NULL value per comuna, variable and period, for comunas of rezago.comuna (2018 codes; rezago.import_observations maps former ones) and variables of rezago.variable.';
+    END IF;
+    PERFORM rezago.observation_source_passed(observations);
+    RETURN observations;
+END;
+$$;
+COMMENT ON FUNCTION rezago.require_observation_source(regclass) IS
+'Checks an observation source and returns it (NULL for NULL): a table, view, materialized view or foreign table with the columns cut and period (smallint, integer or bigint), variable (text, varchar, char or name) and value (double precision, real, numeric or an integer type), and optionally source (any type, read as text); and rows that rezago.observation would accept: no NULL key, one row per (cut, variable, period), finite or NULL values, comunas of rezago.comuna and variables of rezago.variable. Errors: 42809 not a table or view, 42703 a missing column, 42804 a column of another type, 22000 rows it would refuse (the detail names the first). Every function that takes observations => ... calls it on every read of the source (rezago.source_observations); a source found good is not checked again under the same snapshot (the reads of one query: rezago.observation_source_checked).';
+
+CREATE FUNCTION rezago.read_observation_source(observations regclass)
+RETURNS TABLE (cut integer, variable text, period integer, value double precision, source text)
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+-- PARALLEL RESTRICTED: a temporary table cannot be read in a parallel worker
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    src regclass := rezago.require_observation_source(observations);
+BEGIN
+    -- NULL: no rows; rezago.observation is read by source_observations itself
+    IF src IS NULL OR src = 'rezago.observation'::regclass THEN
+        RETURN;
+    END IF;
+    RETURN QUERY EXECUTE pg_catalog.format(
+        'SELECT s.cut::integer, s.variable::text, s.period::integer, s.value::double precision, %s FROM %s s',
+        CASE WHEN EXISTS (SELECT FROM pg_catalog.pg_attribute a
+                          WHERE a.attrelid = src AND a.attname = 'source' AND a.attnum > 0 AND NOT a.attisdropped)
+             THEN 's.source::text' ELSE 'NULL::text' END,
+        src);
+END;
+$$;
+COMMENT ON FUNCTION rezago.read_observation_source(regclass) IS
+'The rows of an observation source (checked by rezago.require_observation_source) as rezago.observation''s columns: cut, variable, period, value (as double precision) and source (as text; NULL when the source has no such column). NULL or rezago.observation: no rows. Use rezago.source_observations, which reads rezago.observation itself without this function.';
+
+CREATE FUNCTION rezago.source_observations(observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, variable text, period integer, value double precision, source text)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+BEGIN ATOMIC
+    -- inlined into its callers.  The two branches carry no WHERE clause of
+    -- their own, so that PostgreSQL flattens them into an append of base
+    -- relations, whose index paths (probes by period and variable, by cut)
+    -- its callers keep; the condition outside, on a boolean (a condition on
+    -- a regclass column would keep them apart), reaches each branch as a
+    -- constant: with rezago.observation the first branch is the table and
+    -- the second is removed from the plan (a constant argument) or never
+    -- run (a parameter: a one-time filter); with another source the
+    -- reverse; with NULL neither
+    SELECT u.cut, u.variable, u.period, u.value, u.source
+    FROM (SELECT o.cut, o.variable, o.period, o.value, o.source, true AS is_table
+          FROM rezago.observation o
+          UNION ALL
+          SELECT s.cut, s.variable, s.period, s.value, s.source, false
+          FROM rezago.read_observation_source(source_observations.observations) s) u
+    WHERE u.is_table = (source_observations.observations = 'rezago.observation'::regclass);
+END;
+COMMENT ON FUNCTION rezago.source_observations(regclass) IS
+'The observations every reading function of rezago reads: rezago.observation (the default), or the rows of the table or view named (rezago.read_observation_source, checked by rezago.require_observation_source on every read). The one place where rezago reads observations: every function with an argument observations regclass DEFAULT ''rezago.observation'' reads through it, so that results over a source holding the same rows as rezago.observation are the same, to the bit. Comunas, variables, methodologies and territories always come from rezago''s own tables. NULL: no rows (a reading function then computes as if nothing were observed, as with a NULL period).';
+
+CREATE FUNCTION rezago.data_availability(methodology text DEFAULT 'ufro2017',
+                                         observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, period integer, comunas bigint, share double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH v AS (
         SELECT w.variable FROM rezago.methodology_weights(data_availability.methodology) w
@@ -943,10 +1106,10 @@ BEGIN ATOMIC
         SELECT x.code FROM rezago.variable x JOIN rezago.dimension d ON d.code = x.dimension
         WHERE NOT d.in_index
     ), p AS (
-        SELECT DISTINCT o.period FROM rezago.observation o
+        SELECT DISTINCT o.period FROM rezago.source_observations(data_availability.observations) o
     ), got AS (
         SELECT o.variable, o.period, count(*) AS comunas
-        FROM rezago.observation o WHERE o.value IS NOT NULL
+        FROM rezago.source_observations(data_availability.observations) o WHERE o.value IS NOT NULL
         GROUP BY o.variable, o.period
     )
     SELECT v.variable, p.period, coalesce(got.comunas, 0),
@@ -955,7 +1118,7 @@ BEGIN ATOMIC
     LEFT JOIN got ON got.variable = v.variable AND got.period = p.period
     ORDER BY v.variable, p.period;
 END;
-COMMENT ON FUNCTION rezago.data_availability(text) IS
+COMMENT ON FUNCTION rezago.data_availability(text, regclass) IS
 'What can be computed: for every variable of the methodology (weight > 0) and every context variable (pobreza_ingresos, localidades, localidades_aisladas, poblacion: entry criteria and population weights), and every period with observations of any variable, the comunas with a non-NULL value and their share of the comunas of rezago.comuna (0 when there are none). No rows before observations are loaded. Unknown methodology: 42704; NULL: 22004.';
 
 --------------------------------------------------------------------------
@@ -972,7 +1135,12 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('relation', 'comuna_code_history',    'edit'),
     ('relation', 'comuna_region_history',  'edit'),
     ('routine',  'comuna_regions',         'read'),
-    ('routine',  'data_availability',      'read');
+    ('routine',  'data_availability',      'read'),
+    ('routine',  'require_observation_source', 'read'),
+    ('routine',  'observation_source_checked', 'read'),
+    ('routine',  'observation_source_passed', 'read'),
+    ('routine',  'read_observation_source', 'read'),
+    ('routine',  'source_observations',    'read');
 
 -- this file's writers, grant helpers and triggers lose PUBLIC's EXECUTE
 SELECT pg_catalog.count(*) FROM rezago.restrict_public_execute();

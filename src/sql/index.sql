@@ -332,9 +332,10 @@ COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], do
 -- How each variable is scored in a period, and the index of every comuna
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.variable_vintages(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.variable_vintages(period integer, methodology text DEFAULT 'ufro2017',
+                                         observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, vintage integer, comunas bigint)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.max_data_age FROM rezago.methodology x
@@ -346,37 +347,41 @@ BEGIN ATOMIC
                (SELECT p.p
                 FROM generate_series(variable_vintages.period,
                                      variable_vintages.period - (SELECT m.max_data_age FROM m), -1) p(p)
-                WHERE EXISTS (SELECT FROM rezago.observation o
-                              WHERE o.period = p.p AND o.variable = w.variable AND o.value IS NOT NULL)
+                -- a scalar subquery, not EXISTS: PostgreSQL would turn
+                -- EXISTS into a join, which over an observation source
+                -- (rezago.source_observations) reads the whole table
+                WHERE (SELECT true FROM rezago.source_observations(variable_vintages.observations) o
+                       WHERE o.period = p.p AND o.variable = w.variable AND o.value IS NOT NULL LIMIT 1)
                 ORDER BY p.p DESC LIMIT 1) AS vintage
         FROM rezago.methodology_weights(variable_vintages.methodology) w
     )
     SELECT v.variable, v.vintage,
-           (SELECT count(*) FROM rezago.observation o
+           (SELECT count(*) FROM rezago.source_observations(variable_vintages.observations) o
             WHERE o.period = v.vintage AND o.variable = v.variable AND o.value IS NOT NULL)
     FROM v
     ORDER BY v.variable;
 END;
-COMMENT ON FUNCTION rezago.variable_vintages(integer, text) IS
+COMMENT ON FUNCTION rezago.variable_vintages(integer, text, regclass) IS
 'The vintage of every variable of the methodology for a period: the latest period P'' with period - methodology.max_data_age <= P'' <= period that has a non-NULL value of the variable (the same for every comuna), and how many comunas have a value then. vintage NULL (comunas 0) when none is within age. Every scoring function reads each variable at its vintage. Errors: unknown or incomplete methodology.';
 
-CREATE FUNCTION rezago.scoring_values(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.scoring_values(period integer, methodology text DEFAULT 'ufro2017',
+                                      observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, variable text, vintage integer, value double precision, imputed boolean)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.imputation, x.max_data_age FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(scoring_values.methodology))
     ), vt AS MATERIALIZED (
         SELECT v.variable, v.vintage
-        FROM rezago.variable_vintages(scoring_values.period, scoring_values.methodology) v
+        FROM rezago.variable_vintages(scoring_values.period, scoring_values.methodology, observations => scoring_values.observations) v
         WHERE v.vintage IS NOT NULL
     ), missing AS MATERIALIZED (
         -- comunas without an observed value at the vintage, when imputing
         SELECT c.cut, c.region_code, c.provincia_code, vt.variable, vt.vintage
         FROM rezago.comuna c CROSS JOIN vt
         WHERE (SELECT m.imputation <> 'none' FROM m)
-          AND NOT EXISTS (SELECT FROM rezago.observation o
+          AND NOT EXISTS (SELECT FROM rezago.source_observations(scoring_values.observations) o
                           WHERE o.cut = c.cut AND o.variable = vt.variable AND o.period = vt.vintage
                             AND o.value IS NOT NULL)
     ), medians AS MATERIALIZED (
@@ -388,16 +393,21 @@ BEGIN ATOMIC
                      CASE (SELECT m.imputation FROM m) WHEN 'median_region' THEN c.region_code
                                                        ELSE c.provincia_code END AS grp
               FROM vt
-              JOIN rezago.observation o ON o.variable = vt.variable AND o.period = vt.vintage
+              JOIN rezago.source_observations(scoring_values.observations) o ON o.variable = vt.variable AND o.period = vt.vintage
               JOIN rezago.comuna c ON c.cut = o.cut
               WHERE (SELECT m.imputation IN ('median_region', 'median_provincia') FROM m)
                 AND o.value IS NOT NULL) g
         GROUP BY GROUPING SETS ((g.variable, g.grp), (g.variable))
     )
-    -- observed values at the vintage
+    -- observed values at the vintage: a range of the index on (period,
+    -- variable, value) per variable (a lateral subquery, so that the plan
+    -- does not depend on the source being the table or a parameter)
     SELECT o.cut, o.variable, o.period, o.value, false
-    FROM vt JOIN rezago.observation o ON o.variable = vt.variable AND o.period = vt.vintage
-    WHERE o.value IS NOT NULL
+    FROM vt CROSS JOIN LATERAL (
+        SELECT o.cut, o.variable, o.period, o.value
+        FROM rezago.source_observations(scoring_values.observations) o
+        WHERE o.variable = vt.variable AND o.period = vt.vintage AND o.value IS NOT NULL
+        OFFSET 0) o
     UNION ALL
     -- median imputation: the group's median, else the national one
     SELECT x.cut, x.variable, x.vintage,
@@ -414,24 +424,25 @@ BEGIN ATOMIC
     SELECT x.cut, x.variable, cf.period, cf.value, true
     FROM missing x
     CROSS JOIN LATERAL (
-        SELECT o.period, o.value FROM rezago.observation o
+        SELECT o.period, o.value FROM rezago.source_observations(scoring_values.observations) o
         WHERE o.cut = x.cut AND o.variable = x.variable AND o.value IS NOT NULL
           AND o.period BETWEEN scoring_values.period - (SELECT m.max_data_age FROM m) AND scoring_values.period
         ORDER BY o.period DESC LIMIT 1
     ) cf
     WHERE (SELECT m.imputation = 'carry_forward' FROM m);
 END;
-COMMENT ON FUNCTION rezago.scoring_values(integer, text) IS
+COMMENT ON FUNCTION rezago.scoring_values(integer, text, regclass) IS
 'The value every comuna has for every variable of the methodology in a period, as the index scores it: the observed value at the variable''s vintage (rezago.variable_vintages; imputed false), and, when the methodology imputes, a value for each comuna in rezago.comuna without one (imputed true): median_region / median_provincia, the median (percentile_cont 0.5) of the observed values of its región / provincia at the vintage, or the national median when the group has none; carry_forward, its own latest non-NULL value within max_data_age (vintage is then that value''s period; no row when it has none). Imputed values never enter the reference population (rezago.scoring_rows). Errors: unknown or incomplete methodology.';
 
 CREATE FUNCTION rezago.scoring_rows(period integer, methodology text DEFAULT 'ufro2017',
-                                    normalisation text DEFAULT NULL)
+                                    normalisation text DEFAULT NULL,
+                                    observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, dimension text, dimension_no integer, n_dimensions integer,
                polarity smallint, weight double precision, dimension_weight double precision,
                min_coverage double precision, normalisation text, zscore boolean,
                lo double precision, hi double precision, win_lo double precision, win_hi double precision,
                vintage integer, log_min double precision, log_offset double precision)
-LANGUAGE sql STABLE PARALLEL SAFE ROWS 20
+LANGUAGE sql STABLE PARALLEL RESTRICTED ROWS 20
 -- jit = off: the plan holds the subqueries of every normalisation and
 -- winsorisation, of which one runs, and the planner adds up their costs
 -- (about 1e6 at 100,000 units); JIT then compiled and optimised some 170
@@ -451,7 +462,7 @@ BEGIN ATOMIC
         SELECT w.variable, w.dimension, w.polarity, w.variable_weight, w.dimension_weight,
                dense_rank() OVER (ORDER BY w.dimension)::integer AS dimension_no, vt.vintage
         FROM rezago.methodology_weights(scoring_rows.methodology) w
-        JOIN rezago.variable_vintages(scoring_rows.period, scoring_rows.methodology) vt
+        JOIN rezago.variable_vintages(scoring_rows.period, scoring_rows.methodology, observations => scoring_rows.observations) vt
           ON vt.variable = w.variable
     ), mv AS MATERIALIZED (
         -- one row per variable with all that its score needs.  The reference
@@ -488,7 +499,7 @@ BEGIN ATOMIC
                 FROM rezago.coinr_treatment(
                          -- the values are read only for coinr (CASE is lazy)
                          CASE WHEN m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost' THEN
-                             (SELECT array_agg(o.value ORDER BY o.value) FROM rezago.observation o
+                             (SELECT array_agg(o.value ORDER BY o.value) FROM rezago.source_observations(scoring_rows.observations) o
                               WHERE o.period = w.vintage AND o.variable = w.variable AND o.value IS NOT NULL)
                          END,
                          m.coinr_winmax, m.coinr_skew_threshold, m.coinr_kurtosis_threshold) t
@@ -497,20 +508,20 @@ BEGIN ATOMIC
             CROSS JOIN LATERAL (
             SELECT CASE WHEN m.winsor_lower IS NOT NULL THEN
                        (SELECT percentile_cont(m.winsor_lower) WITHIN GROUP (ORDER BY o.value)
-                        FROM rezago.observation o
+                        FROM rezago.source_observations(scoring_rows.observations) o
                         WHERE o.period = w.vintage AND o.variable = w.variable
                           AND o.value IS NOT NULL) END AS lo,
                    CASE WHEN m.winsor_upper IS NOT NULL THEN
                        (SELECT percentile_cont(m.winsor_upper) WITHIN GROUP (ORDER BY o.value)
-                        FROM rezago.observation o
+                        FROM rezago.source_observations(scoring_rows.observations) o
                         WHERE o.period = w.vintage AND o.variable = w.variable
                           AND o.value IS NOT NULL) END AS hi
             ) pct
         ) lim
         CROSS JOIN LATERAL (
-            SELECT (SELECT min(o.value) FROM rezago.observation o
+            SELECT (SELECT min(o.value) FROM rezago.source_observations(scoring_rows.observations) o
                     WHERE o.period = w.vintage AND o.variable = w.variable) AS lo,
-                   (SELECT max(o.value) FROM rezago.observation o
+                   (SELECT max(o.value) FROM rezago.source_observations(scoring_rows.observations) o
                     WHERE o.period = w.vintage AND o.variable = w.variable) AS hi
         ) ext
         LEFT JOIN LATERAL (
@@ -519,7 +530,7 @@ BEGIN ATOMIC
             SELECT rezago.canonical_avg(x.xv) AS mean,
                    coalesce(rezago.canonical_stddev_samp(x.xv), 0) AS sd
             FROM (SELECT rezago.treated_value(o.value, lim.lo, lim.hi, lim.log_min, lim.log_offset) AS xv
-                  FROM rezago.observation o
+                  FROM rezago.source_observations(scoring_rows.observations) o
                   WHERE m.normalisation = 'zscore' AND o.period = w.vintage
                     AND o.variable = w.variable AND o.value IS NOT NULL) x
         ) mom ON true
@@ -531,13 +542,14 @@ BEGIN ATOMIC
     FROM mv
     ORDER BY mv.variable;
 END;
-COMMENT ON FUNCTION rezago.scoring_rows(integer, text, text) IS
+COMMENT ON FUNCTION rezago.scoring_rows(integer, text, text, regclass) IS
 'How each variable of a methodology is scored in a period (with the methodology''s normalisation, or the one passed in normalisation): its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none); vintage the period its values come from (rezago.variable_vintages); log_min and log_offset the log transform of outlier_treatment coinr (NULL: none). Every path scores rezago.treated_value(value, win_lo, win_hi, log_min, log_offset), and lo, hi, mean and sd are statistics of the treated values; outlier_treatment coinr (rezago.coinr_treatment) is not applied under goalpost. The reference population is the observed values at the vintage; the min and max are read from the index on (period, variable, value). This is the one definition of the reference population and its statistics: every lag score of rezago is computed from it. Errors: unknown or incomplete methodology, unknown normalisation or goalpost without goalposts (rezago.require_rule).';
 
-CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017',
+                                        observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variables text[], scoring double precision[], n_dimensions integer, dimensions text[],
                min_coverage double precision, normalisation text)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 BEGIN ATOMIC
     -- STRICT also keeps it out of the callers' plans (PostgreSQL does not
     -- inline a strict set-returning function): its 18-row query is planned
@@ -551,18 +563,19 @@ BEGIN ATOMIC
            (SELECT array_agg(d.dimension ORDER BY d.dimension)
             FROM (SELECT DISTINCT x.dimension FROM rezago.methodology_weights(variable_scoring.methodology) x) d),
            min(r.min_coverage), min(r.normalisation)
-    FROM rezago.scoring_rows(variable_scoring.period, variable_scoring.methodology) r;
+    FROM rezago.scoring_rows(variable_scoring.period, variable_scoring.methodology, observations => variable_scoring.observations) r;
 END;
-COMMENT ON FUNCTION rezago.variable_scoring(integer, text) IS
+COMMENT ON FUNCTION rezago.variable_scoring(integer, text, regclass) IS
 'rezago.scoring_rows as the arguments of the unit_*_values aggregates: variables (codes, in order) and scoring (one row per variable: dimension number, n_dimensions, weight, dimension weight, polarity, 1 for zscore else 0, lo, hi, winsorisation low and high), plus n_dimensions, the dimension codes by number, min_coverage and normalisation. One row. Errors: unknown or incomplete methodology.';
 
 CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text DEFAULT 'ufro2017',
-                                             normalisation text DEFAULT NULL)
+                                             normalisation text DEFAULT NULL,
+                                             observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision, dimension_no integer,
                n_dimensions integer, dimension_weight double precision, min_coverage double precision,
                vintage integer, imputed boolean)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 -- The SET clause keeps it out of the callers' plans: comuna_unit_states and
 -- comuna_lag_scores reach it only for the rank normalisation, and then plan
 -- it on its own; otherwise its window never enters their plan.
@@ -570,12 +583,12 @@ SET jit = off
 BEGIN ATOMIC
     WITH mv AS MATERIALIZED (
         SELECT * FROM rezago.scoring_rows(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology,
-                                          ranked_lag_score_rows.normalisation) r
+                                          ranked_lag_score_rows.normalisation, observations => ranked_lag_score_rows.observations) r
         WHERE r.normalisation = 'rank'
     ), sv AS MATERIALIZED (
         SELECT v.cut, v.variable, v.vintage, v.value, v.imputed,
                mv.polarity * rezago.treated_value(v.value, mv.win_lo, mv.win_hi, mv.log_min, mv.log_offset) AS lag_key
-        FROM rezago.scoring_values(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology) v
+        FROM rezago.scoring_values(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology, observations => ranked_lag_score_rows.observations) v
         JOIN mv ON mv.variable = v.variable
     ), observed AS (
         -- percent_rank() among the observed values: (the number of less
@@ -602,14 +615,15 @@ BEGIN ATOMIC
           WHERE i.imputed) x
     JOIN mv ON mv.variable = x.variable;
 END;
-COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text, text) IS
+COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text, text, regclass) IS
 'The lag scores under the rank normalisation (the methodology''s, or normalisation = ''rank''): percent_rank() of polarity x the winsorised value, descending, over the observed values at the vintage (rezago.scoring_rows gives the winsorisation limits); an imputed value (rezago.scoring_values) scores as an observed value equal to it would, (the number of observed values less lagged than it) / (n - 1), and moves no other score. With what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and min_coverage; and the value''s vintage and imputed flag. No rows under another normalisation. Errors: as rezago.scoring_rows.';
 
 CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
-                                         normalisation text DEFAULT NULL)
+                                         normalisation text DEFAULT NULL,
+                                         observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision, vintage integer, imputed boolean)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 -- jit = off: inlined into its caller, the branches of every normalisation and
 -- imputation rule (planned, not run) added up to a cost of about 1.4e5 on
 -- Chile's 346 comunas, and JIT compiled some 220 functions on every call (a
@@ -622,7 +636,7 @@ BEGIN ATOMIC
     -- rezago.ranked_lag_score_rows; this only applies the formulas
     WITH sr AS MATERIALIZED (
         SELECT * FROM rezago.scoring_rows(comuna_lag_scores.period, comuna_lag_scores.methodology,
-                                          comuna_lag_scores.normalisation) r
+                                          comuna_lag_scores.normalisation, observations => comuna_lag_scores.observations) r
     )
     SELECT v.cut, sr.variable, sr.dimension, v.value,
            CASE WHEN sr.zscore
@@ -632,22 +646,23 @@ BEGIN ATOMIC
                                       sr.lo, sr.hi, sr.polarity)
            END,
            sr.weight, v.vintage, v.imputed
-    FROM rezago.scoring_values(comuna_lag_scores.period, comuna_lag_scores.methodology) v
+    FROM rezago.scoring_values(comuna_lag_scores.period, comuna_lag_scores.methodology, observations => comuna_lag_scores.observations) v
     JOIN sr ON sr.variable = v.variable
     WHERE sr.normalisation <> 'rank'
       AND (SELECT rezago.require_rule(comuna_lag_scores.methodology, 'normalisation', comuna_lag_scores.normalisation)) <> 'rank'
     UNION ALL
     SELECT r.cut, r.variable, r.dimension, r.value, r.score, r.weight, r.vintage, r.imputed
     FROM rezago.ranked_lag_score_rows(comuna_lag_scores.period, comuna_lag_scores.methodology,
-                                      comuna_lag_scores.normalisation) r
+                                      comuna_lag_scores.normalisation, observations => comuna_lag_scores.observations) r
     WHERE (SELECT rezago.require_rule(comuna_lag_scores.methodology, 'normalisation', comuna_lag_scores.normalisation)) = 'rank';
 END;
-COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text, text) IS
+COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text, text, regclass) IS
 'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a value in the period (rezago.scoring_values: observed at the variable''s vintage, or imputed), with the variable''s normalised weight within its dimension, the vintage and the imputed flag; under the methodology''s normalisation, or the one passed in normalisation (minmax, zscore, rank, goalpost) for a what-if. The reference population is the observed values at the vintage (doc/method.md 3.1-3.2); its statistics come from rezago.scoring_rows. An imputed value outside the observed range scores 0 or 1 under minmax (lag_score clamps). Errors: unknown or incomplete methodology, unknown normalisation, goalpost without goalposts.';
 
-CREATE FUNCTION rezago.comuna_unit_states(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.comuna_unit_states(period integer, methodology text DEFAULT 'ufro2017',
+                                          observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, state double precision[])
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 -- enable_hashagg = off: the states keep a row per variable (canonical sums,
 -- src/canonical_sum.c), so a hash table of every comuna's state costs a
 -- cache miss per row; grouping the rows as the index on (period, cut,
@@ -663,9 +678,13 @@ BEGIN ATOMIC
     -- one group per comuna (not per comuna and dimension); each branch is
     -- planned on its own, the one the methodology rules out returns nothing
     WITH sc AS MATERIALIZED (
-        SELECT * FROM rezago.variable_scoring(comuna_unit_states.period, comuna_unit_states.methodology)
+        SELECT * FROM rezago.variable_scoring(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations)
     ), g AS MATERIALIZED (
-        SELECT m.max_data_age > 0 OR m.imputation <> 'none' AS general,
+        -- general: the values of rezago.scoring_values, for vintages,
+        -- imputation, or observations from another source than
+        -- rezago.observation (whose rows the first branch reads itself)
+        SELECT m.max_data_age > 0 OR m.imputation <> 'none'
+               OR comuna_unit_states.observations IS DISTINCT FROM 'rezago.observation'::regclass AS general,
                -- COINr's treatment may log-transform values, which the
                -- scoring table of the unit_*_values aggregates cannot say:
                -- its scores come from comuna_lag_scores (the last branch)
@@ -686,31 +705,32 @@ BEGIN ATOMIC
     SELECT v.cut,
            rezago.unit_state_values(v.variable, v.value, (SELECT sc.variables FROM sc),
                                     (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
-    FROM rezago.scoring_values(comuna_unit_states.period, comuna_unit_states.methodology) v
+    FROM rezago.scoring_values(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations) v
     WHERE (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT g.general AND NOT g.scored FROM g)
     GROUP BY v.cut
     UNION ALL
     -- outlier_treatment coinr: the lag scores of comuna_lag_scores
     SELECT s.cut, rezago.unit_state(sr.dimension_no, sr.n_dimensions, s.score, sr.weight,
                                     sr.dimension_weight, sr.min_coverage)
-    FROM rezago.comuna_lag_scores(comuna_unit_states.period, comuna_unit_states.methodology) s
-    JOIN rezago.scoring_rows(comuna_unit_states.period, comuna_unit_states.methodology) sr
+    FROM rezago.comuna_lag_scores(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations) s
+    JOIN rezago.scoring_rows(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations) sr
       ON sr.variable = s.variable
     WHERE (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT g.scored FROM g)
     GROUP BY s.cut
     UNION ALL
     SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight,
                                     r.dimension_weight, r.min_coverage)
-    FROM rezago.ranked_lag_score_rows(comuna_unit_states.period, comuna_unit_states.methodology) r
+    FROM rezago.ranked_lag_score_rows(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations) r
     WHERE (SELECT sc.normalisation = 'rank' FROM sc)
     GROUP BY r.cut;
 END;
-COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text) IS
+COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text, regclass) IS
 'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. NULL period: no rows. Errors: unknown (42704) or incomplete (22023) methodology.';
 
-CREATE FUNCTION rezago.comuna_geometric_states(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.comuna_geometric_states(period integer, methodology text DEFAULT 'ufro2017',
+                                               observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, state double precision[])
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 -- jit = off, which also keeps it out of comuna_index's plan: inlined, the
 -- costs of comuna_lag_scores (about 7e9 at 100,000 units) made JIT compile
 -- comuna_index's whole plan on every call, arithmetic or not (2.5 s became
@@ -723,17 +743,18 @@ BEGIN ATOMIC
     FROM (SELECT s.cut, sr.dimension_no, sr.n_dimensions, sr.weight, sr.dimension_weight, sr.min_coverage,
                  rezago.geometric_log_achievement(s.score,
                      CASE WHEN sr.zscore THEN max(s.score) OVER (PARTITION BY s.variable) END) AS log_achievement
-          FROM rezago.comuna_lag_scores(comuna_geometric_states.period, comuna_geometric_states.methodology) s
-          JOIN rezago.scoring_rows(comuna_geometric_states.period, comuna_geometric_states.methodology) sr
+          FROM rezago.comuna_lag_scores(comuna_geometric_states.period, comuna_geometric_states.methodology, observations => comuna_geometric_states.observations) s
+          JOIN rezago.scoring_rows(comuna_geometric_states.period, comuna_geometric_states.methodology, observations => comuna_geometric_states.observations) sr
             ON sr.variable = s.variable) l
     GROUP BY l.cut;
 END;
-COMMENT ON FUNCTION rezago.comuna_geometric_states(integer, text) IS
+COMMENT ON FUNCTION rezago.comuna_geometric_states(integer, text, regclass) IS
 'The unit_* aggregate state (rezago.unit_state) of every comuna with a lag score in the period, with rezago.geometric_log_achievement of each score in place of the score (z-scores against the variable''s largest z-score of the period): unit_index_final of it, passed to rezago.geometric_index, is the geometric index (doc/method.md 3.4; what comuna_index gives under aggregation geometric, whatever the methodology''s aggregation). NULL period: no rows. Errors: as rezago.comuna_lag_scores.';
 
-CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017',
+                                               observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH dims AS MATERIALIZED (
         -- the dimension codes by number, as rezago.scoring_rows numbers them
@@ -742,19 +763,20 @@ BEGIN ATOMIC
               FROM rezago.methodology_weights(comuna_dimension_scores.methodology) w) d
     )
     SELECT u.cut, (SELECT dims.codes FROM dims)[s.dimension_no], s.score, s.coverage
-    FROM rezago.comuna_unit_states(comuna_dimension_scores.period, comuna_dimension_scores.methodology) u
+    FROM rezago.comuna_unit_states(comuna_dimension_scores.period, comuna_dimension_scores.methodology, observations => comuna_dimension_scores.observations) u
     CROSS JOIN LATERAL unnest(rezago.unit_dimension_scores_final(u.state),
                               rezago.unit_dimension_coverage_final(u.state))
         WITH ORDINALITY AS s(score, coverage, dimension_no)
     WHERE s.coverage IS NOT NULL
       AND (SELECT rezago.require_methodology(comuna_dimension_scores.methodology)) IS NOT NULL;
 END;
-COMMENT ON FUNCTION rezago.comuna_dimension_scores(integer, text) IS
+COMMENT ON FUNCTION rezago.comuna_dimension_scores(integer, text, regclass) IS
 'Dimension score of each comuna (weighted mean of its lag scores in the dimension) and its coverage (share of the dimension''s weight with data). Score NULL when coverage < methodology.min_coverage. One row per comuna and dimension with at least one observation in the period.';
 
-CREATE FUNCTION rezago.comuna_index(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.comuna_index(period integer, methodology text DEFAULT 'ufro2017',
+                                    observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH dims AS MATERIALIZED (
         -- the dimension codes by number, as rezago.scoring_rows numbers them
@@ -766,14 +788,14 @@ BEGIN ATOMIC
     ), per_comuna AS (
         SELECT u.cut, rezago.unit_index_final(u.state) AS index,
                rezago.unit_missing_dimensions_final(u.state) AS missing
-        FROM rezago.comuna_unit_states(comuna_index.period, comuna_index.methodology) u
+        FROM rezago.comuna_unit_states(comuna_index.period, comuna_index.methodology, observations => comuna_index.observations) u
         WHERE (SELECT agg.aggregation = 'arithmetic' FROM agg)
         UNION ALL
         -- geometric (doc/method.md 3.4): the same unit_* means, of the log
         -- achievements; then back to a lag index
         SELECT ge.cut, rezago.geometric_index(rezago.unit_index_final(ge.state)),
                rezago.unit_missing_dimensions_final(ge.state)
-        FROM rezago.comuna_geometric_states(comuna_index.period, comuna_index.methodology) ge
+        FROM rezago.comuna_geometric_states(comuna_index.period, comuna_index.methodology, observations => comuna_index.observations) ge
         WHERE (SELECT agg.aggregation = 'geometric' FROM agg)
     )
     SELECT c.cut, p.index,
@@ -788,27 +810,28 @@ BEGIN ATOMIC
     LEFT JOIN per_comuna p ON p.cut = c.cut
     WHERE (SELECT rezago.require_methodology(comuna_index.methodology)) IS NOT NULL;
 END;
-COMMENT ON FUNCTION rezago.comuna_index(integer, text) IS
+COMMENT ON FUNCTION rezago.comuna_index(integer, text, regclass) IS
 'Lag index of every comuna in rezago.comuna for a period: weighted mean of its dimension scores (methodology.aggregation arithmetic), or, for geometric, 1 - (P - 1)/99 with P the weighted geometric mean over dimensions of the weighted geometric means of the achievements 1 + 99 (1 - score) (z-scores: 1 + 99 (largest z-score of the variable - z)), as the uncertainty runs define it (doc/method.md 3.4). NULL when any dimension score is NULL, and missing_dimensions then lists them. rank: 1 = most lagged, among comunas with an index; ties share a rank (1,1,3).';
 
-CREATE FUNCTION rezago.outlier_treatment(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.outlier_treatment(period integer, methodology text DEFAULT 'ufro2017',
+                                         observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, vintage integer, treatment text, n integer,
                skewness_before double precision, kurtosis_before double precision,
                win_lo double precision, win_hi double precision,
                winsorised_low integer, winsorised_high integer, low_comunas integer[], high_comunas integer[],
                log_transform boolean, log_min double precision, log_offset double precision,
                skewness_after double precision, kurtosis_after double precision)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     -- the limits and log parameters are those of rezago.scoring_rows (the
     -- one place they are computed); this reads them back over the
     -- reference population, the observed values at the vintage
     WITH sr AS MATERIALIZED (
-        SELECT * FROM rezago.scoring_rows(outlier_treatment.period, outlier_treatment.methodology) r
+        SELECT * FROM rezago.scoring_rows(outlier_treatment.period, outlier_treatment.methodology, observations => outlier_treatment.observations) r
     ), obs AS (
         SELECT sr.variable, o.cut, o.value,
                rezago.treated_value(o.value, sr.win_lo, sr.win_hi, sr.log_min, sr.log_offset) AS treated
-        FROM sr JOIN rezago.observation o
+        FROM sr JOIN rezago.source_observations(outlier_treatment.observations) o
           ON o.period = sr.vintage AND o.variable = sr.variable AND o.value IS NOT NULL
     ), per AS (
         -- moments only: no winsorisation (winmax 0), thresholds no value reaches
@@ -834,16 +857,17 @@ BEGIN ATOMIC
     FROM sr LEFT JOIN per ON per.variable = sr.variable
     ORDER BY sr.variable;
 END;
-COMMENT ON FUNCTION rezago.outlier_treatment(integer, text) IS
+COMMENT ON FUNCTION rezago.outlier_treatment(integer, text, regclass) IS
 'What the methodology''s outlier treatment does to each variable in a period (doc/method.md 3.2), read from rezago.scoring_rows over the reference population (the observed values at the vintage): treatment none, winsorised or log; n values; skewness and kurtosis (COINr''s skew and kurt) of the raw and of the treated values (rezago.treated_value; NULL for fewer than 4 values or all equal); the limits win_lo and win_hi (the percentiles, or the coinr rule''s: NULL where nothing moved); the points raised (winsorised_low, low_comunas) and lowered (winsorised_high, high_comunas), by cut; and the log transform (log_min, log_offset). Imputed values are not in the population. Errors: unknown or incomplete methodology, as rezago.scoring_rows.';
 
 --------------------------------------------------------------------------
 -- Territories: the mean of their members (doc/method.md 3.5)
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.territory_dimension_scores(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.territory_dimension_scores(period integer, methodology text DEFAULT 'ufro2017',
+                                                  observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (territory text, dimension text, score double precision, members bigint, scored bigint)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.territory_weighting FROM rezago.methodology x
@@ -851,7 +875,7 @@ BEGIN ATOMIC
     ), dims AS MATERIALIZED (
         SELECT DISTINCT w.dimension FROM rezago.methodology_weights(territory_dimension_scores.methodology) w
     ), pop AS (
-        SELECT o.cut, o.value FROM rezago.observation o
+        SELECT o.cut, o.value FROM rezago.source_observations(territory_dimension_scores.observations) o
         WHERE o.variable = 'poblacion' AND o.period = territory_dimension_scores.period
           AND (SELECT m.territory_weighting = 'population' FROM m)
     )
@@ -863,24 +887,25 @@ BEGIN ATOMIC
            count(*), count(s.score)
     FROM rezago.territory_member tm
     CROSS JOIN dims
-    LEFT JOIN rezago.comuna_dimension_scores(territory_dimension_scores.period, territory_dimension_scores.methodology) s
+    LEFT JOIN rezago.comuna_dimension_scores(territory_dimension_scores.period, territory_dimension_scores.methodology, observations => territory_dimension_scores.observations) s
       ON s.cut = tm.cut AND s.dimension = dims.dimension
     LEFT JOIN pop ON pop.cut = tm.cut
     WHERE (SELECT rezago.require_methodology(territory_dimension_scores.methodology)) IS NOT NULL
     GROUP BY tm.territory, dims.dimension;
 END;
-COMMENT ON FUNCTION rezago.territory_dimension_scores(integer, text) IS
+COMMENT ON FUNCTION rezago.territory_dimension_scores(integer, text, regclass) IS
 'Dimension score of each territory: mean of its members'' dimension scores (population-weighted when the methodology says so), with the number of members and of scored members.';
 
-CREATE FUNCTION rezago.territory_index(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.territory_index(period integer, methodology text DEFAULT 'ufro2017',
+                                       observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (territory text, index double precision, rank bigint, members bigint, scored bigint)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.territory_weighting FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(territory_index.methodology))
     ), pop AS (
-        SELECT o.cut, o.value FROM rezago.observation o
+        SELECT o.cut, o.value FROM rezago.source_observations(territory_index.observations) o
         WHERE o.variable = 'poblacion' AND o.period = territory_index.period
           AND (SELECT m.territory_weighting = 'population' FROM m)
     ), t AS (
@@ -891,7 +916,7 @@ BEGIN ATOMIC
                END AS index,
                count(*) AS members, count(ci.index) AS scored
         FROM rezago.territory_member tm
-        JOIN rezago.comuna_index(territory_index.period, territory_index.methodology) ci ON ci.cut = tm.cut
+        JOIN rezago.comuna_index(territory_index.period, territory_index.methodology, observations => territory_index.observations) ci ON ci.cut = tm.cut
         LEFT JOIN pop ON pop.cut = tm.cut
         GROUP BY tm.territory
     )
@@ -901,7 +926,7 @@ BEGIN ATOMIC
     FROM rezago.territory tr LEFT JOIN t ON t.territory = tr.code
     WHERE (SELECT rezago.require_methodology(territory_index.methodology)) IS NOT NULL;
 END;
-COMMENT ON FUNCTION rezago.territory_index(integer, text) IS
+COMMENT ON FUNCTION rezago.territory_index(integer, text, regclass) IS
 'Lag index of every territory: mean of its member comunas'' indices (doc/method.md 3.5; population-weighted only when the methodology says so), rank (1 = most lagged, ties share a rank, NULL index unranked), number of members and of members with an index.';
 
 --------------------------------------------------------------------------

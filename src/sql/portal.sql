@@ -98,13 +98,14 @@ COMMENT ON FUNCTION rezago.criterion_value(boolean) IS
 -- Explanations: effective weights and contributions (doc/method.md section 3)
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.comuna_contributions(period integer, methodology text DEFAULT rezago.default_methodology())
+CREATE FUNCTION rezago.comuna_contributions(period integer, methodology text DEFAULT rezago.default_methodology(),
+                                            observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, variable text, dimension text, polarity smallint,
                value double precision, threshold double precision, gap double precision,
                score double precision, effective_weight double precision,
                contribution double precision, index double precision, vintage integer, imputed boolean,
                source text)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 -- jit = off: the plan's estimated cost (about 2.7e5 on Chile's comunas) made
 -- JIT compile some 640 functions on every call: 1.2 s for v_comuna_explanation
 -- against 0.4 s without (doc/performance.md)
@@ -115,18 +116,18 @@ BEGIN ATOMIC
     ), w AS MATERIALIZED (
         SELECT x.* FROM m, LATERAL rezago.methodology_weights(m.code) x
     ), ls AS MATERIALIZED (
-        SELECT x.* FROM m, LATERAL rezago.comuna_lag_scores(comuna_contributions.period, m.code) x
+        SELECT x.* FROM m, LATERAL rezago.comuna_lag_scores(comuna_contributions.period, m.code, observations => comuna_contributions.observations) x
     ), avail AS (
         -- weight within the dimension of the variables with a score: the
         -- dimension score divides by it (doc/method.md 3.3)
         SELECT ls.cut, ls.dimension, rezago.canonical_sum(ls.weight) AS weight
         FROM ls WHERE ls.score IS NOT NULL GROUP BY ls.cut, ls.dimension
     ), ci AS MATERIALIZED (
-        SELECT x.cut, x.index FROM m, LATERAL rezago.comuna_index(comuna_contributions.period, m.code) x
+        SELECT x.cut, x.index FROM m, LATERAL rezago.comuna_index(comuna_contributions.period, m.code, observations => comuna_contributions.observations) x
     ), thr AS MATERIALIZED (
         SELECT x.variable, x.threshold, vt.vintage
-        FROM m, LATERAL rezago.variable_thresholds(comuna_contributions.period, m.code) x
-        JOIN rezago.variable_vintages(comuna_contributions.period, comuna_contributions.methodology) vt
+        FROM m, LATERAL rezago.variable_thresholds(comuna_contributions.period, m.code, observations => comuna_contributions.observations) x
+        JOIN rezago.variable_vintages(comuna_contributions.period, comuna_contributions.methodology, observations => comuna_contributions.observations) vt
           ON vt.variable = x.variable
     ), e AS (
         SELECT ci.cut, w.variable, w.dimension, w.polarity, ls.value, thr.threshold, ls.score, ci.index,
@@ -147,16 +148,19 @@ BEGIN ATOMIC
            CASE WHEN e.score IS NOT NULL THEN e.effective_weight * e.score END,
            e.index, e.vintage, e.imputed,
            -- where an observed value comes from (rezago.observation.source)
-           CASE WHEN NOT e.imputed THEN
-               (SELECT o.source FROM rezago.observation o
-                WHERE o.cut = e.cut AND o.variable = e.variable AND o.period = e.vintage) END
+           o.source
     FROM e
+    -- a join, not a subquery per row: over a source without indexes the
+    -- subquery would scan it once per comuna and variable
+    LEFT JOIN rezago.source_observations(comuna_contributions.observations) o
+      ON NOT e.imputed AND o.cut = e.cut AND o.variable = e.variable AND o.period = e.vintage
     ORDER BY e.cut, e.dimension, e.variable;
 END;
-COMMENT ON FUNCTION rezago.comuna_contributions(integer, text) IS
+COMMENT ON FUNCTION rezago.comuna_contributions(integer, text, regclass) IS
 'Explanation of every comuna''s index, one row per comuna of rezago.comuna and variable of the methodology (default: rezago.default_methodology()): raw value, threshold (rezago.variable_thresholds: an official threshold when one is set, else the methodology''s threshold rule), gap = polarity * (threshold - value) (> 0 still behind), lag score, effective weight and contribution = effective weight * score. The effective weight is the dimension weight times the variable''s weight renormalised over the variables of the dimension with data for that comuna, so the contributions of a comuna sum to its index; vintage = the period the value comes from (rezago.scoring_values; the variable''s vintage when the comuna has no value) imputed = whether the value was imputed (NULL without a value), and source = where an observed value comes from (rezago.observation.source; NULL for an imputed value or when not given). A variable without a value has score NULL, effective weight 0 and contribution NULL; a comuna without an index has NULL effective weights and contributions. STRICT: a NULL argument gives no rows (and keeps the planner from inlining the function into the portal views, which made them 30 times slower). Errors: unknown (42704) or incomplete (22023) methodology.';
 
-CREATE FUNCTION rezago.territory_contributions(period integer, methodology text DEFAULT rezago.default_methodology())
+CREATE FUNCTION rezago.territory_contributions(period integer, methodology text DEFAULT rezago.default_methodology(),
+                                               observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (territory text, variable text, dimension text, polarity smallint,
                value double precision, members_with_value bigint,
                threshold double precision, gap double precision, overcome boolean,
@@ -165,13 +169,13 @@ RETURNS TABLE (territory text, variable text, dimension text, polarity smallint,
                is_weakest boolean, is_strongest boolean,
                index double precision, rank bigint, previous_period integer,
                previous_rank bigint, rank_change bigint, vintage integer, members_imputed bigint)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.code, x.territory_weighting FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(territory_contributions.methodology))
     ), cc AS MATERIALIZED (
-        SELECT x.* FROM m, LATERAL rezago.comuna_contributions(territory_contributions.period, m.code) x
+        SELECT x.* FROM m, LATERAL rezago.comuna_contributions(territory_contributions.period, m.code, observations => territory_contributions.observations) x
     ), scored AS (
         -- members with an index, with their weight in the territory score
         -- (doc/method.md 3.5: the mean; population-weighted only if the methodology says so)
@@ -182,7 +186,7 @@ BEGIN ATOMIC
                END AS member_weight
         FROM rezago.territory_member tm
         JOIN (SELECT DISTINCT cc.cut FROM cc WHERE cc.index IS NOT NULL) s ON s.cut = tm.cut
-        LEFT JOIN rezago.observation pop
+        LEFT JOIN rezago.source_observations(territory_contributions.observations) pop
           ON pop.cut = tm.cut AND pop.variable = 'poblacion' AND pop.period = territory_contributions.period
     ), tv AS (
         SELECT tm.territory, cc.variable, cc.dimension, cc.polarity,
@@ -201,9 +205,9 @@ BEGIN ATOMIC
         SELECT max(p.period) AS period FROM m, LATERAL rezago.index_periods(m.code) p
         WHERE p.period < territory_contributions.period
     ), ti AS MATERIALIZED (
-        SELECT x.territory, x.index, x.rank FROM m, LATERAL rezago.territory_index(territory_contributions.period, m.code) x
+        SELECT x.territory, x.index, x.rank FROM m, LATERAL rezago.territory_index(territory_contributions.period, m.code, observations => territory_contributions.observations) x
     ), tp AS MATERIALIZED (
-        SELECT x.territory, x.rank FROM m, prev, LATERAL rezago.territory_index(prev.period, m.code) x
+        SELECT x.territory, x.rank FROM m, prev, LATERAL rezago.territory_index(prev.period, m.code, observations => territory_contributions.observations) x
         WHERE prev.period IS NOT NULL
     ), r AS (
         SELECT tv.*, tv.polarity * (tv.threshold - tv.value) + 0.0 AS gap,
@@ -219,15 +223,16 @@ BEGIN ATOMIC
            vt.vintage, r.members_imputed
     FROM r
     JOIN ti ON ti.territory = r.territory
-    LEFT JOIN rezago.variable_vintages(territory_contributions.period, territory_contributions.methodology) vt
+    LEFT JOIN rezago.variable_vintages(territory_contributions.period, territory_contributions.methodology, observations => territory_contributions.observations) vt
       ON vt.variable = r.variable
     LEFT JOIN tp ON tp.territory = r.territory
     ORDER BY r.territory, r.dimension, r.variable;
 END;
-COMMENT ON FUNCTION rezago.territory_contributions(integer, text) IS
+COMMENT ON FUNCTION rezago.territory_contributions(integer, text, regclass) IS
 'Explanation of every territory''s index in a period, one row per territory and variable of the methodology (default: rezago.default_methodology()): value = mean of the members'' observed raw values at the variable''s vintage (doc/method.md 4, as rezago.territory_gaps) and how many members have one (members_with_value), how many have an imputed value instead (members_imputed; these count in the contributions, not in value and gap), and the vintage; threshold (rezago.variable_thresholds), gap = polarity * (threshold - value) and overcome = gap <= 0, as rezago.territory_gaps; effective weight and contribution = the member-weighted mean of the members'' comuna effective weights and contributions (members with an index; equal member weights unless the methodology weights by population), so the contributions sum to the territory index; score = contribution / effective weight (the plain mean of the member lag scores when every member has every variable); variable_rank 1 = the variable where the territory is most lagged (is_weakest), is_strongest = least lagged (ties share); the territory''s index and rank, and its rank in the previous period with data (previous_period) with rank_change = previous_rank - rank (positive: moved towards rank 1, i.e. more lagged relative to the others). STRICT: a NULL argument gives no rows. Errors: unknown or incomplete methodology.';
 
-CREATE FUNCTION rezago.explain_territory(territory text, period integer, methodology text DEFAULT rezago.default_methodology())
+CREATE FUNCTION rezago.explain_territory(territory text, period integer, methodology text DEFAULT rezago.default_methodology(),
+                                         observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, variable_name text, dimension text, dimension_name text, unit text,
                polarity smallint, value double precision, members_with_value bigint,
                threshold double precision, gap double precision, overcome boolean,
@@ -235,20 +240,20 @@ RETURNS TABLE (variable text, variable_name text, dimension text, dimension_name
                contribution_share double precision, variable_rank bigint, is_weakest boolean,
                is_strongest boolean, index double precision, rank bigint, previous_period integer,
                previous_rank bigint, rank_change bigint, vintage integer, members_imputed bigint)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 BEGIN ATOMIC
     SELECT x.variable, v.name, x.dimension, d.name, v.unit, x.polarity, x.value, x.members_with_value,
            x.threshold, x.gap, x.overcome, x.score, x.effective_weight, x.contribution,
            x.contribution / nullif(x.index, 0),
            x.variable_rank, x.is_weakest, x.is_strongest, x.index, x.rank, x.previous_period,
            x.previous_rank, x.rank_change, x.vintage, x.members_imputed
-    FROM rezago.territory_contributions(explain_territory.period, explain_territory.methodology) x
+    FROM rezago.territory_contributions(explain_territory.period, explain_territory.methodology, observations => explain_territory.observations) x
     JOIN rezago.variable v ON v.code = x.variable
     JOIN rezago.dimension d ON d.code = x.dimension
     WHERE x.territory = explain_territory.territory
     ORDER BY x.contribution DESC NULLS LAST, x.variable;
 END;
-COMMENT ON FUNCTION rezago.explain_territory(text, integer, text) IS
+COMMENT ON FUNCTION rezago.explain_territory(text, integer, text, regclass) IS
 'Why a territory has its index in a period: rezago.territory_contributions for one territory, with Spanish names, and contribution_share = contribution / index (the shares sum to 1), ordered by contribution (largest first). No rows for an unknown territory or a NULL argument.';
 
 --------------------------------------------------------------------------

@@ -237,9 +237,10 @@ COMMENT ON AGGREGATE rezago.territory_means(text, integer, double precision, tex
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.variable_thresholds(period integer, methodology text DEFAULT 'ufro2017',
-                                           threshold_rule text DEFAULT NULL)
+                                           threshold_rule text DEFAULT NULL,
+                                           observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, threshold double precision, source text, comunas bigint)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT (SELECT rezago.require_rule(variable_thresholds.methodology, 'threshold_rule',
@@ -253,7 +254,7 @@ BEGIN ATOMIC
         FROM rezago.methodology_weights(variable_thresholds.methodology) w
         JOIN rezago.methodology_variable v
           ON v.methodology = variable_thresholds.methodology AND v.variable = w.variable
-        JOIN rezago.variable_vintages(variable_thresholds.period, variable_thresholds.methodology) vt
+        JOIN rezago.variable_vintages(variable_thresholds.period, variable_thresholds.methodology, observations => variable_thresholds.observations) vt
           ON vt.variable = w.variable
     )
     SELECT mv.variable,
@@ -277,7 +278,7 @@ BEGIN ATOMIC
                percentile_cont(CASE m.rule WHEN 'percentile' THEN m.pct ELSE 0.5 END)
                    WITHIN GROUP (ORDER BY o.value)
                    FILTER (WHERE m.rule IN ('median', 'percentile')) AS pct
-        FROM rezago.observation o
+        FROM rezago.source_observations(variable_thresholds.observations) o
         WHERE o.variable = mv.variable AND o.period = mv.vintage AND o.value IS NOT NULL
     ) st ON true
     LEFT JOIN rezago.official_threshold ot
@@ -285,14 +286,15 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(variable_thresholds.methodology)) IS NOT NULL
     ORDER BY mv.variable;
 END;
-COMMENT ON FUNCTION rezago.variable_thresholds(integer, text, text) IS
+COMMENT ON FUNCTION rezago.variable_thresholds(integer, text, text, regclass) IS
 'Threshold (umbral) of every variable of the methodology for a period, where it came from, and the number of comunas with a value. An official threshold (rezago.official_threshold) wins (source official); otherwise the methodology''s threshold_rule (or the one passed in threshold_rule, for a what-if) over the comunas with an observed (never imputed) value at the variable''s vintage (rezago.variable_vintages), nationally: mean (default), median, percentile p (source ''percentile p'', linear interpolation as percentile_cont), or fixed (methodology_variable.threshold_fixed). NULL threshold when no comuna has data (or no fixed value is set): the variable is then not evaluated. Errors: unknown or incomplete methodology, unknown rule, percentile without threshold_percentile (rezago.require_rule).';
 
 CREATE FUNCTION rezago.territory_gaps(period integer, methodology text DEFAULT 'ufro2017',
-                                      threshold_rule text DEFAULT NULL)
+                                      threshold_rule text DEFAULT NULL,
+                                      observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (territory text, variable text, value double precision, threshold double precision,
                gap double precision, overcome boolean)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 -- No SET clause, so that rezago.territory_exit inlines it and streams over
 -- its plan (doc/performance.md).
 BEGIN ATOMIC
@@ -300,9 +302,9 @@ BEGIN ATOMIC
         SELECT t.variable, t.threshold, v.polarity, vt.vintage,
                row_number() OVER (ORDER BY t.variable)::integer AS slot
         FROM rezago.variable_thresholds(territory_gaps.period, territory_gaps.methodology,
-                                        territory_gaps.threshold_rule) t
+                                        territory_gaps.threshold_rule, observations => territory_gaps.observations) t
         JOIN rezago.variable v ON v.code = t.variable
-        JOIN rezago.variable_vintages(territory_gaps.period, territory_gaps.methodology) vt
+        JOIN rezago.variable_vintages(territory_gaps.period, territory_gaps.methodology, observations => territory_gaps.observations) vt
           ON vt.variable = t.variable
     ), ta AS MATERIALIZED (
         SELECT array_agg(th.variable ORDER BY th.slot) AS variables,
@@ -320,7 +322,7 @@ BEGIN ATOMIC
         CROSS JOIN ta
         LEFT JOIN LATERAL (
             SELECT o.variable, o.period, o.value
-            FROM rezago.observation o
+            FROM rezago.source_observations(territory_gaps.observations) o
             WHERE o.cut = tm.cut AND o.period = ANY (ta.periods)
             OFFSET 0
         ) o ON true
@@ -337,13 +339,14 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(territory_gaps.methodology)) IS NOT NULL
     ORDER BY g.territory, g.variable;
 END;
-COMMENT ON FUNCTION rezago.territory_gaps(integer, text, text) IS
+COMMENT ON FUNCTION rezago.territory_gaps(integer, text, text, regclass) IS
 'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' observed (never imputed) raw values at the variable''s vintage (rezago.variable_vintages); threshold from rezago.variable_thresholds (with threshold_rule: NULL = the methodology''s); gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL).';
 
 CREATE FUNCTION rezago.territory_exit(period integer, methodology text DEFAULT 'ufro2017',
-                                      threshold_rule text DEFAULT NULL)
+                                      threshold_rule text DEFAULT NULL,
+                                      observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (territory text, evaluated integer, overcome integer, share double precision, stage text)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 -- jit = off: JIT compiled the plan's expressions on every call for more than
 -- it saved (100,000 units: 4.2 s with JIT, 3.3 s without).
 -- enable_hashagg = off: territory_gaps, inlined here, gives its rows one
@@ -369,7 +372,7 @@ BEGIN ATOMIC
                                   m.nvar, m.exit_started_share,
                                   m.exit_advanced_share, m.exit_min_evaluated_share) AS st
         FROM rezago.territory_gaps(territory_exit.period, territory_exit.methodology,
-                                   territory_exit.threshold_rule) g
+                                   territory_exit.threshold_rule, observations => territory_exit.observations) g
         CROSS JOIN m
         GROUP BY g.territory
     )
@@ -379,17 +382,18 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(territory_exit.methodology)) IS NOT NULL
     ORDER BY t.code;
 END;
-COMMENT ON FUNCTION rezago.territory_exit(integer, text, text) IS
+COMMENT ON FUNCTION rezago.territory_exit(integer, text, text, regclass) IS
 'Exit stage of every territory (doc/method.md section 4), by rezago.exit_status over rezago.territory_gaps with the methodology''s parameters (threshold_rule: NULL = the methodology''s): evaluated = variables with a territory value and a threshold, overcome = those with gap <= 0, share = overcome/evaluated; stage lagging (< exit_started_share), exit_started, exit_advanced (>= exit_advanced_share), exited (all), or insufficient_data when evaluated < exit_min_evaluated_share x variables of the methodology (also for a territory without members).';
 
 --------------------------------------------------------------------------
 -- Entry (doc/method.md section 5)
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.comuna_poverty_ranks(period integer)
+CREATE FUNCTION rezago.comuna_poverty_ranks(period integer,
+                                            observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, region_code integer, poverty double precision, national_rank bigint,
                regional_rank bigint, regional_count bigint)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     -- each comuna in its región on 31 December of the period (doc/method.md section 5)
     SELECT o.cut, c.region_code, o.value,
@@ -398,7 +402,7 @@ BEGIN ATOMIC
                 THEN rank() OVER (PARTITION BY c.region_code ORDER BY o.value DESC) END,
            CASE WHEN c.region_code IS NOT NULL
                 THEN count(*) OVER (PARTITION BY c.region_code) END
-    FROM rezago.observation o
+    FROM rezago.source_observations(comuna_poverty_ranks.observations) o
     JOIN rezago.comuna_regions(CASE WHEN comuna_poverty_ranks.period BETWEEN 1 AND 9999
                                     THEN pg_catalog.make_date(comuna_poverty_ranks.period, 12, 31) END) c
       ON c.cut = o.cut
@@ -406,13 +410,14 @@ BEGIN ATOMIC
       AND o.value IS NOT NULL
     ORDER BY o.cut;
 END;
-COMMENT ON FUNCTION rezago.comuna_poverty_ranks(integer) IS
+COMMENT ON FUNCTION rezago.comuna_poverty_ranks(integer, regclass) IS
 'Income-poverty ranks of every comuna with a non-NULL pobreza_ingresos in the period: national_rank among the comunas of the country with data, regional_rank within its región on 31 December of the period (rezago.comuna_regions: the Ñuble comunas are ranked in Biobío before 2018), region_code that región, and regional_count, the comunas of the región with data (1 = poorest; ties share a rank, 1,1,3). Comunas without a región code get NULL regional rank and count.';
 
-CREATE FUNCTION rezago.territory_entry(period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.territory_entry(period integer, methodology text DEFAULT 'ufro2017',
+                                       observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (territory text, e1_national boolean, e2_regional boolean, e3_isolation boolean,
                criteria_met integer, eligible boolean)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 -- jit = off: the plan's cost (one región lookup per comuna) is above the JIT
 -- thresholds from 100,000 units on, and compiling it took 1.8 s of a 2.7 s
 -- call there (busy machine), more than it ever saved (doc/performance.md)
@@ -426,7 +431,7 @@ BEGIN ATOMIC
         SELECT o.cut,
                max(o.value) FILTER (WHERE o.variable = 'localidades') AS localities,
                max(o.value) FILTER (WHERE o.variable = 'localidades_aisladas') AS isolated
-        FROM rezago.observation o
+        FROM rezago.source_observations(territory_entry.observations) o
         WHERE o.variable IN ('localidades', 'localidades_aisladas') AND o.period = territory_entry.period
         GROUP BY o.cut
     ), e AS (
@@ -437,7 +442,7 @@ BEGIN ATOMIC
                                    m.entry_isolation_share, m.entry_min_criteria) AS st
         FROM rezago.territory_member tm
         CROSS JOIN m
-        LEFT JOIN rezago.comuna_poverty_ranks(territory_entry.period) r ON r.cut = tm.cut
+        LEFT JOIN rezago.comuna_poverty_ranks(territory_entry.period, observations => territory_entry.observations) r ON r.cut = tm.cut
         LEFT JOIN loc ON loc.cut = tm.cut
         GROUP BY tm.territory
     )
@@ -447,7 +452,7 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(territory_entry.methodology)) IS NOT NULL
     ORDER BY t.code;
 END;
-COMMENT ON FUNCTION rezago.territory_entry(integer, text) IS
+COMMENT ON FUNCTION rezago.territory_entry(integer, text, regclass) IS
 'Pilot entry criteria of every territory for a period (doc/method.md section 5), by rezago.entry_status over its members with the methodology''s entry_* parameters and the observations pobreza_ingresos (ranks from rezago.comuna_poverty_ranks), localidades and localidades_aisladas of that period. E1: half or more members among the entry_national_top poorest of the country; E2: half or more among the poorest entry_regional_share of their región on 31 December of the period (rezago.comuna_regions); E3: more than entry_isolation_share of the members'' localities isolated. NULL criterion = the members without data could change it; criteria_met counts the criteria known to be met; eligible = at least entry_min_criteria met, NULL when undecided. All NULL for a territory without members.';
 
 --------------------------------------------------------------------------
@@ -455,11 +460,12 @@ COMMENT ON FUNCTION rezago.territory_entry(integer, text) IS
 --------------------------------------------------------------------------
 
 CREATE FUNCTION rezago.programme_status(period integer, methodology text DEFAULT 'ufro2017',
-                                        as_of date DEFAULT NULL)
+                                        as_of date DEFAULT NULL,
+                                        observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (territory text, in_programme boolean, decree text, date_in date, plan_end date,
                eligible boolean, criteria_met integer, exit_stage text, exit_begun boolean,
                kept_until_plan_end boolean, status text)
-LANGUAGE sql STABLE PARALLEL SAFE
+LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH d AS MATERIALIZED (
         SELECT coalesce(programme_status.as_of, CASE WHEN programme_status.period BETWEEN 1 AND 9999 THEN pg_catalog.make_date(programme_status.period, 12, 31) END) AS day
@@ -472,8 +478,8 @@ BEGIN ATOMIC
         FROM rezago.territory t
         CROSS JOIN d
         LEFT JOIN rezago.programme_territory p ON p.territory = t.code
-        JOIN rezago.territory_entry(programme_status.period, programme_status.methodology) en ON en.territory = t.code
-        JOIN rezago.territory_exit(programme_status.period, programme_status.methodology) ex ON ex.territory = t.code
+        JOIN rezago.territory_entry(programme_status.period, programme_status.methodology, observations => programme_status.observations) en ON en.territory = t.code
+        JOIN rezago.territory_exit(programme_status.period, programme_status.methodology, observations => programme_status.observations) ex ON ex.territory = t.code
     ), y AS (
         SELECT x.*,
                CASE WHEN x.stage = 'insufficient_data' THEN NULL
@@ -496,18 +502,19 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(programme_status.methodology)) IS NOT NULL
     ORDER BY y.territory;
 END;
-COMMENT ON FUNCTION rezago.programme_status(integer, text, date) IS
+COMMENT ON FUNCTION rezago.programme_status(integer, text, date, regclass) IS
 'Programme situation of every territory for a period, as of a date (default 31 December of the period): in_programme (declared in rezago.programme_territory with date_in <= as_of and no date_out before it), its decree and plan end, eligibility and criteria met (rezago.territory_entry), exit stage (rezago.territory_exit), exit_begun (stage exit_started or later; NULL on insufficient_data), kept_until_plan_end (in the programme, plan not ended, and no longer qualifying: not eligible or exited; NULL when unknown), and status: in_programme, kept_until_plan_end, plan_ended, candidate, not_eligible or eligibility_unknown (labels in rezago.status_label).';
 
-CREATE FUNCTION rezago.most_lagged(n integer, period integer, methodology text DEFAULT 'ufro2017')
+CREATE FUNCTION rezago.most_lagged(n integer, period integer, methodology text DEFAULT 'ufro2017',
+                                   observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (rank bigint, territory text, name text, index double precision,
                eligible boolean, criteria_met integer)
-LANGUAGE sql STABLE STRICT PARALLEL SAFE
+LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH c AS MATERIALIZED (
         SELECT ti.territory, ti.index, en.eligible, en.criteria_met
-        FROM rezago.territory_index(most_lagged.period, most_lagged.methodology) ti
-        JOIN rezago.territory_entry(most_lagged.period, most_lagged.methodology) en
+        FROM rezago.territory_index(most_lagged.period, most_lagged.methodology, observations => most_lagged.observations) ti
+        JOIN rezago.territory_entry(most_lagged.period, most_lagged.methodology, observations => most_lagged.observations) en
           ON en.territory = ti.territory
         WHERE ti.index IS NOT NULL AND en.eligible IS NOT FALSE
     ), r AS (
@@ -531,7 +538,7 @@ BEGIN ATOMIC
            OR (c.eligible IS NULL AND c.index >= (SELECT cutoff.index FROM cutoff)))
     ORDER BY c.index DESC, c.territory;
 END;
-COMMENT ON FUNCTION rezago.most_lagged(integer, integer, text) IS
+COMMENT ON FUNCTION rezago.most_lagged(integer, integer, text, regclass) IS
 'The n territories with the highest index (rezago.territory_index) among the eligible ones (rezago.territory_entry), as a decree would list them: rank among the eligible (1 = most lagged; ties share a rank, so a tie at rank n lists more than n). Territories whose eligibility is unknown (NULL) are never dropped silently: those that would enter the list if eligible are shown in place with rank NULL and eligible NULL; filter WHERE eligible for the decree list. Territories without an index are left out. n <= 0 gives no rows; NULL arguments give no rows.';
 
 --------------------------------------------------------------------------
