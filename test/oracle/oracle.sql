@@ -381,6 +381,11 @@ $$;
 --                    when any is NULL or absent
 --   geometric runs   the same means over logp, and the index is then
 --                    1 - (exp(mean) - 1) / 99
+--   ampi runs        Mazziotta and Pareto's adjusted index of the dimension
+--                    scores: r = 70 + 60 score, M = weighted mean of r,
+--                    S2 = weighted population variance of r (the dimension
+--                    weights), AMPI+ = M + S2 / M (larger = more lagged),
+--                    and the index (AMPI+ - 70) / 60
 --   territory index  mean of its members' indices, or weighted by the
 --                    poblacion observation of the period (methodology's
 --                    territory_weighting)
@@ -440,10 +445,26 @@ LANGUAGE sql STABLE AS $$
                array_agg(per.dimension ORDER BY per.dimension) FILTER (WHERE per.score IS NULL) AS missing
         FROM per
         GROUP BY per.run, per.cut
+    ), ampi_m AS (
+        SELECT per.run, per.cut,
+               sum(per.w * (70 + 60 * per.score) ORDER BY abs(per.w * (70 + 60 * per.score)), per.w * (70 + 60 * per.score))
+                   / sum(per.w ORDER BY per.w) AS m
+        FROM per WHERE per.aggregation = 'ampi'
+        GROUP BY per.run, per.cut
+    ), ampi AS (
+        SELECT a.run, a.cut, a.m,
+               sum(per.w * (70 + 60 * per.score - a.m) ^ 2 ORDER BY per.w * (70 + 60 * per.score - a.m) ^ 2)
+                   / sum(per.w ORDER BY per.w) AS s2
+        FROM ampi_m a JOIN per ON per.run = a.run AND per.cut = a.cut
+        GROUP BY a.run, a.cut, a.m
     ), fin AS (
         SELECT idx.run, idx.cut, idx.missing,
-               CASE WHEN idx.aggregation = 'geometric' THEN 1 - (exp(idx.mean) - 1) / 99 ELSE idx.mean END AS index
-        FROM idx
+               CASE WHEN idx.aggregation = 'geometric' THEN 1 - (exp(idx.mean) - 1) / 99
+                    WHEN idx.aggregation = 'ampi' AND idx.mean IS NOT NULL
+                        THEN (ampi.m + ampi.s2 / ampi.m - 70) / 60
+                    WHEN idx.aggregation = 'ampi' THEN NULL
+                    ELSE idx.mean END AS index
+        FROM idx LEFT JOIN ampi ON ampi.run = idx.run AND ampi.cut = idx.cut
     )
     SELECT fin.run, fin.cut, fin.index,
            CASE WHEN fin.index IS NOT NULL THEN rank() OVER (PARTITION BY fin.run ORDER BY fin.index DESC NULLS LAST) END,
