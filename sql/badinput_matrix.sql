@@ -456,7 +456,7 @@ INSERT INTO matrix (label, q) VALUES
  ('comuna_geometric_states toy 2020 -> 101: p = 100 (antenas, all equal) and 1 (agrupaciones, most lagged), sqrt = 10, 1 - 9/99 = .909090909091 (arithmetic .5); 105 0', $$SELECT string_agg(cut || '=' || round(rezago.geometric_index(rezago.unit_index_final(state))::numeric, 12), ' ' ORDER BY cut) FROM rezago.comuna_geometric_states(2020, 'toy')$$),
  ('comuna_geometric_states unknown methodology', $$SELECT count(*) FROM rezago.comuna_geometric_states(2020, 'nope')$$),
  ('unit_ampi_final NULL -> NULL',           $$SELECT rezago.unit_ampi_final(NULL)$$),
- ('unit_ampi_final toy 2020 -> dimension scores (s, 0), m = s/2, v = s^2/4, m + 60 v / (70 + 60 m): 101 .65, 102 .466216216216, 103 .294117647059, 104 .137096774194, 105 0', $$SELECT string_agg(cut || '=' || round(rezago.unit_ampi_final(state)::numeric, 12), ' ' ORDER BY cut) FROM rezago.comuna_unit_states(2020, 'toy')$$),
+ ('unit_ampi_final toy 2020 -> scores (s, 0): s/2 + 15 s^2 / (70 + 30 s) = .65 .466216216216 .294117647059 .137096774194 0', $$SELECT string_agg(cut || '=' || round(rezago.unit_ampi_final(state)::numeric, 12), ' ' ORDER BY cut) FROM rezago.comuna_unit_states(2020, 'toy')$$),
  ('unit_ampi_final z-scores (toyz 2020)',    $$SELECT max(rezago.unit_ampi_final(state)) FROM rezago.comuna_unit_states(2020, 'toyz')$$),
  ('unit_ampi_final NaN state',               $$SELECT rezago.unit_ampi_final('{1,0,1,1,1,NaN}')$$),
  ('comuna_boundary_check_sync called directly (PostgreSQL''s own check)', $$SELECT rezago.comuna_boundary_check_sync()$$);
