@@ -117,7 +117,7 @@ COMMENT ON COLUMN rezago.methodology.outlier_treatment IS 'Treatment of outliers
 COMMENT ON COLUMN rezago.methodology.coinr_winmax IS 'outlier_treatment coinr: the most points winsorised per variable (COINr''s winmax, default 5).';
 COMMENT ON COLUMN rezago.methodology.coinr_skew_threshold IS 'outlier_treatment coinr: a variable passes when |skewness| is below this (COINr''s skew_thresh, default 2).';
 COMMENT ON COLUMN rezago.methodology.coinr_kurtosis_threshold IS 'outlier_treatment coinr: a variable passes when its (excess) kurtosis is below this (COINr''s kurt_thresh, default 3.5).';
-COMMENT ON COLUMN rezago.methodology.aggregation IS 'How the comuna index combines lag scores (doc/method.md 3.4): arithmetic (default, weighted means) geometric (weighted geometric mean of achievements on [1, 100], as the uncertainty runs define it) or ampi (the adjusted Mazziotta-Pareto index of the dimension scores, ISTAT''s method, reported on [0,1]; not with normalisation zscore, and not in the uncertainty runs). Applies to the index only: dimension scores stay arithmetic.';
+COMMENT ON COLUMN rezago.methodology.aggregation IS 'How the comuna index combines lag scores (doc/method.md 3.4): arithmetic (default, weighted means), geometric (weighted geometric mean of achievements on [1, 100], as the uncertainty runs define it) or ampi (the adjusted Mazziotta-Pareto index of the dimension scores, ISTAT''s method, reported on [0,1]; not with normalisation zscore, and not in the uncertainty runs). Applies to the index only: dimension scores stay arithmetic.';
 COMMENT ON COLUMN rezago.methodology.builtin IS 'True for methodologies seeded by the extension (read-only: copy them with rezago.copy_methodology).';
 
 CREATE TABLE rezago.methodology_dimension (
