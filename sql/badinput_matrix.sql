@@ -471,7 +471,11 @@ INSERT INTO matrix (label, q) VALUES
  ('observation_source_checked NULL -> false', $$SELECT rezago.observation_source_checked(NULL)$$),
  ('observation_source_checked never checked -> false', $$SELECT rezago.observation_source_checked('matrix_obs')$$),
  ('observation_source_passed NULL -> nothing', $$SELECT rezago.observation_source_passed(NULL)$$),
- ('observation_source_passed on a source without the columns: the columns are still checked', $$SELECT rezago.observation_source_passed('matrix_obs'), rezago.require_observation_source('matrix_obs')$$);
+ ('observation_source_passed on a source without the columns: the columns are still checked', $$SELECT rezago.observation_source_passed('matrix_obs'), rezago.require_observation_source('matrix_obs')$$),
+ ('unit_ampi_final NULL -> NULL',           $$SELECT rezago.unit_ampi_final(NULL)$$),
+ ('unit_ampi_final toy 2020 -> scores (s, 0): s/2 + 15 s^2 / (70 + 30 s) = .65 .466216216216 .294117647059 .137096774194 0', $$SELECT string_agg(cut || '=' || round(rezago.unit_ampi_final(state)::numeric, 12), ' ' ORDER BY cut) FROM rezago.comuna_unit_states(2020, 'toy')$$),
+ ('unit_ampi_final z-scores (toyz 2020)',    $$SELECT max(rezago.unit_ampi_final(state)) FROM rezago.comuna_unit_states(2020, 'toyz')$$),
+ ('unit_ampi_final NaN state',               $$SELECT rezago.unit_ampi_final('{1,0,1,1,1,NaN}')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

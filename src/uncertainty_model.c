@@ -142,6 +142,13 @@ load_methodology(Model *m, const UncOptions *o)
 	m->nominal_thr = rezago_name_index(s, rezago_thr_names, N_THR);
 	m->has_thr_pct = DatumGetBool(col(tt, 0, 5, &has));
 	s = col_text(tt, 0, 6);
+	if (strcmp(s, "ampi") == 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("the uncertainty runs do not support aggregation ampi"),
+				 errdetail("Methodology %s aggregates with the adjusted Mazziotta-Pareto index; the runs draw arithmetic or geometric aggregation only.",
+						   o->methodology),
+				 errhint("Analyse a copy of the methodology with aggregation arithmetic or geometric (rezago.copy_methodology).")));
 	m->nominal_agg = rezago_name_index(s, rezago_agg_names, N_AGG);
 	if (m->nominal_norm < 0 || m->nominal_thr < 0 || m->nominal_agg < 0)
 		elog(ERROR, "rezago uncertainty: methodology %s has an unknown rule", o->methodology);

@@ -71,6 +71,7 @@ typedef struct UnitSums
 PG_FUNCTION_INFO_V1(rezago_unit_accum);
 PG_FUNCTION_INFO_V1(rezago_unit_combine);
 PG_FUNCTION_INFO_V1(rezago_unit_index);
+PG_FUNCTION_INFO_V1(rezago_unit_ampi_index);
 PG_FUNCTION_INFO_V1(rezago_unit_dimension_scores);
 PG_FUNCTION_INFO_V1(rezago_unit_dimension_coverage);
 PG_FUNCTION_INFO_V1(rezago_unit_missing_dimensions);
@@ -436,6 +437,64 @@ rezago_unit_index(PG_FUNCTION_ARGS)
 		weights[d] = u.dims[d].dweight;
 	}
 	PG_RETURN_FLOAT8(rezago_canonical_sum(terms, u.n) / rezago_canonical_sum(weights, u.n));
+}
+
+/*
+ * unit_ampi_index: the adjusted Mazziotta-Pareto index (AMPI) of the n
+ * dimension scores, as a lag index (doc/method.md 3.4).  Each dimension
+ * score s in [0,1] is put on the AMPI scale r = 70 + 60 s; with the
+ * normalised dimension weights W, M = sum W r, S^2 = sum W (r - M)^2 (a
+ * weighted population variance) and, since larger means more lagged, the
+ * unbalance penalty is added: AMPI+ = M + S^2 / M.  Mapped back to the
+ * score scale, (AMPI+ - 70) / 60 = m + 60 v / (70 + 60 m) with m = sum W s
+ * (the arithmetic index, to the bit) and v = sum W (s - m)^2; it is what
+ * this returns, in [m, 1] (Bhatia-Davis: S^2 <= (M - 70)(130 - M), so
+ * AMPI+ <= 200 - 9100 / M <= 130).  NULL when any dimension score is NULL,
+ * as unit_index; a score outside [0,1] (z-scores) is an error.  Every sum in
+ * canonical order.
+ */
+#define AMPI_SCORE_SLACK 1e-12
+
+Datum
+rezago_unit_ampi_index(PG_FUNCTION_ARGS)
+{
+	const char *fn = "unit_ampi_final";
+	UnitScratch scratch;
+	UnitSums	u = unit_sums(fcinfo, &scratch, fn);
+	bool		small = u.n <= UNIT_STACK_DIMS;
+	float8	   *scores = small ? scratch.terms : palloc(sizeof(float8) * u.n);
+	float8	   *weights = small ? scratch.terms + UNIT_STACK_DIMS : palloc(sizeof(float8) * u.n);
+	float8	   *terms = small ? scratch.terms + 2 * UNIT_STACK_DIMS : palloc(sizeof(float8) * u.n);
+	float8		wsum,
+				mean,
+				var;
+	int			d;
+
+	for (d = 0; d < u.n; d++)
+	{
+		if (!unit_dimension_score(&u, d, &scores[d]))
+			PG_RETURN_NULL();
+		if (!(scores[d] >= -AMPI_SCORE_SLACK && scores[d] <= 1 + AMPI_SCORE_SLACK))
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("the adjusted mazziotta-pareto index needs dimension scores in [0, 1]"),
+					 errdetail("Function %s found the score %g in dimension %d.", fn, scores[d], d + 1),
+					 errhint("Score with a bounded normalisation (minmax, rank or goalpost), not zscore.")));
+		weights[d] = u.dims[d].dweight;
+	}
+	/* rezago_canonical_sum sorts its terms: sum copies */
+	memcpy(terms, weights, sizeof(float8) * u.n);
+	wsum = rezago_canonical_sum(terms, u.n);
+	if (!(wsum > 0))
+		rezago_invalid_state("Function %s found dimension weights that sum to %g.", fn, wsum);
+	/* the arithmetic index, as rezago_unit_index computes it */
+	for (d = 0; d < u.n; d++)
+		terms[d] = weights[d] * scores[d];
+	mean = rezago_canonical_sum(terms, u.n) / wsum;
+	for (d = 0; d < u.n; d++)
+		terms[d] = weights[d] * (scores[d] - mean) * (scores[d] - mean);
+	var = rezago_canonical_sum(terms, u.n) / wsum;
+	PG_RETURN_FLOAT8(mean + 60 * var / (70 + 60 * mean));
 }
 
 /* float8[n] of per-dimension values, NULL elements where get() says so. */

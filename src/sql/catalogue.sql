@@ -81,13 +81,15 @@ CREATE TABLE rezago.methodology (
     coinr_kurtosis_threshold double precision NOT NULL DEFAULT 3.5
                             CHECK (coinr_kurtosis_threshold > 0 AND coinr_kurtosis_threshold < 'Infinity'),
     aggregation             text NOT NULL DEFAULT 'arithmetic'
-                            CHECK (aggregation IN ('arithmetic', 'geometric')),
+                            CHECK (aggregation IN ('arithmetic', 'geometric', 'ampi')),
     builtin                 boolean NOT NULL DEFAULT false,
     CHECK (exit_started_share <= exit_advanced_share),
     CHECK (threshold_rule <> 'percentile' OR threshold_percentile IS NOT NULL),
     CHECK (in_force_to IS NULL OR in_force_from IS NULL OR in_force_to >= in_force_from),
     -- one treatment: the percentiles, or COINr's rule
-    CHECK (outlier_treatment = 'percentile' OR (winsor_lower IS NULL AND winsor_upper IS NULL))
+    CHECK (outlier_treatment = 'percentile' OR (winsor_lower IS NULL AND winsor_upper IS NULL)),
+    -- the AMPI scale 70 + 60 s needs lag scores in [0, 1]
+    CHECK (aggregation <> 'ampi' OR normalisation <> 'zscore')
 );
 COMMENT ON TABLE rezago.methodology IS 'Methodologies: every parameter of the lag index, thresholds, exit stages and entry criteria (doc/method.md sections 3-5). ufro2017 is the default.';
 COMMENT ON COLUMN rezago.methodology.code IS 'Stable identifier passed to every function, e.g. ufro2017.';
@@ -115,7 +117,7 @@ COMMENT ON COLUMN rezago.methodology.outlier_treatment IS 'Treatment of outliers
 COMMENT ON COLUMN rezago.methodology.coinr_winmax IS 'outlier_treatment coinr: the most points winsorised per variable (COINr''s winmax, default 5).';
 COMMENT ON COLUMN rezago.methodology.coinr_skew_threshold IS 'outlier_treatment coinr: a variable passes when |skewness| is below this (COINr''s skew_thresh, default 2).';
 COMMENT ON COLUMN rezago.methodology.coinr_kurtosis_threshold IS 'outlier_treatment coinr: a variable passes when its (excess) kurtosis is below this (COINr''s kurt_thresh, default 3.5).';
-COMMENT ON COLUMN rezago.methodology.aggregation IS 'How the comuna index combines lag scores (doc/method.md 3.4): arithmetic (default, weighted means) or geometric (weighted geometric mean of achievements on [1, 100], as the uncertainty runs define it). Applies to the index only: dimension scores stay arithmetic.';
+COMMENT ON COLUMN rezago.methodology.aggregation IS 'How the comuna index combines lag scores (doc/method.md 3.4): arithmetic (default, weighted means), geometric (weighted geometric mean of achievements on [1, 100], as the uncertainty runs define it) or ampi (the adjusted Mazziotta-Pareto index of the dimension scores, ISTAT''s method, reported on [0,1]; not with normalisation zscore, and not in the uncertainty runs). Applies to the index only: dimension scores stay arithmetic.';
 COMMENT ON COLUMN rezago.methodology.builtin IS 'True for methodologies seeded by the extension (read-only: copy them with rezago.copy_methodology).';
 
 CREATE TABLE rezago.methodology_dimension (

@@ -751,6 +751,12 @@ END;
 COMMENT ON FUNCTION rezago.comuna_geometric_states(integer, text, regclass) IS
 'The unit_* aggregate state (rezago.unit_state) of every comuna with a lag score in the period, with rezago.geometric_log_achievement of each score in place of the score (z-scores against the variable''s largest z-score of the period): unit_index_final of it, passed to rezago.geometric_index, is the geometric index (doc/method.md 3.4; what comuna_index gives under aggregation geometric, whatever the methodology''s aggregation). NULL period: no rows. Errors: as rezago.comuna_lag_scores.';
 
+CREATE FUNCTION rezago.unit_ampi_final(double precision[])
+RETURNS double precision AS 'MODULE_PATHNAME', 'rezago_unit_ampi_index'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.unit_ampi_final(double precision[]) IS
+'The adjusted Mazziotta-Pareto index (AMPI, ISTAT''s aggregation for its BES well-being indices) of the dimension scores of a state of rezago.unit_state or unit_state_values (as comuna_unit_states gives it), as a lag index in [0,1] (doc/method.md 3.4): each dimension score s on the AMPI scale r = 70 + 60 s, M and S the weighted mean and weighted population standard deviation of r with the dimension weights, AMPI+ = M + S^2/M (larger = more lagged, so the unbalance adds), reported as (AMPI+ - 70)/60: the arithmetic index when the dimension scores are equal, more otherwise. What comuna_index gives under aggregation ampi. NULL state: NULL (strict); NULL when any dimension score is NULL (unit_missing_dimensions_final lists them). Errors: a dimension score outside [0,1], as z-scores give (22023); a malformed or non-finite state (22023).';
+
 CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017',
                                                observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
@@ -797,6 +803,12 @@ BEGIN ATOMIC
                rezago.unit_missing_dimensions_final(ge.state)
         FROM rezago.comuna_geometric_states(comuna_index.period, comuna_index.methodology, observations => comuna_index.observations) ge
         WHERE (SELECT agg.aggregation = 'geometric' FROM agg)
+        UNION ALL
+        -- ampi (doc/method.md 3.4): the adjusted Mazziotta-Pareto index of
+        -- the (arithmetic) dimension scores, as a lag index
+        SELECT am.cut, rezago.unit_ampi_final(am.state), rezago.unit_missing_dimensions_final(am.state)
+        FROM rezago.comuna_unit_states(comuna_index.period, comuna_index.methodology, observations => comuna_index.observations) am
+        WHERE (SELECT agg.aggregation = 'ampi' FROM agg)
     )
     SELECT c.cut, p.index,
            CASE WHEN p.index IS NOT NULL THEN rank() OVER (ORDER BY p.index DESC NULLS LAST) END,
@@ -811,7 +823,7 @@ BEGIN ATOMIC
     WHERE (SELECT rezago.require_methodology(comuna_index.methodology)) IS NOT NULL;
 END;
 COMMENT ON FUNCTION rezago.comuna_index(integer, text, regclass) IS
-'Lag index of every comuna in rezago.comuna for a period: weighted mean of its dimension scores (methodology.aggregation arithmetic), or, for geometric, 1 - (P - 1)/99 with P the weighted geometric mean over dimensions of the weighted geometric means of the achievements 1 + 99 (1 - score) (z-scores: 1 + 99 (largest z-score of the variable - z)), as the uncertainty runs define it (doc/method.md 3.4). NULL when any dimension score is NULL, and missing_dimensions then lists them. rank: 1 = most lagged, among comunas with an index; ties share a rank (1,1,3).';
+'Lag index of every comuna in rezago.comuna for a period: weighted mean of its dimension scores (methodology.aggregation arithmetic), or, for geometric, 1 - (P - 1)/99 with P the weighted geometric mean over dimensions of the weighted geometric means of the achievements 1 + 99 (1 - score) (z-scores: 1 + 99 (largest z-score of the variable - z)), as the uncertainty runs define it, or, for ampi, the adjusted Mazziotta-Pareto index of the dimension scores mapped back to [0,1] (rezago.unit_ampi_final) (doc/method.md 3.4). NULL when any dimension score is NULL, and missing_dimensions then lists them. rank: 1 = most lagged, among comunas with an index; ties share a rank (1,1,3).';
 
 CREATE FUNCTION rezago.outlier_treatment(period integer, methodology text DEFAULT 'ufro2017',
                                          observations regclass DEFAULT 'rezago.observation')
@@ -990,6 +1002,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'comuna_index',                   'read'),
     ('routine',  'outlier_treatment',              'read'),
     ('routine',  'comuna_geometric_states',        'read'),
+    ('routine',  'unit_ampi_final',                'read'),
     ('routine',  'territory_dimension_scores',     'read'),
     ('routine',  'territory_index',                'read');
 

@@ -381,6 +381,11 @@ $$;
 --                    when any is NULL or absent
 --   geometric runs   the same means over logp, and the index is then
 --                    1 - (exp(mean) - 1) / 99
+--   ampi runs        Mazziotta and Pareto's adjusted index of the dimension
+--                    scores: r = 70 + 60 score, M = weighted mean of r,
+--                    S2 = weighted population variance of r (the dimension
+--                    weights) as E[r^2] - M^2, AMPI+ = M + S2 / M (larger =
+--                    more lagged), and the index (AMPI+ - 70) / 60
 --   territory index  mean of its members' indices, or weighted by the
 --                    poblacion observation of the period (methodology's
 --                    territory_weighting)
@@ -437,12 +442,24 @@ LANGUAGE sql STABLE AS $$
                CASE WHEN count(per.score) = count(*)
                     THEN sum(per.w * per.score ORDER BY abs(per.w * per.score), per.w * per.score)
                          / sum(per.w ORDER BY per.w) END AS mean,
+               -- ampi runs only: the weighted mean of r = 70 + 60 score and of r^2
+               sum(per.w * (70 + 60 * per.score) ORDER BY per.w * (70 + 60 * per.score))
+                   FILTER (WHERE per.aggregation = 'ampi')
+                   / sum(per.w ORDER BY per.w) FILTER (WHERE per.aggregation = 'ampi') AS r_mean,
+               sum(per.w * (70 + 60 * per.score) ^ 2 ORDER BY per.w * (70 + 60 * per.score) ^ 2)
+                   FILTER (WHERE per.aggregation = 'ampi')
+                   / sum(per.w ORDER BY per.w) FILTER (WHERE per.aggregation = 'ampi') AS r2_mean,
                array_agg(per.dimension ORDER BY per.dimension) FILTER (WHERE per.score IS NULL) AS missing
         FROM per
         GROUP BY per.run, per.cut
     ), fin AS (
         SELECT idx.run, idx.cut, idx.missing,
-               CASE WHEN idx.aggregation = 'geometric' THEN 1 - (exp(idx.mean) - 1) / 99 ELSE idx.mean END AS index
+               CASE WHEN idx.aggregation = 'geometric' THEN 1 - (exp(idx.mean) - 1) / 99
+                    -- M + S2/M with S2 = E[r^2] - M^2, back to [0, 1]
+                    WHEN idx.aggregation = 'ampi' AND idx.mean IS NOT NULL
+                        THEN (idx.r_mean + (idx.r2_mean - idx.r_mean ^ 2) / idx.r_mean - 70) / 60
+                    WHEN idx.aggregation = 'ampi' THEN NULL
+                    ELSE idx.mean END AS index
         FROM idx
     )
     SELECT fin.run, fin.cut, fin.index,

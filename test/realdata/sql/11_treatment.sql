@@ -1,9 +1,10 @@
--- Outlier treatment (COINr's rule) and geometric aggregation on the real
+-- Outlier treatment (COINr's rule), geometric and AMPI aggregation on the real
 -- SINIM data (loaded by 01_load), checked against the plain-SQL oracle
 -- (test/oracle/oracle.sql: oracle.outlier_treatment, a recursive query with
 -- the textbook skewness and kurtosis; the geometric index over logp), every
 -- period 2019-2023 (the oracle's index, 3-5 s a call, in 2019, 2021 and
--- 2023), to 1e-9 (the index is in fact equal to the last bit).
+-- 2023), to 1e-9 (the index is in fact equal to the last bit); the
+-- adjusted Mazziotta-Pareto index (section 5) every period, to 1e-12.
 -- Everything runs in a transaction that is rolled back.
 SET extra_float_digits = 0;
 BEGIN;
@@ -16,14 +17,17 @@ SELECT NOT EXISTS (SELECT FROM rezago.methodology WHERE code = 'sinim4') AS need
 \o
 \endif
 \set ECHO all
--- COINr's defaults (winmax 5); winmax 30; geometric; both with z-scores
+-- COINr's defaults (winmax 5); winmax 30; geometric; both with z-scores;
+-- AMPI (with min-max, and with COINr's treatment and ranks)
 SELECT rezago.copy_methodology('sinim4', code) AS variant
-FROM unnest(ARRAY['tr_coinr', 'tr_coinr30', 'tr_geo', 'tr_coinr_z_geo', 'tr_coinr_rank']) code;
+FROM unnest(ARRAY['tr_coinr', 'tr_coinr30', 'tr_geo', 'tr_coinr_z_geo', 'tr_coinr_rank',
+                  'tr_ampi', 'tr_coinr_rank_ampi']) code;
+UPDATE rezago.methodology SET aggregation = 'ampi' WHERE code LIKE 'tr\_%ampi';
 UPDATE rezago.methodology SET outlier_treatment = 'coinr' WHERE code LIKE 'tr\_coinr%';
 UPDATE rezago.methodology SET coinr_winmax = 30 WHERE code = 'tr_coinr30';
 UPDATE rezago.methodology SET aggregation = 'geometric' WHERE code IN ('tr_geo', 'tr_coinr_z_geo');
 UPDATE rezago.methodology SET normalisation = 'zscore' WHERE code = 'tr_coinr_z_geo';
-UPDATE rezago.methodology SET normalisation = 'rank' WHERE code = 'tr_coinr_rank';
+UPDATE rezago.methodology SET normalisation = 'rank' WHERE code IN ('tr_coinr_rank', 'tr_coinr_rank_ampi');
 
 \set ECHO none
 \i ../oracle/oracle.sql
@@ -60,7 +64,9 @@ JOIN LATERAL oracle.outlier_treatment(p, m.code) o ON o.variable = r.variable
 GROUP BY m.code ORDER BY m.code;
 
 -- 3. lag scores (every period), dimension scores (2023) and the comuna
---    index (2019, 2021, 2023) against the oracle, every variant
+--    index (2019, 2021, 2023) against the oracle, every variant (the
+--    oracle's AMPI takes another algebra, M + S2/M on the 70-130 scale: equal
+--    to 1e-12, section 5, not to the bit)
 CREATE TEMP TABLE variants AS SELECT code FROM rezago.methodology WHERE code LIKE 'tr\_%';
 SELECT v.code, count(*) AS scores,
        count(*) FILTER (WHERE o.cut IS NULL OR abs(r.score - o.score) > 1e-9) AS score_diff
@@ -94,4 +100,38 @@ JOIN LATERAL rezago.comuna_index(2023, v.code) b ON true
 JOIN rezago.comuna_index(2023, 'sinim4') a ON a.cut = b.cut
 WHERE a.rank IS NOT NULL AND b.rank IS NOT NULL
 GROUP BY v.code ORDER BY v.code;
+
+-- 5. AMPI (aggregation ampi, doc/method.md 3.4) every period 2019-2023
+--    against the oracle's (r = 70 + 60 s over the dimension scores, M + S2/M,
+--    back to [0,1]): index to 1e-12, the same ranks and missing dimensions;
+--    never below the arithmetic index of the same scores, never above 1
+CREATE TEMP TABLE ampi AS
+SELECT x.code, x.p, (x.c).* FROM (
+    SELECT v.code, p, rezago.comuna_index(p, v.code) AS c
+    FROM (VALUES ('tr_ampi'), ('tr_coinr_rank_ampi')) v(code) CROSS JOIN generate_series(2019, 2023) p) x;
+SELECT a.code, a.p AS period, count(*) AS comunas, count(a.index) AS indexed,
+       count(*) FILTER (WHERE (a.index IS NULL) <> (o.index IS NULL) OR abs(a.index - o.index) > 1e-12
+                          OR a.rank IS DISTINCT FROM o.rank
+                          OR a.missing_dimensions IS DISTINCT FROM o.missing_dimensions) AS oracle_differs,
+       count(*) FILTER (WHERE a.index < m.index OR a.index > 1) AS out_of_bounds
+FROM ampi a
+JOIN (SELECT x.code, x.p, (x.o).cut, (x.o).index, (x.o).rank, (x.o).missing_dimensions
+      FROM (SELECT c.code, c.p, oracle.comuna_index(c.p, c.code) AS o
+            FROM (SELECT DISTINCT code, p FROM ampi) c) x) o
+  ON o.code = a.code AND o.p = a.p AND o.cut = a.cut
+JOIN (SELECT x.code, x.p, (x.c).cut, (x.c).index
+      FROM (SELECT c.code, c.p,
+                   rezago.comuna_index(c.p, CASE c.code WHEN 'tr_ampi' THEN 'sinim4' ELSE 'tr_coinr_rank' END) AS c
+            FROM (SELECT DISTINCT code, p FROM ampi) c) x) m
+  ON m.code = a.code AND m.p = a.p AND m.cut = a.cut
+GROUP BY a.code, a.p ORDER BY a.code, a.p;
+-- what the penalty does in 2023: the ten most lagged comunas under AMPI,
+--    with their arithmetic rank and the spread of their dimension scores
+SELECT a.rank AS ampi_rank, c.name, round(a.index::numeric, 4) AS ampi, m.rank AS arithmetic_rank,
+       round(m.index::numeric, 4) AS arithmetic,
+       (SELECT round((max(d.score) - min(d.score))::numeric, 3) FROM rezago.comuna_dimension_scores(2023, 'sinim4') d
+        WHERE d.cut = a.cut) AS dimension_range
+FROM ampi a JOIN rezago.comuna c USING (cut)
+JOIN rezago.comuna_index(2023, 'sinim4') m USING (cut)
+WHERE a.code = 'tr_ampi' AND a.p = 2023 AND a.rank <= 10 ORDER BY a.rank, c.name;
 ROLLBACK;
