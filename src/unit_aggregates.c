@@ -951,13 +951,17 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 	const char *fn = "the unit_*_values aggregates";
 	MemoryContext aggcxt = unit_values_context(fcinfo, "rezago.unit_values_accum");
 	UnitScoring *sc;
-	RezagoRows *r;
+	RezagoRows *r = PG_ARGISNULL(0) ? NULL : (RezagoRows *) PG_GETARG_POINTER(0);
 	float8		mincov;
 	int			slot = -1;
 
 	rezago_require_not_null(fcinfo, 3, "variables", HINT_SCORING, fn);
 	rezago_require_not_null(fcinfo, 4, "scoring", HINT_SCORING, fn);
-	mincov = rezago_get_min_coverage(fcinfo, 5, fn);
+	/* min_coverage is checked at the group's first row, then compared */
+	if (r != NULL && !PG_ARGISNULL(5) && PG_GETARG_FLOAT8(5) == r->fields[UNIT_MINCOV])
+		mincov = r->fields[UNIT_MINCOV];
+	else
+		mincov = rezago_get_min_coverage(fcinfo, 5, fn);
 
 	/*
 	 * The scoring table is meant to be the same for every row of a group (a
@@ -1021,7 +1025,7 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 		slot = scoring_lookup(sc, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
 
-	if (PG_ARGISNULL(0))
+	if (r == NULL)
 	{
 		MemoryContext old = MemoryContextSwitchTo(aggcxt);
 
@@ -1029,10 +1033,10 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 		unit_state_new(r, sc->n_dimensions, mincov, sc->nvar, fn);
 		MemoryContextSwitchTo(old);
 	}
-	else
+	else if (r->fields[UNIT_N] != sc->n_dimensions || r->nrows != sc->nvar ||
+			 r->fields[UNIT_MINCOV] != mincov)
 	{
 		/* our own state: only the constants of this row are checked */
-		r = (RezagoRows *) PG_GETARG_POINTER(0);
 		unit_state_check(r, (int) r->fields[UNIT_N], sc->n_dimensions, mincov, sc->nvar, fn);
 	}
 	if (slot >= 0)
@@ -1192,16 +1196,20 @@ rezago_unit_values_missing_dimensions(PG_FUNCTION_ARGS)
 }
 
 /*
- * unit_state_values: the float8[] state, checked in full (as unit_state_trim
- * checks it), a copy in the caller's context: the slotted state is in
- * variable order already, the same array whatever the order of the rows.
+ * unit_state_values: the float8[] state, a copy in the caller's context
+ * (the state is our own; whoever reads the array checks it in full, as the
+ * final functions of the float8[] state do).  The slotted state is in
+ * variable order already: the same array whatever the order of the rows.
  */
 Datum
 rezago_unit_values_state(PG_FUNCTION_ARGS)
 {
 	ArrayType  *a = unit_values_final_state(fcinfo, "rezago.unit_values_state_final");
+	ArrayType  *copy;
 
 	if (a == NULL)
 		PG_RETURN_NULL();
-	PG_RETURN_ARRAYTYPE_P(unit_values_copy(a, "unit_state_values")->array);
+	copy = (ArrayType *) palloc(VARSIZE(a));
+	memcpy(copy, a, VARSIZE(a));
+	PG_RETURN_ARRAYTYPE_P(copy);
 }
