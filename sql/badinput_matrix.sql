@@ -357,7 +357,7 @@ INSERT INTO matrix (label, q) VALUES
  ('unit_index_values NULL scoring',          $$SELECT rezago.unit_index_values('antenas', 1, ARRAY['antenas'], NULL, 0)$$),
  ('unit_index_values scoring of the wrong shape', $$SELECT rezago.unit_index_values('antenas', 1, ARRAY['antenas'], '{1,1}', 0)$$),
  ('unit_index_values NaN in the scoring table', $$SELECT rezago.unit_index_values('antenas', 1, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NaN,NULL}}', 0)$$),
- ('unit_values_accum NULL state (direct call), unknown variable -> header 4,3,1; 1,0, slotted, dw 0; empty slot', $$SELECT rezago.unit_values_accum(NULL, 'nope', 1, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', 0)::text$$),
+ ('unit_state_values unknown variable -> header 4,3,1; 1,0, slotted, dw 0; empty slot', $$SELECT rezago.unit_state_values('nope', 1, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', 0)::text$$),
  ('scoring_rows toy 2020: antenas all equal, agrupaciones 10..50', $$SELECT string_agg(variable || ':' || dimension_no || '/' || n_dimensions || ' ' || lo || '..' || hi, ', ' ORDER BY variable) FROM rezago.scoring_rows(2020, 'toy')$$),
  ('scoring_rows unknown methodology',        $$SELECT count(*) FROM rezago.scoring_rows(2020, 'nope')$$),
  ('variable_scoring NULL period -> no rows', $$SELECT count(*) FROM rezago.variable_scoring(NULL, 'toy')$$),

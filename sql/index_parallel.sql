@@ -25,5 +25,59 @@ SELECT count(*) AS groups,
 FROM parallel_result p
 JOIN (SELECT grp, sum(score * weight) / sum(weight) AS s, sum(weight) / 100000.0 AS c, avg(score) AS a
       FROM par_scores GROUP BY grp) o USING (grp);
+-- The unit_*_values aggregates (internal state) in parallel: each worker
+-- aggregates part of every unit's rows (the table holds one variable after
+-- the other), unit_values_serial/deserial carry the partial states to the
+-- leader and unit_values_combine merges them.  Scoring table by hand: 40
+-- variables, v01..v20 dimension 1 and v21..v40 dimension 2, each 1/20 of its
+-- dimension, both dimensions of weight 1; min-max over [0, 100] with
+-- polarity +1, so value x scores (100 - x) / 100.  A NULL value is a missing
+-- value: units 10, 20, ... miss 12 variables of each dimension (coverage
+-- 0.4 < min_coverage 0.5: NULL index), others one in 13 here and there.
+CREATE TABLE par_values AS
+SELECT u, 'v' || to_char(k, 'FM00') AS v,
+       CASE WHEN (u % 10 = 0 AND (k - 1) % 20 < 12) OR (u * 7 + k) % 13 = 0 THEN NULL
+            ELSE ((u * 37 + k * 11) % 101)::float8 END AS x
+FROM generate_series(1, 40) k, generate_series(1, 300) u
+ORDER BY k, u;
+ANALYZE par_values;
+-- the table as constants (a partial aggregate runs in the workers, where an
+-- InitPlan's parameter would not be available)
+SELECT array_agg('v' || to_char(k, 'FM00') ORDER BY k)::text AS variables,
+       '{' || string_agg('{' || (1 + (k > 20)::int) || ',2,0.05,1,1,0,0,100,NULL,NULL}', ',' ORDER BY k) || '}' AS scoring
+FROM generate_series(1, 40) k \gset
+SET max_parallel_workers_per_gather = 2;
+EXPLAIN (COSTS OFF)
+SELECT u, rezago.unit_index_values(v, x, :'variables', :'scoring', 0.5)
+FROM par_values GROUP BY u;
+CREATE TABLE par_units AS
+SELECT u, rezago.unit_index_values(v, x, :'variables', :'scoring', 0.5) AS i,
+       rezago.unit_dimension_scores_values(v, x, :'variables', :'scoring', 0.5) AS s,
+       rezago.unit_missing_dimensions_values(v, x, :'variables', :'scoring', 0.5) AS m,
+       rezago.unit_state_values(v, x, :'variables', :'scoring', 0.5) AS st
+FROM par_values GROUP BY u;
+SET max_parallel_workers_per_gather = 0;
+-- the parallel results are the serial ones, bit for bit (the slotted state
+-- does not depend on which worker saw which row)
+SELECT count(*) AS units,
+       count(*) FILTER (WHERE p.i IS NOT DISTINCT FROM s.i AND p.s IS NOT DISTINCT FROM s.s
+                        AND p.m = s.m AND p.st = s.st) AS identical
+FROM par_units p
+JOIN (SELECT u, rezago.unit_index_values(v, x, :'variables', :'scoring', 0.5) AS i,
+             rezago.unit_dimension_scores_values(v, x, :'variables', :'scoring', 0.5) AS s,
+             rezago.unit_missing_dimensions_values(v, x, :'variables', :'scoring', 0.5) AS m,
+             rezago.unit_state_values(v, x, :'variables', :'scoring', 0.5) AS st
+      FROM par_values GROUP BY u) s USING (u);
+-- and equal the index by hand (1e-12): each dimension the mean of the
+-- scores of its variables present, the index the mean of the two; NULL when
+-- fewer than 10 of a dimension's 20 are present
+SELECT count(*) AS units, count(*) FILTER (WHERE p.i IS NULL) AS null_index,
+       count(*) FILTER (WHERE (p.i IS NULL) = (o.i IS NULL) AND coalesce(abs(p.i - o.i) < 1e-12, true)) AS equal
+FROM par_units p
+JOIN (SELECT u, CASE WHEN count(x) FILTER (WHERE v <= 'v20') >= 10 AND count(x) FILTER (WHERE v > 'v20') >= 10
+                     THEN (avg((100 - x) / 100) FILTER (WHERE v <= 'v20')
+                           + avg((100 - x) / 100) FILTER (WHERE v > 'v20')) / 2 END AS i
+      FROM par_values GROUP BY u) o USING (u);
+DROP TABLE par_values, par_units;
 RESET ALL;
 DROP TABLE par_scores, parallel_result;

@@ -228,6 +228,14 @@ rezago_rows_append(RezagoRows *r, const char *fn)
 void
 rezago_rows_fill(RezagoRows *r, int nrows, const char *fn)
 {
+	if (nrows > r->nrows && nrows <= r->capacity)
+	{
+		/* room enough: zero the rows in one go (a new state per group) */
+		memset(r->rows + (Size) r->nrows * r->width, 0,
+			   sizeof(float8) * (Size) (nrows - r->nrows) * r->width);
+		r->nrows = nrows;
+		r->fields[-RL_HEAD + RL_ROWS] = r->nrows;
+	}
 	while (r->nrows < nrows)
 		(void) rezago_rows_append(r, fn);
 }

@@ -100,23 +100,40 @@ unit_state_n(const RezagoRows *r, const char *fn)
  * context: nodeAgg copies a new state into the aggregate context itself, so
  * allocating it there would leave a dead copy per group.
  */
+static void unit_state_check(const RezagoRows *r, int had, int n, float8 mincov, int slots,
+							 const char *fn);
+
+static void
+unit_state_new(RezagoRows *r, int n, float8 mincov, int slots, const char *fn)
+{
+	rezago_rows_new(r, UNIT_DWEIGHT + n, UNIT_WIDTH, slots > 0 ? slots : 16, fn);
+	r->fields[UNIT_N] = n;
+	r->fields[UNIT_MINCOV] = mincov;
+	r->fields[UNIT_SLOTTED] = slots > 0;
+	rezago_rows_fill(r, slots, fn);
+}
+
 static void
 unit_state(FunctionCallInfo fcinfo, int n, float8 mincov, int slots,
 		   RezagoRows *r, const char *fn)
 {
-	int			had;
-
 	if (PG_ARGISNULL(0))
 	{
-		rezago_rows_new(r, UNIT_DWEIGHT + n, UNIT_WIDTH, slots > 0 ? slots : 16, fn);
-		r->fields[UNIT_N] = n;
-		r->fields[UNIT_MINCOV] = mincov;
-		r->fields[UNIT_SLOTTED] = slots > 0;
-		rezago_rows_fill(r, slots, fn);
+		unit_state_new(r, n, mincov, slots, fn);
 		return;
 	}
 	rezago_rows_get(fcinfo, 0, -1, UNIT_WIDTH, r, fn);
-	had = unit_state_n(r, fn);
+	unit_state_check(r, unit_state_n(r, fn), n, mincov, slots, fn);
+}
+
+/*
+ * The constants of a row against those of its group's state (had
+ * dimensions): n_dimensions, min_coverage, and the kind of state.
+ */
+static void
+unit_state_check(const RezagoRows *r, int had, int n, float8 mincov, int slots,
+				 const char *fn)
+{
 	if (had != n)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
@@ -192,7 +209,7 @@ typedef struct UnitScratch
 } UnitScratch;
 
 static UnitSums
-unit_sums(FunctionCallInfo fcinfo, UnitScratch *scratch, const char *fn)
+unit_sums(ArrayType *state, UnitScratch *scratch, const char *fn)
 {
 	RezagoRows	r;
 	UnitSums	u;
@@ -204,7 +221,7 @@ unit_sums(FunctionCallInfo fcinfo, UnitScratch *scratch, const char *fn)
 			   *scored,
 			   *products;
 
-	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(0), -1, UNIT_WIDTH, &r, fn);
+	rezago_rows_peek(state, -1, UNIT_WIDTH, &r, fn);
 	u.n = unit_state_n(&r, fn);
 	u.mincov = r.fields[UNIT_MINCOV];
 	small = u.n <= UNIT_STACK_DIMS && r.nrows <= UNIT_STACK_ROWS;
@@ -335,6 +352,8 @@ rezago_unit_accum(PG_FUNCTION_ARGS)
 	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
 
+static void unit_combine_rows(RezagoRows *r, const RezagoRows *other, const char *fn);
+
 /* Combine (strict: nodeAgg copies the first non-NULL state itself). */
 Datum
 rezago_unit_combine(PG_FUNCTION_ARGS)
@@ -342,40 +361,47 @@ rezago_unit_combine(PG_FUNCTION_ARGS)
 	const char *fn = "unit aggregates combine";
 	RezagoRows	r,
 				other;
-	int			n;
 
 	rezago_rows_get(fcinfo, 0, -1, UNIT_WIDTH, &r, fn);
 	rezago_rows_peek(PG_GETARG_ARRAYTYPE_P(1), -1, UNIT_WIDTH, &other, fn);
-	n = unit_state_n(&r, fn);
-	if (unit_state_n(&other, fn) != n || other.fields[UNIT_MINCOV] != r.fields[UNIT_MINCOV])
+	unit_combine_rows(&r, &other, fn);
+	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
+}
+
+/* Adds the rows of state other (checked in full) to state r. */
+static void
+unit_combine_rows(RezagoRows *r, const RezagoRows *other, const char *fn)
+{
+	int			n = unit_state_n(r, fn);
+
+	if (unit_state_n(other, fn) != n || other->fields[UNIT_MINCOV] != r->fields[UNIT_MINCOV])
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("n_dimensions and minimum coverage must be the same for every row of a group"),
 				 errdetail("Function %s received states with different constants.", fn),
 				 errhint("Pass constants, such as the values stored in the methodology.")));
-	if (other.fields[UNIT_SLOTTED] != r.fields[UNIT_SLOTTED] ||
-		(r.fields[UNIT_SLOTTED] == 1 && other.nrows != r.nrows))
+	if (other->fields[UNIT_SLOTTED] != r->fields[UNIT_SLOTTED] ||
+		(r->fields[UNIT_SLOTTED] == 1 && other->nrows != r->nrows))
 		rezago_invalid_state("Function %s received states of different kinds.", fn);
 	for (int d = 0; d < n; d++)
-		if (other.fields[UNIT_DWEIGHT + d] != 0)
-			unit_set_dweight(&r, other.fields[UNIT_DWEIGHT + d], d + 1, fn);
-	if (r.fields[UNIT_SLOTTED] == 0)
-		rezago_rows_append_all(&r, &other, fn);
+		if (other->fields[UNIT_DWEIGHT + d] != 0)
+			unit_set_dweight(r, other->fields[UNIT_DWEIGHT + d], d + 1, fn);
+	if (r->fields[UNIT_SLOTTED] == 0)
+		rezago_rows_append_all(r, other, fn);
 	else
-		for (int i = 0; i < other.nrows; i++)
+		for (int i = 0; i < other->nrows; i++)
 		{
-			const float8 *o = other.rows + i * UNIT_WIDTH;
+			const float8 *o = other->rows + i * UNIT_WIDTH;
 
 			/* other's variable i: a row of positive weight, or none */
 			if (o[UR_DIMENSION] != 0)
 			{
 				if (!(o[UR_DIMENSION] >= 1 && o[UR_DIMENSION] <= n) || o[UR_WEIGHT] == 0)
 					rezago_invalid_state("Function %s found a row of dimension %g or weight 0.", fn, o[UR_DIMENSION]);
-				unit_add(&r, i, (int) o[UR_DIMENSION], o[UR_WEIGHT] < 0, o[UR_SCORE],
-						 fabs(o[UR_WEIGHT]), r.fields[UNIT_DWEIGHT + (int) o[UR_DIMENSION] - 1], fn);
+				unit_add(r, i, (int) o[UR_DIMENSION], o[UR_WEIGHT] < 0, o[UR_SCORE],
+						 fabs(o[UR_WEIGHT]), r->fields[UNIT_DWEIGHT + (int) o[UR_DIMENSION] - 1], fn);
 			}
 		}
-	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
 
 /*
@@ -419,11 +445,11 @@ unit_dimension_score(const UnitSums *u, int d, float8 *score)
  * unit_index: weighted mean of the n dimension scores; NULL if any is NULL.
  * Both sums in canonical order, as dimension_score() takes them.
  */
-Datum
-rezago_unit_index(PG_FUNCTION_ARGS)
+static Datum
+unit_index_of(FunctionCallInfo fcinfo, ArrayType *state)
 {
 	UnitScratch scratch;
-	UnitSums	u = unit_sums(fcinfo, &scratch, "unit_index");
+	UnitSums	u = unit_sums(state, &scratch, "unit_index");
 	float8	   *terms = u.n <= UNIT_STACK_DIMS ? scratch.terms : palloc(sizeof(float8) * u.n);
 	float8	   *weights = u.n <= UNIT_STACK_DIMS ? scratch.terms + UNIT_STACK_DIMS : palloc(sizeof(float8) * u.n);
 	float8		score;
@@ -499,11 +525,11 @@ rezago_unit_ampi_index(PG_FUNCTION_ARGS)
 
 /* float8[n] of per-dimension values, NULL elements where get() says so. */
 static Datum
-unit_float_array(FunctionCallInfo fcinfo, bool (*get) (const UnitSums *, int, float8 *),
+unit_float_array(ArrayType *state, bool (*get) (const UnitSums *, int, float8 *),
 				 const char *fn)
 {
 	UnitScratch scratch;
-	UnitSums	u = unit_sums(fcinfo, &scratch, fn);
+	UnitSums	u = unit_sums(state, &scratch, fn);
 	Datum	   *values = palloc(sizeof(Datum) * u.n);
 	bool	   *nulls = palloc(sizeof(bool) * u.n);
 	int			dims[1] = {u.n};
@@ -522,25 +548,25 @@ unit_float_array(FunctionCallInfo fcinfo, bool (*get) (const UnitSums *, int, fl
 }
 
 /* unit_dimension_scores: float8[n], NULL where the dimension has no score. */
-Datum
-rezago_unit_dimension_scores(PG_FUNCTION_ARGS)
+static Datum
+unit_dimension_scores_of(ArrayType *state)
 {
-	return unit_float_array(fcinfo, unit_dimension_score, "unit_dimension_scores");
+	return unit_float_array(state, unit_dimension_score, "unit_dimension_scores");
 }
 
 /* unit_dimension_coverage: float8[n], NULL where the dimension has no row. */
-Datum
-rezago_unit_dimension_coverage(PG_FUNCTION_ARGS)
+static Datum
+unit_dimension_coverage_of(ArrayType *state)
 {
-	return unit_float_array(fcinfo, unit_coverage, "unit_dimension_coverage");
+	return unit_float_array(state, unit_coverage, "unit_dimension_coverage");
 }
 
 /* unit_missing_dimensions: int4[] of the dimensions without a score, ascending. */
-Datum
-rezago_unit_missing_dimensions(PG_FUNCTION_ARGS)
+static Datum
+unit_missing_dimensions_of(ArrayType *state)
 {
 	UnitScratch scratch;
-	UnitSums	u = unit_sums(fcinfo, &scratch, "unit_missing_dimensions");
+	UnitSums	u = unit_sums(state, &scratch, "unit_missing_dimensions");
 	Datum	   *values = palloc(sizeof(Datum) * u.n);
 	int			count = 0,
 				d;
@@ -550,6 +576,31 @@ rezago_unit_missing_dimensions(PG_FUNCTION_ARGS)
 		if (!unit_dimension_score(&u, d, &score))
 			values[count++] = Int32GetDatum(d + 1);
 	PG_RETURN_ARRAYTYPE_P(construct_array(values, count, INT4OID, sizeof(int32), true, TYPALIGN_INT));
+}
+
+/* The final functions of the float8[] state (unit_state, unit_*). */
+Datum
+rezago_unit_index(PG_FUNCTION_ARGS)
+{
+	return unit_index_of(fcinfo, PG_GETARG_ARRAYTYPE_P(0));
+}
+
+Datum
+rezago_unit_dimension_scores(PG_FUNCTION_ARGS)
+{
+	return unit_dimension_scores_of(PG_GETARG_ARRAYTYPE_P(0));
+}
+
+Datum
+rezago_unit_dimension_coverage(PG_FUNCTION_ARGS)
+{
+	return unit_dimension_coverage_of(PG_GETARG_ARRAYTYPE_P(0));
+}
+
+Datum
+rezago_unit_missing_dimensions(PG_FUNCTION_ARGS)
+{
+	return unit_missing_dimensions_of(PG_GETARG_ARRAYTYPE_P(0));
 }
 
 /* Rows in (dimension, weight, score) order. */
@@ -658,6 +709,9 @@ typedef struct UnitScoring
 	int			mask;			/* hash table size - 1 */
 	int		   *table;			/* open addressing: index into vars, -1 */
 	UnitScoringVar *vars;
+	int		   *next;			/* [nvar + 1]: the slot looked up after slot i
+								 * last time (i = nvar: after none), or -1 */
+	int			last;			/* the slot of the last lookup, nvar for none */
 } UnitScoring;
 
 /*
@@ -748,6 +802,10 @@ scoring_build(Datum vars_d, Datum scoring_d, MemoryContext parent, const char *f
 	sc->table = palloc(sizeof(int) * size);
 	for (i = 0; i < size; i++)
 		sc->table[i] = -1;
+	sc->next = palloc(sizeof(int) * (nvar + 1));
+	for (i = 0; i <= nvar; i++)
+		sc->next[i] = -1;
+	sc->last = nvar;
 
 	for (i = 0; i < nvar; i++)
 	{
@@ -882,6 +940,64 @@ scoring_score(const UnitScoringVar *v, float8 x, float8 *score)
 }
 
 PG_FUNCTION_INFO_V1(rezago_unit_values_accum);
+PG_FUNCTION_INFO_V1(rezago_unit_values_combine);
+PG_FUNCTION_INFO_V1(rezago_unit_values_serial);
+PG_FUNCTION_INFO_V1(rezago_unit_values_deserial);
+PG_FUNCTION_INFO_V1(rezago_unit_values_index);
+PG_FUNCTION_INFO_V1(rezago_unit_values_dimension_scores);
+PG_FUNCTION_INFO_V1(rezago_unit_values_dimension_coverage);
+PG_FUNCTION_INFO_V1(rezago_unit_values_missing_dimensions);
+PG_FUNCTION_INFO_V1(rezago_unit_values_state);
+
+/*
+ * The state of the unit_*_values aggregates is internal: a RezagoRows in
+ * the aggregate context whose array is the slotted float8[] state described
+ * above (one row per variable of the scoring table, so it never grows),
+ * made by the transition function and by nobody else.  It is therefore not
+ * checked again at every row, as a float8[] state that SQL can forge must
+ * be; the final functions read it as they read a float8[] state (every
+ * element checked, once per group), rezago.unit_state_values returns that
+ * float8[] itself, and serial/deserial functions carry it between parallel
+ * workers as the same float8 elements (checked in full on arrival).
+ */
+static MemoryContext
+unit_values_context(FunctionCallInfo fcinfo, const char *fn)
+{
+	MemoryContext aggcxt;
+
+	if (!AggCheckCallContext(fcinfo, &aggcxt))
+		ereport(ERROR,
+				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
+				 errmsg("%s must be called as part of an aggregate", fn),
+				 errdetail("It is a support function of the unit_*_values aggregates."),
+				 errhint("Call an aggregate such as rezago.unit_index_values.")));
+	return aggcxt;
+}
+
+/*
+ * The slot of the variable whose code is s, or -1.  Rows come grouped by
+ * unit, and each unit's rows in the same order of variables (that of the
+ * index or of the load), so the variable that followed the previous row's
+ * variable last time is tried first (one comparison of the code), and only
+ * when it is not that one is the code hashed.  A guess is checked in full,
+ * so the order of the rows changes the work, never the answer.
+ */
+static int
+scoring_lookup(UnitScoring *sc, const char *s, int len)
+{
+	int			guess = sc->next[sc->last];
+	int			slot;
+
+	if (guess >= 0 && sc->vars[guess].len == len && memcmp(sc->vars[guess].code, s, len) == 0)
+		slot = guess;
+	else
+	{
+		slot = sc->table[scoring_probe(sc, s, len)];
+		sc->next[sc->last] = slot;
+	}
+	sc->last = slot >= 0 ? slot : sc->nvar;
+	return slot;
+}
 
 /*
  * Transition: (state, variable, value, variables, scoring, min_coverage).
@@ -892,14 +1008,19 @@ Datum
 rezago_unit_values_accum(PG_FUNCTION_ARGS)
 {
 	const char *fn = "the unit_*_values aggregates";
+	MemoryContext aggcxt = unit_values_context(fcinfo, "rezago.unit_values_accum");
 	UnitScoring *sc;
-	RezagoRows	r;
+	RezagoRows *r = PG_ARGISNULL(0) ? NULL : (RezagoRows *) PG_GETARG_POINTER(0);
 	float8		mincov;
-	const UnitScoringVar *v = NULL;
+	int			slot = -1;
 
 	rezago_require_not_null(fcinfo, 3, "variables", HINT_SCORING, fn);
 	rezago_require_not_null(fcinfo, 4, "scoring", HINT_SCORING, fn);
-	mincov = rezago_get_min_coverage(fcinfo, 5, fn);
+	/* min_coverage is checked at the group's first row, then compared */
+	if (r != NULL && !PG_ARGISNULL(5) && PG_GETARG_FLOAT8(5) == r->fields[UNIT_MINCOV])
+		mincov = r->fields[UNIT_MINCOV];
+	else
+		mincov = rezago_get_min_coverage(fcinfo, 5, fn);
 
 	/*
 	 * The scoring table is meant to be the same for every row of a group (a
@@ -959,23 +1080,195 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 	if (!PG_ARGISNULL(1))
 	{
 		text	   *t = PG_GETARG_TEXT_PP(1);
-		int			len = VARSIZE_ANY_EXHDR(t);
-		uint32		h = scoring_probe(sc, VARDATA_ANY(t), len);
 
-		if (sc->table[h] >= 0)
-			v = &sc->vars[sc->table[h]];
+		slot = scoring_lookup(sc, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
 	}
 
-	unit_state(fcinfo, sc->n_dimensions, mincov, sc->nvar, &r, fn);
-	if (v != NULL)
+	if (r == NULL)
 	{
+		MemoryContext old = MemoryContextSwitchTo(aggcxt);
+
+		r = palloc(sizeof(RezagoRows));
+		unit_state_new(r, sc->n_dimensions, mincov, sc->nvar, fn);
+		MemoryContextSwitchTo(old);
+	}
+	else if (r->fields[UNIT_N] != sc->n_dimensions || r->nrows != sc->nvar ||
+			 r->fields[UNIT_MINCOV] != mincov)
+	{
+		/* our own state: only the constants of this row are checked */
+		unit_state_check(r, (int) r->fields[UNIT_N], sc->n_dimensions, mincov, sc->nvar, fn);
+	}
+	if (slot >= 0)
+	{
+		const UnitScoringVar *v = &sc->vars[slot];
 		float8		x,
 					score = 0;
 		bool		scored = false;
 
 		if (rezago_raw_value(fcinfo, 2, &x))
 			scored = scoring_score(v, x, &score);
-		unit_add(&r, v - sc->vars, v->dimension, !scored, score, v->weight, v->dweight, fn);
+		unit_add(r, slot, v->dimension, !scored, score, v->weight, v->dweight, fn);
 	}
-	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
+	PG_RETURN_POINTER(r);
+}
+
+/* A copy of state in the current context, checked in full. */
+static RezagoRows *
+unit_values_copy(ArrayType *state, const char *fn)
+{
+	RezagoRows *r = palloc(sizeof(RezagoRows));
+	RezagoRows	view;
+
+	rezago_rows_peek(state, -1, UNIT_WIDTH, &view, fn);
+	unit_state_n(&view, fn);
+	if (view.fields[UNIT_SLOTTED] != 1 || view.nrows != view.capacity)
+		rezago_invalid_state("Function %s expects the slotted state of the unit_*_values aggregates.", fn);
+	*r = view;
+	r->array = (ArrayType *) palloc(VARSIZE(state));
+	memcpy(r->array, state, VARSIZE(state));
+	r->fields = (float8 *) ARR_DATA_PTR(r->array) + (view.fields - (float8 *) ARR_DATA_PTR(state));
+	r->rows = r->fields + r->nfields;
+	return r;
+}
+
+/*
+ * Combine (not strict: an internal state).  A state of the other argument is
+ * copied into the aggregate context before it is kept.
+ */
+Datum
+rezago_unit_values_combine(PG_FUNCTION_ARGS)
+{
+	const char *fn = "unit_*_values combine";
+	MemoryContext aggcxt = unit_values_context(fcinfo, "rezago.unit_values_combine");
+	RezagoRows *r = PG_ARGISNULL(0) ? NULL : (RezagoRows *) PG_GETARG_POINTER(0);
+	RezagoRows *other = PG_ARGISNULL(1) ? NULL : (RezagoRows *) PG_GETARG_POINTER(1);
+	MemoryContext old;
+
+	if (other == NULL)
+	{
+		if (r == NULL)
+			PG_RETURN_NULL();
+		PG_RETURN_POINTER(r);
+	}
+	old = MemoryContextSwitchTo(aggcxt);
+	if (r == NULL)
+		r = unit_values_copy(other->array, fn);
+	else
+		unit_combine_rows(r, other, fn);
+	MemoryContextSwitchTo(old);
+	PG_RETURN_POINTER(r);
+}
+
+/* Serial: the float8 elements of the state's array, as they are. */
+Datum
+rezago_unit_values_serial(PG_FUNCTION_ARGS)
+{
+	RezagoRows *r;
+	ArrayType  *a;
+	Size		len;
+	bytea	   *b;
+
+	(void) unit_values_context(fcinfo, "rezago.unit_values_serial");
+	r = (RezagoRows *) PG_GETARG_POINTER(0);
+	a = r->array;
+	len = sizeof(float8) * (Size) ArrayGetNItems(ARR_NDIM(a), ARR_DIMS(a));
+	b = (bytea *) palloc(VARHDRSZ + len);
+	SET_VARSIZE(b, VARHDRSZ + len);
+	memcpy(VARDATA(b), ARR_DATA_PTR(a), len);
+	PG_RETURN_BYTEA_P(b);
+}
+
+/* Deserial: the state of those elements, checked in full. */
+Datum
+rezago_unit_values_deserial(PG_FUNCTION_ARGS)
+{
+	const char *fn = "unit_*_values deserial";
+	bytea	   *b;
+	Size		len;
+	int			nelems;
+	ArrayType  *a;
+
+	(void) unit_values_context(fcinfo, "rezago.unit_values_deserial");
+	b = PG_GETARG_BYTEA_PP(0);
+	len = VARSIZE_ANY_EXHDR(b);
+	if (len % sizeof(float8) != 0 || len / sizeof(float8) > (Size) MaxArraySize)
+		rezago_invalid_state("Function %s expects whole float8 elements.", fn);
+	nelems = (int) (len / sizeof(float8));
+	a = (ArrayType *) palloc0(ARR_OVERHEAD_NONULLS(1) + len);
+	SET_VARSIZE(a, ARR_OVERHEAD_NONULLS(1) + len);
+	a->ndim = 1;
+	a->dataoffset = 0;
+	a->elemtype = FLOAT8OID;
+	ARR_DIMS(a)[0] = nelems;
+	ARR_LBOUND(a)[0] = 1;
+	memcpy(ARR_DATA_PTR(a), VARDATA_ANY(b), len);
+	PG_RETURN_POINTER(unit_values_copy(a, fn));
+}
+
+/* The state's float8[] for a final function; NULL for no state. */
+static ArrayType *
+unit_values_final_state(FunctionCallInfo fcinfo, const char *fn)
+{
+	(void) unit_values_context(fcinfo, fn);
+	return PG_ARGISNULL(0) ? NULL : ((RezagoRows *) PG_GETARG_POINTER(0))->array;
+}
+
+/* The final functions of the internal state: those of the float8[] state. */
+Datum
+rezago_unit_values_index(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = unit_values_final_state(fcinfo, "rezago.unit_values_index_final");
+
+	if (a == NULL)
+		PG_RETURN_NULL();
+	return unit_index_of(fcinfo, a);
+}
+
+Datum
+rezago_unit_values_dimension_scores(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = unit_values_final_state(fcinfo, "rezago.unit_values_dimension_scores_final");
+
+	if (a == NULL)
+		PG_RETURN_NULL();
+	return unit_dimension_scores_of(a);
+}
+
+Datum
+rezago_unit_values_dimension_coverage(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = unit_values_final_state(fcinfo, "rezago.unit_values_dimension_coverage_final");
+
+	if (a == NULL)
+		PG_RETURN_NULL();
+	return unit_dimension_coverage_of(a);
+}
+
+Datum
+rezago_unit_values_missing_dimensions(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = unit_values_final_state(fcinfo, "rezago.unit_values_missing_dimensions_final");
+
+	if (a == NULL)
+		PG_RETURN_NULL();
+	return unit_missing_dimensions_of(a);
+}
+
+/*
+ * unit_state_values: the float8[] state, a copy in the caller's context
+ * (the state is our own; whoever reads the array checks it in full, as the
+ * final functions of the float8[] state do).  The slotted state is in
+ * variable order already: the same array whatever the order of the rows.
+ */
+Datum
+rezago_unit_values_state(PG_FUNCTION_ARGS)
+{
+	ArrayType  *a = unit_values_final_state(fcinfo, "rezago.unit_values_state_final");
+	ArrayType  *copy;
+
+	if (a == NULL)
+		PG_RETURN_NULL();
+	copy = (ArrayType *) palloc(VARSIZE(a));
+	memcpy(copy, a, VARSIZE(a));
+	PG_RETURN_ARRAYTYPE_P(copy);
 }

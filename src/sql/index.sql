@@ -276,37 +276,76 @@ COMMENT ON AGGREGATE rezago.unit_missing_dimensions(integer, integer, double pre
 -- The same four aggregates from raw observations (src/unit_aggregates.c: the
 -- aggregate looks each row's variable up in the scoring table and scores
 -- it), so that comuna_index groups rezago.observation itself by comuna.
-CREATE FUNCTION rezago.unit_values_accum(double precision[], text, double precision, text[],
+-- Their state is internal (the slotted float8[] state of rezago.unit_state,
+-- made and kept by the transition function alone, so not checked again at
+-- every row); rezago.unit_state_values returns it as that float8[].
+CREATE FUNCTION rezago.unit_values_accum(internal, text, double precision, text[],
                                          double precision[], double precision)
-RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_values_accum'
+RETURNS internal AS 'MODULE_PATHNAME', 'rezago_unit_values_accum'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION rezago.unit_values_accum(double precision[], text, double precision, text[], double precision[], double precision) IS 'Transition function of the unit_*_values aggregates; not for direct use.';
+CREATE FUNCTION rezago.unit_values_combine(internal, internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'rezago_unit_values_combine'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.unit_values_serial(internal)
+RETURNS bytea AS 'MODULE_PATHNAME', 'rezago_unit_values_serial'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rezago.unit_values_deserial(bytea, internal)
+RETURNS internal AS 'MODULE_PATHNAME', 'rezago_unit_values_deserial'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+CREATE FUNCTION rezago.unit_values_index_final(internal)
+RETURNS double precision AS 'MODULE_PATHNAME', 'rezago_unit_values_index'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.unit_values_dimension_scores_final(internal)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_values_dimension_scores'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.unit_values_dimension_coverage_final(internal)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_values_dimension_coverage'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.unit_values_missing_dimensions_final(internal)
+RETURNS integer[] AS 'MODULE_PATHNAME', 'rezago_unit_values_missing_dimensions'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+CREATE FUNCTION rezago.unit_values_state_final(internal)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_values_state'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.unit_values_accum(internal, text, double precision, text[], double precision[], double precision) IS 'Transition function of the unit_*_values aggregates (internal state); not for direct use (0A000 outside an aggregate).';
+COMMENT ON FUNCTION rezago.unit_values_combine(internal, internal) IS 'Combine function of the unit_*_values aggregates (parallel aggregation); not for direct use (0A000 outside an aggregate).';
+COMMENT ON FUNCTION rezago.unit_values_serial(internal) IS 'Serialisation function of the unit_*_values aggregates: the state''s float8 elements, as rezago.unit_state_values returns them; not for direct use (0A000 outside an aggregate).';
+COMMENT ON FUNCTION rezago.unit_values_deserial(bytea, internal) IS 'Deserialisation function of the unit_*_values aggregates, every element checked (22023); not for direct use (0A000 outside an aggregate).';
+COMMENT ON FUNCTION rezago.unit_values_index_final(internal) IS 'Final function of rezago.unit_index_values: rezago.unit_index_final of the state; not for direct use (0A000 outside an aggregate).';
+COMMENT ON FUNCTION rezago.unit_values_dimension_scores_final(internal) IS 'Final function of rezago.unit_dimension_scores_values: rezago.unit_dimension_scores_final of the state; not for direct use (0A000 outside an aggregate).';
+COMMENT ON FUNCTION rezago.unit_values_dimension_coverage_final(internal) IS 'Final function of rezago.unit_dimension_coverage_values: rezago.unit_dimension_coverage_final of the state; not for direct use (0A000 outside an aggregate).';
+COMMENT ON FUNCTION rezago.unit_values_missing_dimensions_final(internal) IS 'Final function of rezago.unit_missing_dimensions_values: rezago.unit_missing_dimensions_final of the state; not for direct use (0A000 outside an aggregate).';
+COMMENT ON FUNCTION rezago.unit_values_state_final(internal) IS 'Final function of rezago.unit_state_values: the state as the float8[] that rezago.unit_state documents (slotted), every element checked; not for direct use (0A000 outside an aggregate).';
 
 CREATE AGGREGATE rezago.unit_index_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
-    FINALFUNC = rezago.unit_index_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+    SFUNC = rezago.unit_values_accum, STYPE = internal, SSPACE = 800,
+    FINALFUNC = rezago.unit_values_index_final, COMBINEFUNC = rezago.unit_values_combine,
+    SERIALFUNC = rezago.unit_values_serial, DESERIALFUNC = rezago.unit_values_deserial, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_index_values(text, double precision, text[], double precision[], double precision) IS
 'What rezago.unit_index gives, from one row per raw observation of the unit: the variable''s code and its value, scored with the methodology''s scoring table (variables and scoring from rezago.variable_scoring(period, methodology): min-max, goalpost or z-score, winsorised when the methodology says so; not rank). A row whose variable is NULL or not in the table is ignored; a NULL, NaN or infinite value is a missing value. variables, scoring and min_coverage are the same for every row of a group (pass scalar subqueries; each group may have its own, e.g. one per period). Errors: NULL variables, scoring or min_coverage (22004); a malformed scoring table (22023, with the problem in the detail). Shares its state with unit_dimension_scores_values, unit_dimension_coverage_values, unit_missing_dimensions_values and unit_state_values; empty input: NULL.';
 
 CREATE AGGREGATE rezago.unit_dimension_scores_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
-    FINALFUNC = rezago.unit_dimension_scores_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+    SFUNC = rezago.unit_values_accum, STYPE = internal, SSPACE = 800,
+    FINALFUNC = rezago.unit_values_dimension_scores_final, COMBINEFUNC = rezago.unit_values_combine,
+    SERIALFUNC = rezago.unit_values_serial, DESERIALFUNC = rezago.unit_values_deserial, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_dimension_scores_values(text, double precision, text[], double precision[], double precision) IS
 'What rezago.unit_dimension_scores gives, from raw observations and a scoring table: inputs, NULL policy and errors as rezago.unit_index_values (shares its state).';
 
 CREATE AGGREGATE rezago.unit_dimension_coverage_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
-    FINALFUNC = rezago.unit_dimension_coverage_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+    SFUNC = rezago.unit_values_accum, STYPE = internal, SSPACE = 800,
+    FINALFUNC = rezago.unit_values_dimension_coverage_final, COMBINEFUNC = rezago.unit_values_combine,
+    SERIALFUNC = rezago.unit_values_serial, DESERIALFUNC = rezago.unit_values_deserial, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_dimension_coverage_values(text, double precision, text[], double precision[], double precision) IS
 'What rezago.unit_dimension_coverage gives, from raw observations and a scoring table: inputs, NULL policy and errors as rezago.unit_index_values (shares its state).';
 
 CREATE AGGREGATE rezago.unit_missing_dimensions_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
-    FINALFUNC = rezago.unit_missing_dimensions_final, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+    SFUNC = rezago.unit_values_accum, STYPE = internal, SSPACE = 800,
+    FINALFUNC = rezago.unit_values_missing_dimensions_final, COMBINEFUNC = rezago.unit_values_combine,
+    SERIALFUNC = rezago.unit_values_serial, DESERIALFUNC = rezago.unit_values_deserial, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_missing_dimensions_values(text, double precision, text[], double precision[], double precision) IS
 'What rezago.unit_missing_dimensions gives, from raw observations and a scoring table: inputs, NULL policy and errors as rezago.unit_index_values (shares its state).';
 
@@ -323,8 +362,9 @@ COMMENT ON AGGREGATE rezago.unit_state(integer, integer, double precision, doubl
 
 CREATE AGGREGATE rezago.unit_state_values(variable text, value double precision, variables text[],
         scoring double precision[], min_coverage double precision) (
-    SFUNC = rezago.unit_values_accum, STYPE = double precision[], SSPACE = 640,
-    FINALFUNC = rezago.unit_state_trim, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+    SFUNC = rezago.unit_values_accum, STYPE = internal, SSPACE = 800,
+    FINALFUNC = rezago.unit_values_state_final, COMBINEFUNC = rezago.unit_values_combine,
+    SERIALFUNC = rezago.unit_values_serial, DESERIALFUNC = rezago.unit_values_deserial, PARALLEL = SAFE);
 COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], double precision[], double precision) IS
 'As rezago.unit_state, from one row per raw observation and a scoring table, in the slotted form: one row per variable of the scoring table, in its order (inputs, NULL policy and errors as rezago.unit_index_values; a variable twice in one group: 22023).';
 
@@ -974,6 +1014,14 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     -- the unit aggregates
     ('routine',  'unit_accum',                     'read'),
     ('routine',  'unit_values_accum',              'read'),
+    ('routine',  'unit_values_combine',            'read'),
+    ('routine',  'unit_values_serial',             'read'),
+    ('routine',  'unit_values_deserial',           'read'),
+    ('routine',  'unit_values_index_final',        'read'),
+    ('routine',  'unit_values_dimension_scores_final', 'read'),
+    ('routine',  'unit_values_dimension_coverage_final', 'read'),
+    ('routine',  'unit_values_missing_dimensions_final', 'read'),
+    ('routine',  'unit_values_state_final',        'read'),
     ('routine',  'unit_combine',                   'read'),
     ('routine',  'unit_index_final',               'read'),
     ('routine',  'unit_dimension_scores_final',    'read'),
