@@ -486,7 +486,7 @@ rezago_unit_ampi_index(PG_FUNCTION_ARGS)
 {
 	const char *fn = "unit_ampi_final";
 	UnitScratch scratch;
-	UnitSums	u = unit_sums(fcinfo, &scratch, fn);
+	UnitSums	u = unit_sums(PG_GETARG_ARRAYTYPE_P(0), &scratch, fn);
 	bool		small = u.n <= UNIT_STACK_DIMS;
 	float8	   *scores = small ? scratch.terms : palloc(sizeof(float8) * u.n);
 	float8	   *weights = small ? scratch.terms + UNIT_STACK_DIMS : palloc(sizeof(float8) * u.n);
