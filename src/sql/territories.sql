@@ -378,20 +378,31 @@ BEGIN ATOMIC
         WHERE comuna_adjacency.groups IS NOT NULL AND comuna_adjacency.cuts IS NOT NULL
           AND EXISTS (SELECT 1 FROM sel g1 JOIN sel g2 ON g2.g = g1.g
                       WHERE g1.cut = probe.a AND g2.cut = probe.b)
+    ), kb AS MATERIALIZED (
+        -- candidate pairs in batches of 4,096 (by a, b), one call of the
+        -- test each, so that memory stays bounded whatever the size
+        SELECT cand.a, cand.b, (pg_catalog.row_number() OVER (ORDER BY cand.a, cand.b) - 1) / 4096 AS batch
+        FROM cand
+    ), kp AS (
+        SELECT kb.batch, pg_catalog.array_agg(kb.a ORDER BY kb.a, kb.b) AS a,
+               pg_catalog.array_agg(kb.b ORDER BY kb.a, kb.b) AS b
+        FROM kb GROUP BY kb.batch
+    ), kg AS (
+        -- the boundaries of each batch's comunas; ORDER BY in the aggregate
+        -- makes the planner group sorted input, one batch in memory at a time
+        SELECT m.batch, pg_catalog.array_agg(m.cut ORDER BY m.cut) AS ids,
+               pg_catalog.array_agg(s.geom::bytea ORDER BY m.cut) AS wkb
+        FROM (SELECT kb.batch, kb.a AS cut FROM kb UNION SELECT kb.batch, kb.b FROM kb) m
+        JOIN s ON s.cut = m.cut
+        GROUP BY m.batch
     ), hits AS MATERIALIZED (
-        -- every candidate pair tested in one call over GEOS (src/contiguity.c):
-        -- each boundary read once, multipart ones part by part, each part
+        -- each batch tested in one call over GEOS (src/contiguity.c): each
+        -- boundary read once, multipart ones part by part, each part
         -- prepared once for all its tests
         SELECT p.a, p.b, p.hit
-        FROM (SELECT pg_catalog.array_agg(cand.a ORDER BY cand.a, cand.b) AS a,
-                     pg_catalog.array_agg(cand.b ORDER BY cand.a, cand.b) AS b
-              FROM cand) c
-        CROSS JOIN (SELECT pg_catalog.array_agg(s.cut ORDER BY s.cut) AS ids,
-                           pg_catalog.array_agg(s.geom::bytea ORDER BY s.cut) AS wkb
-                    FROM s
-                    WHERE s.cut IN (SELECT cand.a FROM cand UNION SELECT cand.b FROM cand)) g
-        CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(c.a), pg_catalog.unnest(c.b),
-                                      pg_catalog.unnest(rezago.boundary_pairs_intersect(g.ids, g.wkb, c.a, c.b))) AS p(a, b, hit)
+        FROM kp JOIN kg ON kg.batch = kp.batch
+        CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(kp.a), pg_catalog.unnest(kp.b),
+                                      pg_catalog.unnest(rezago.boundary_pairs_intersect(kg.ids, kg.wkb, kp.a, kp.b))) AS p(a, b, hit)
     ), near AS MATERIALIZED (
         -- pairs to measure: apart (tolerance > 0), or a length asked for.
         -- Where the two can be within the tolerance: every pair of points
