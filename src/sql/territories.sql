@@ -347,25 +347,22 @@ BEGIN ATOMIC
         SELECT DISTINCT u.cut, coalesce(u.g, '') AS g
         FROM ROWS FROM (pg_catalog.unnest(comuna_adjacency.cuts), pg_catalog.unnest(comuna_adjacency.groups)) AS u(cut, g)
         WHERE u.cut IS NOT NULL AND (comuna_adjacency.groups IS NULL OR u.g IS NOT NULL)
-    ), raw AS MATERIALIZED (
-        -- each boundary read (detoasted) once, by ST_Multi, and written as
-        -- EWKB once: the digest and the GEOS test both read that EWKB (the
-        -- column is a MultiPolygon: ST_Multi changes nothing, and the EWKB
-        -- is that of geom::bytea, whose digest the trigger remembers)
-        SELECT d.cut, d.geom, d.geom::bytea AS wkb
+    ), s AS MATERIALIZED (
+        -- each boundary read (detoasted) once, by ST_Multi; its validity as
+        -- remembered for this very boundary, else checked now.  (The column
+        -- is a MultiPolygon: ST_Multi changes nothing, and the EWKB is that
+        -- of geom::bytea, whose digest the trigger remembers.)  Only the
+        -- geometry is kept: the EWKB is written again per batch below, so
+        -- that no materialized step carries each boundary twice
+        SELECT d.cut,
+               CASE WHEN k.valid THEN d.geom ELSE ST_Multi(rezago.valid_geometry(d.geom)) END AS geom
         FROM (SELECT c.cut, ST_Multi(c.geom) AS geom
               FROM rezago.comuna c
               WHERE c.geom IS NOT NULL
                 AND (comuna_adjacency.cuts IS NULL OR c.cut IN (SELECT sel.cut FROM sel))
               OFFSET 0) d
-    ), s AS MATERIALIZED (
-        -- validity as remembered for this very boundary, else checked now
-        SELECT raw.cut,
-               CASE WHEN k.valid THEN raw.geom ELSE ST_Multi(rezago.valid_geometry(raw.geom)) END AS geom,
-               CASE WHEN k.valid THEN raw.wkb ELSE ST_Multi(rezago.valid_geometry(raw.geom))::bytea END AS wkb
-        FROM raw
         LEFT JOIN rezago.comuna_boundary_check k
-          ON k.cut = raw.cut AND k.digest = pg_catalog.sha256(raw.wkb)
+          ON k.cut = d.cut AND k.digest = pg_catalog.sha256(d.geom::bytea)
     ), probe AS MATERIALIZED (
         -- candidate pairs from the GiST index: bounding boxes within the tolerance
         SELECT s1.cut AS a, c2.cut AS b
@@ -400,7 +397,7 @@ BEGIN ATOMIC
         -- the boundaries of each batch's comunas; ORDER BY in the aggregate
         -- makes the planner group sorted input, one batch in memory at a time
         SELECT m.batch, pg_catalog.array_agg(m.cut ORDER BY m.cut) AS ids,
-               pg_catalog.array_agg(s.wkb ORDER BY m.cut) AS wkb
+               pg_catalog.array_agg(s.geom::bytea ORDER BY m.cut) AS wkb
         FROM (SELECT kb.batch, kb.a AS cut FROM kb UNION SELECT kb.batch, kb.b FROM kb) m
         JOIN s ON s.cut = m.cut
         GROUP BY m.batch
