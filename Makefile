@@ -47,6 +47,15 @@ ifdef ASSERTS
 PG_CPPFLAGS += -DUSE_ASSERT_CHECKING
 endif
 
+# GEOS (Debian's libgeos-dev), the geometry engine PostGIS itself uses:
+# src/contiguity.c tests which boundaries intersect through its C API.
+GEOS_CONFIG ?= geos-config
+ifeq ($(shell command -v $(GEOS_CONFIG)),)
+$(error $(GEOS_CONFIG) not found: install libgeos-dev (apt-get install libgeos-dev) or set GEOS_CONFIG)
+endif
+PG_CPPFLAGS += $(shell $(GEOS_CONFIG) --cflags)
+SHLIB_LINK  += $(shell $(GEOS_CONFIG) --clibs)
+
 PG_CONFIG ?= pg_config
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)

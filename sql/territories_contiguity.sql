@@ -144,6 +144,75 @@ WHERE ca.cut BETWEEN 99401 AND 99404 AND cb.cut BETWEEN 99401 AND 99404 AND ST_I
 ORDER BY 1, 2;
 ROLLBACK TO multipart;
 
+-- rezago.boundary_pairs_intersect: which pairs of boundaries (EWKB)
+-- intersect, in C over GEOS.  Unit squares, by hand:
+--   1 [0,1]x[0,1]; 2 [1,2]x[0,1] shares the side x = 1 with 1;
+--   3 [3,4]x[0,1] apart from 1 (boxes apart);
+--   4 the strip [0,3]x[2,3];
+--   5 multipart: [1.5,1.6]x[1.5,1.6] (below 4, 0.4 away) and [5,6]x[5,6]:
+--     its box meets 4's but no part touches 4;
+--   6 multipart: [3,4]x[3,4] (touches 4 at the corner (3,3)) and [8,9]x[8,9];
+--   7 a collection of one point (0.5 0.5), inside 1;  8 empty;  9 NULL.
+-- Pairs: 1-2 t, 1-3 f, 4-5 f, 4-6 t, 1-7 t, 1-8 f, 5-6 f (boxes meet, parts
+-- apart: [1.5,1.6] and [3,4]), 1-9 NULL (no boundary), 1-10 NULL (10 is
+-- not in ids), NULL-1 NULL.
+WITH b(id, g) AS (VALUES
+    (1, 'POLYGON((0 0,1 0,1 1,0 1,0 0))'), (2, 'POLYGON((1 0,2 0,2 1,1 1,1 0))'),
+    (3, 'POLYGON((3 0,4 0,4 1,3 1,3 0))'), (4, 'POLYGON((0 2,3 2,3 3,0 3,0 2))'),
+    (5, 'MULTIPOLYGON(((1.5 1.5,1.6 1.5,1.6 1.6,1.5 1.6,1.5 1.5)),((5 5,6 5,6 6,5 6,5 5)))'),
+    (6, 'MULTIPOLYGON(((3 3,4 3,4 4,3 4,3 3)),((8 8,9 8,9 9,8 9,8 8)))'),
+    (7, 'GEOMETRYCOLLECTION(POINT(0.5 0.5))'), (8, 'POLYGON EMPTY'), (9, NULL))
+SELECT rezago.boundary_pairs_intersect(
+           (SELECT array_agg(b.id ORDER BY b.id) FROM b),
+           (SELECT array_agg(ST_GeomFromText(b.g, 4326)::bytea ORDER BY b.id) FROM b),
+           ARRAY[1, 1, 4, 4, 1, 1, 5, 1, 1, NULL], ARRAY[2, 3, 5, 6, 7, 8, 6, 9, 10, 1]) AS hits;
+-- the same as ST_Intersects (the definition) for every pair of the grid
+-- above (boundaries made valid, the bow tie included) and of the multipart
+-- comunas of the savepoint above, built again here
+SAVEPOINT pairs;
+INSERT INTO rezago.comuna (cut, name, geom) VALUES
+    (99401, 'Archipiélago A', ST_Collect(ARRAY[ST_MakeEnvelope(-72.00, -36.00, -71.99, -35.99, 4326),
+                                              ST_MakeEnvelope(-71.97, -36.00, -71.96, -35.99, 4326),
+                                              ST_MakeEnvelope(-71.94, -36.00, -71.93, -35.99, 4326)])),
+    (99402, 'Archipiélago B', ST_Collect(ARRAY[ST_MakeEnvelope(-71.96, -36.00, -71.95, -35.99, 4326),
+                                              ST_MakeEnvelope(-71.99, -35.98, -71.98, -35.97, 4326)])),
+    (99403, 'Archipiélago C', ST_Collect(ARRAY[ST_MakeEnvelope(-71.985, -35.995, -71.975, -35.985, 4326),
+                                              ST_MakeEnvelope(-71.925, -36.00, -71.915, -35.99, 4326)])),
+    (99404, 'Cuadro suelto', ST_Multi(ST_MakeEnvelope(-71.915, -35.99, -71.905, -35.98, 4326)));
+WITH v AS (
+    SELECT c.cut, rezago.valid_geometry(c.geom) AS geom FROM rezago.comuna c
+    WHERE c.cut BETWEEN 99101 AND 99404 AND c.geom IS NOT NULL
+), p AS (
+    SELECT a.cut AS a, b.cut AS b, ST_Intersects(a.geom, b.geom) AS oracle
+    FROM v a JOIN v b ON a.cut < b.cut
+), r AS (
+    SELECT u.a, u.b, u.hit
+    FROM (SELECT array_agg(p.a ORDER BY p.a, p.b) AS a, array_agg(p.b ORDER BY p.a, p.b) AS b FROM p) x,
+         ROWS FROM (unnest(x.a), unnest(x.b),
+                    unnest(rezago.boundary_pairs_intersect((SELECT array_agg(v.cut) FROM v),
+                                                           (SELECT array_agg(v.geom::bytea) FROM v), x.a, x.b))) AS u(a, b, hit)
+)
+-- 14 boundaries, 91 pairs; 15 intersect (the 13 of the grid and the bow
+-- tie listed above at tolerance 0, 99401-99402 and 99403-99404)
+SELECT count(*) AS pairs, count(*) FILTER (WHERE r.hit) AS intersecting,
+       count(*) FILTER (WHERE r.hit IS DISTINCT FROM p.oracle) AS differ
+FROM p JOIN r ON r.a = p.a AND r.b = p.b;
+ROLLBACK TO pairs;
+-- NULL arguments give NULL; no pairs give an empty array
+SELECT rezago.boundary_pairs_intersect(NULL, NULL, ARRAY[1], ARRAY[2]) IS NULL AS null_gives_null,
+       rezago.boundary_pairs_intersect(ARRAY[1], ARRAY['POINT(0 0)'::geometry::bytea], '{}', '{}') AS no_pairs;
+-- errors: arrays of different lengths, an id given twice, bytes that are
+-- not WKB
+SAVEPOINT s;
+SELECT rezago.boundary_pairs_intersect(ARRAY[1, 2], ARRAY['POINT(0 0)'::geometry::bytea], ARRAY[1], ARRAY[2]);
+ROLLBACK TO s;
+SELECT rezago.boundary_pairs_intersect(ARRAY[1], ARRAY['POINT(0 0)'::geometry::bytea], ARRAY[1], ARRAY[1, 2]);
+ROLLBACK TO s;
+SELECT rezago.boundary_pairs_intersect(ARRAY[1, 1], ARRAY['POINT(0 0)'::geometry::bytea, 'POINT(1 1)'::geometry::bytea], ARRAY[1], ARRAY[1]);
+ROLLBACK TO s;
+SELECT rezago.boundary_pairs_intersect(ARRAY[1, 2], ARRAY['\x0102'::bytea, 'POINT(1 1)'::geometry::bytea], ARRAY[1], ARRAY[2]);
+ROLLBACK TO s;
+
 -- tolerance policy
 SAVEPOINT s;
 SELECT * FROM rezago.comuna_adjacency(NULL);

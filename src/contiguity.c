@@ -19,6 +19,7 @@
  */
 #include "rezago.h"
 
+#include "catalog/pg_type.h"
 #include "common/hashfn.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
@@ -27,6 +28,10 @@
 #include "utils/jsonb.h"
 #include "utils/memutils.h"
 #include "utils/numeric.h"
+
+/* GEOS, through its reentrant C API only (boundary_pairs_intersect) */
+#define GEOS_USE_ONLY_R_API
+#include <geos_c.h>
 
 PG_FUNCTION_INFO_V1(rezago_cc_accum);
 PG_FUNCTION_INFO_V1(rezago_cc_combine);
@@ -485,4 +490,397 @@ rezago_valid_tolerance(PG_FUNCTION_ARGS)
 						   isnan(t) ? "NaN" : isinf(t) ? (t > 0 ? "Infinity" : "-Infinity") : psprintf("%g", t)),
 				 errhint("Use 0 (comunas must intersect) or the width of the gaps of the boundary file, e.g. 150; join comunas across the sea with rezago.adjacency_link.")));
 	PG_RETURN_FLOAT8(t);
+}
+
+/*
+ * ---------------------------------------------------------------------------
+ * Which pairs of boundaries intersect, over GEOS (issue 17)
+ *
+ *	 rezago.boundary_pairs_intersect(ids int[], boundaries bytea[],
+ *									 cut_a int[], cut_b int[]) -> boolean[]
+ *
+ * boundaries are EWKB (geometry::bytea), parallel to ids; the result says,
+ * for each pair (cut_a[i], cut_b[i]), whether the two boundaries intersect,
+ * as ST_Intersects does.  Each boundary is read into GEOS once, whatever the
+ * number of its pairs, and split into its parts (a multipolygon is the union
+ * of its polygons, so two boundaries intersect exactly when a part of one
+ * intersects a part of the other); the parts keep their bounding boxes, so
+ * that only the parts near the other boundary are tested, and each part is
+ * prepared (indexed) once, the first time it is tested.  That is what
+ * comuna_adjacency did in SQL part by part, without converting every part to
+ * GEOS again at every test.
+ *
+ * GEOS allocates with malloc: every GEOS object of a call is listed in a
+ * GeosRun, freed at the end, or by a memory context callback when an error
+ * (or a cancel) leaves the function early.  GEOS reports its errors to a
+ * handler that only copies the message (a longjmp through C++ frames would
+ * be undefined behaviour); the error is raised once GEOS has returned.
+ * ---------------------------------------------------------------------------
+ */
+PG_FUNCTION_INFO_V1(rezago_boundary_pairs_intersect);
+
+typedef struct BoundaryPart
+{
+	const GEOSGeometry *geom;	/* owned by its Boundary */
+	const GEOSPreparedGeometry *prep;	/* prepared on first use, or NULL */
+	double		xmin,
+				ymin,
+				xmax,
+				ymax;
+	int			npoints;
+} BoundaryPart;
+
+typedef struct Boundary
+{
+	int32		id;
+	bytea	   *wkb;			/* NULL: no boundary */
+	bool		read;			/* geom and parts set */
+	GEOSGeometry *geom;
+	int			nparts;			/* non-empty atomic parts */
+	BoundaryPart *parts;
+	double		xmin,
+				ymin,
+				xmax,
+				ymax;			/* of all parts, when nparts > 0 */
+} Boundary;
+
+typedef struct GeosRun
+{
+	GEOSContextHandle_t handle;
+	GEOSWKBReader *reader;
+	Boundary   *b;				/* sorted by id */
+	int			n;
+	bool		freed;
+	char		message[256];	/* last GEOS error */
+	MemoryContextCallback callback;
+} GeosRun;
+
+static void
+geos_message(const char *message, void *userdata)
+{
+	GeosRun    *run = (GeosRun *) userdata;
+
+	strlcpy(run->message, message ? message : "(no message)", sizeof(run->message));
+}
+
+static void
+geos_run_free(void *arg)
+{
+	GeosRun    *run = (GeosRun *) arg;
+
+	if (run->freed)
+		return;
+	run->freed = true;
+	for (int i = 0; i < run->n; i++)
+	{
+		Boundary   *b = &run->b[i];
+
+		for (int k = 0; k < b->nparts; k++)
+			if (b->parts[k].prep)
+				GEOSPreparedGeom_destroy_r(run->handle, b->parts[k].prep);
+		if (b->geom)
+			GEOSGeom_destroy_r(run->handle, b->geom);
+		b->nparts = 0;
+		b->geom = NULL;
+	}
+	if (run->reader)
+		GEOSWKBReader_destroy_r(run->handle, run->reader);
+	GEOS_finish_r(run->handle);
+}
+
+static void
+geos_failed(GeosRun *run, const char *what, int32 id)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("could not %s the boundary of %d", what, id),
+			 errdetail("GEOS reported: %s.", run->message),
+			 errhint("Pass valid boundaries as EWKB (geometry::bytea), e.g. made valid by rezago.valid_geometry.")));
+}
+
+static int
+cmp_boundary_id(const void *a, const void *b)
+{
+	int32		x = ((const Boundary *) a)->id;
+	int32		y = ((const Boundary *) b)->id;
+
+	return (x > y) - (x < y);
+}
+
+/* the non-empty atomic parts of g, appended to b->parts */
+static void
+boundary_add_parts(GeosRun *run, Boundary *b, const GEOSGeometry *g, int *cap)
+{
+	int			type = GEOSGeomTypeId_r(run->handle, g);
+
+	check_stack_depth();
+	if (type == GEOS_MULTIPOINT || type == GEOS_MULTILINESTRING ||
+		type == GEOS_MULTIPOLYGON || type == GEOS_GEOMETRYCOLLECTION)
+	{
+		int			n = GEOSGetNumGeometries_r(run->handle, g);
+
+		for (int k = 0; k < n; k++)
+			boundary_add_parts(run, b, GEOSGetGeometryN_r(run->handle, g, k), cap);
+		return;
+	}
+	if (GEOSisEmpty_r(run->handle, g))
+		return;
+	if (b->nparts == *cap)
+	{
+		*cap = (*cap == 0) ? 8 : *cap * 2;
+		b->parts = b->parts ? repalloc_huge(b->parts, sizeof(BoundaryPart) * *cap)
+			: palloc_extended(sizeof(BoundaryPart) * *cap, MCXT_ALLOC_HUGE);
+	}
+	{
+		BoundaryPart *p = &b->parts[b->nparts];
+
+		p->geom = g;
+		p->prep = NULL;
+		p->npoints = GEOSGetNumCoordinates_r(run->handle, g);
+		if (!GEOSGeom_getExtent_r(run->handle, g, &p->xmin, &p->ymin, &p->xmax, &p->ymax) ||
+			p->npoints < 0)
+			geos_failed(run, "measure", b->id);
+		if (b->nparts == 0)
+		{
+			b->xmin = p->xmin;
+			b->ymin = p->ymin;
+			b->xmax = p->xmax;
+			b->ymax = p->ymax;
+		}
+		else
+		{
+			b->xmin = Min(b->xmin, p->xmin);
+			b->ymin = Min(b->ymin, p->ymin);
+			b->xmax = Max(b->xmax, p->xmax);
+			b->ymax = Max(b->ymax, p->ymax);
+		}
+		b->nparts++;
+	}
+}
+
+/* reads the boundary into GEOS on first use */
+static void
+boundary_read(GeosRun *run, Boundary *b)
+{
+	int			cap = 0;
+
+	if (b->read)
+		return;
+	if (run->reader == NULL)
+	{
+		run->reader = GEOSWKBReader_create_r(run->handle);
+		if (run->reader == NULL)
+			geos_failed(run, "read", b->id);
+	}
+	b->geom = GEOSWKBReader_read_r(run->handle, run->reader,
+								   (const unsigned char *) VARDATA_ANY(b->wkb),
+								   VARSIZE_ANY_EXHDR(b->wkb));
+	if (b->geom == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
+				 errmsg("invalid boundary of %d", b->id),
+				 errdetail("GEOS could not read it as WKB: %s.", run->message),
+				 errhint("Pass boundaries as EWKB, geometry::bytea.")));
+	b->read = true;
+	boundary_add_parts(run, b, b->geom, &cap);
+}
+
+static inline bool
+boxes_meet(double axmin, double aymin, double axmax, double aymax,
+		   double bxmin, double bymin, double bxmax, double bymax)
+{
+	return axmin <= bxmax && bxmin <= axmax && aymin <= bymax && bymin <= aymax;
+}
+
+/* whether two parts intersect: the larger one prepared, the other tested */
+static bool
+parts_intersect(GeosRun *run, BoundaryPart *p, BoundaryPart *q, int32 pid, int32 qid)
+{
+	char		r;
+
+	if (q->npoints > p->npoints)
+	{
+		BoundaryPart *t = p;
+		int32		tid = pid;
+
+		p = q;
+		q = t;
+		pid = qid;
+		qid = tid;
+	}
+	if (p->prep == NULL)
+	{
+		p->prep = GEOSPrepare_r(run->handle, p->geom);
+		if (p->prep == NULL)
+			geos_failed(run, "prepare", pid);
+	}
+	r = GEOSPreparedIntersects_r(run->handle, p->prep, q->geom);
+	if (r == 2)
+		geos_failed(run, "test", qid);
+	return r == 1;
+}
+
+/*
+ * whether a and b intersect: only the parts of each that meet the other's
+ * box, and of those only the pairs whose boxes meet (cand: room for the
+ * parts of both)
+ */
+static bool
+boundaries_intersect(GeosRun *run, Boundary *a, Boundary *b, int *cand)
+{
+	int			na = 0,
+				nb = 0;
+
+	if (a->nparts == 0 || b->nparts == 0 ||
+		!boxes_meet(a->xmin, a->ymin, a->xmax, a->ymax, b->xmin, b->ymin, b->xmax, b->ymax))
+		return false;
+	for (int k = 0; k < a->nparts; k++)
+		if (boxes_meet(a->parts[k].xmin, a->parts[k].ymin, a->parts[k].xmax, a->parts[k].ymax,
+					   b->xmin, b->ymin, b->xmax, b->ymax))
+			cand[na++] = k;
+	for (int k = 0; k < b->nparts; k++)
+		if (boxes_meet(b->parts[k].xmin, b->parts[k].ymin, b->parts[k].xmax, b->parts[k].ymax,
+					   a->xmin, a->ymin, a->xmax, a->ymax))
+			cand[na + nb++] = k;
+	for (int i = 0; i < na; i++)
+	{
+		BoundaryPart *p = &a->parts[cand[i]];
+
+		for (int j = 0; j < nb; j++)
+		{
+			BoundaryPart *q = &b->parts[cand[na + j]];
+
+			if (boxes_meet(p->xmin, p->ymin, p->xmax, p->ymax, q->xmin, q->ymin, q->xmax, q->ymax) &&
+				parts_intersect(run, p, q, a->id, b->id))
+				return true;
+		}
+	}
+	return false;
+}
+
+static Boundary *
+boundary_of(GeosRun *run, int32 id)
+{
+	Boundary	key;
+
+	key.id = id;
+	return (Boundary *) bsearch(&key, run->b, run->n, sizeof(Boundary), cmp_boundary_id);
+}
+
+static void
+bpi_same_length(int x, int y, const char *what)
+{
+	if (x != y)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must have the same number of elements", what),
+				 errdetail("They have %d and %d elements.", x, y),
+				 errhint("Pass parallel arrays, e.g. built by array_agg in one query.")));
+}
+
+/*
+ * boundary_pairs_intersect(ids, boundaries, cut_a, cut_b): boolean[] parallel
+ * to cut_a and cut_b.  A pair with a NULL id, or an id without a boundary
+ * (not in ids, or its boundary NULL) gives NULL; an empty boundary
+ * intersects nothing.  Duplicate ids are an error.  STRICT.
+ */
+Datum
+rezago_boundary_pairs_intersect(PG_FUNCTION_ARGS)
+{
+	ArrayType  *ids_a = PG_GETARG_ARRAYTYPE_P(0);
+	ArrayType  *wkb_a = PG_GETARG_ARRAYTYPE_P(1);
+	ArrayType  *ca_a = PG_GETARG_ARRAYTYPE_P(2);
+	ArrayType  *cb_a = PG_GETARG_ARRAYTYPE_P(3);
+	Datum	   *ids,
+			   *wkbs,
+			   *ca,
+			   *cb;
+	bool	   *ids_null,
+			   *wkb_null,
+			   *ca_null,
+			   *cb_null;
+	int			nids,
+				nwkb,
+				npairs,
+				npairs_b,
+				nb = 0,
+				maxparts = 0;
+	GeosRun    *run;
+	Datum	   *out;
+	bool	   *out_null;
+	int			dims[1];
+	int			lbs[1] = {1};
+	int		   *cand;
+
+	deconstruct_array(ids_a, INT4OID, 4, true, TYPALIGN_INT, &ids, &ids_null, &nids);
+	deconstruct_array(wkb_a, BYTEAOID, -1, false, TYPALIGN_INT, &wkbs, &wkb_null, &nwkb);
+	deconstruct_array(ca_a, INT4OID, 4, true, TYPALIGN_INT, &ca, &ca_null, &npairs);
+	deconstruct_array(cb_a, INT4OID, 4, true, TYPALIGN_INT, &cb, &cb_null, &npairs_b);
+	bpi_same_length(nids, nwkb, "ids and boundaries");
+	bpi_same_length(npairs, npairs_b, "cut_a and cut_b");
+
+	run = palloc0(sizeof(GeosRun));
+	run->b = palloc0(sizeof(Boundary) * Max(nids, 1));
+	for (int i = 0; i < nids; i++)
+	{
+		if (ids_null[i])
+			continue;
+		run->b[nb].id = DatumGetInt32(ids[i]);
+		run->b[nb].wkb = wkb_null[i] ? NULL : DatumGetByteaPP(wkbs[i]);
+		nb++;
+	}
+	qsort(run->b, nb, sizeof(Boundary), cmp_boundary_id);
+	for (int i = 1; i < nb; i++)
+		if (run->b[i].id == run->b[i - 1].id)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("id %d is given twice", run->b[i].id),
+					 errdetail("Each id of ids names one boundary."),
+					 errhint("Pass each comuna once, e.g. SELECT DISTINCT.")));
+
+	/* from here on GEOS holds memory: freed at the end or on error */
+	run->handle = GEOS_init_r();
+	if (run->handle == NULL)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("out of memory"),
+				 errdetail("GEOS could not start."),
+				 errhint("Retry with fewer boundaries.")));
+	run->n = nb;
+	run->callback.func = geos_run_free;
+	run->callback.arg = run;
+	MemoryContextRegisterResetCallback(CurrentMemoryContext, &run->callback);
+	GEOSContext_setErrorMessageHandler_r(run->handle, geos_message, run);
+	GEOSContext_setNoticeMessageHandler_r(run->handle, NULL, NULL);
+
+	out = palloc(sizeof(Datum) * Max(npairs, 1));
+	out_null = palloc(sizeof(bool) * Max(npairs, 1));
+	cand = NULL;
+	for (int i = 0; i < npairs; i++)
+	{
+		Boundary   *a = ca_null[i] ? NULL : boundary_of(run, DatumGetInt32(ca[i]));
+		Boundary   *b = cb_null[i] ? NULL : boundary_of(run, DatumGetInt32(cb[i]));
+
+		CHECK_FOR_INTERRUPTS();
+		out[i] = BoolGetDatum(false);
+		out_null[i] = (a == NULL || b == NULL || a->wkb == NULL || b->wkb == NULL);
+		if (out_null[i])
+			continue;
+		boundary_read(run, a);
+		boundary_read(run, b);
+		if (a->nparts + b->nparts > maxparts)
+		{
+			maxparts = Max(a->nparts + b->nparts, 2 * maxparts);
+			cand = cand ? repalloc_huge(cand, sizeof(int) * maxparts)
+				: palloc_extended(sizeof(int) * maxparts, MCXT_ALLOC_HUGE);
+		}
+		out[i] = BoolGetDatum(boundaries_intersect(run, a, b, cand));
+	}
+	geos_run_free(run);
+
+	dims[0] = npairs;
+	if (npairs == 0)
+		PG_RETURN_ARRAYTYPE_P(construct_empty_array(BOOLOID));
+	PG_RETURN_ARRAYTYPE_P(construct_md_array(out, out_null, 1, dims, lbs,
+											 BOOLOID, 1, true, TYPALIGN_CHAR));
 }

@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(make gcc python3 postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3 postgresql-common)
+packages=(make gcc python3 postgresql-15 postgresql-server-dev-15 postgresql-15-postgis-3 libgeos-dev postgresql-common)
 # base R: the independent oracle of the audit functions (test/checks/audit_r.sh)
 packages+=(r-base-core)
 packages+=("$@")

@@ -309,6 +309,14 @@ CREATE TRIGGER comuna_boundary_check_update AFTER UPDATE ON rezago.comuna
     REFERENCING NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION rezago.comuna_boundary_check_sync();
 
+CREATE FUNCTION rezago.boundary_pairs_intersect(ids integer[], boundaries bytea[],
+                                                cut_a integer[], cut_b integer[])
+RETURNS boolean[]
+AS 'MODULE_PATHNAME', 'rezago_boundary_pairs_intersect'
+LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.boundary_pairs_intersect(integer[], bytea[], integer[], integer[]) IS
+'For each pair (cut_a[i], cut_b[i]), whether the two boundaries intersect, as ST_Intersects says; boundaries are EWKB (geometry::bytea), parallel to ids. Computed in C over GEOS: each boundary is read once, a multipart boundary is tested part by part (only the parts near the other boundary), each part is prepared once for all its tests. rezago.comuna_adjacency calls it with the candidate pairs of the GiST index. Returns a boolean array parallel to the pairs; a pair with a NULL id or an id without a boundary (not in ids, or NULL) gives NULL; an empty boundary intersects nothing. Boundaries should be valid (rezago.valid_geometry). NULL argument: NULL. Errors: ids and boundaries, or cut_a and cut_b, of different lengths, or an id given twice (22023); a boundary that is not WKB (22P03); a GEOS failure on an invalid boundary (22023).';
+
 CREATE FUNCTION rezago.comuna_adjacency(tolerance_m double precision DEFAULT 0,
                                         with_length boolean DEFAULT true,
                                         cuts integer[] DEFAULT NULL,
@@ -340,80 +348,67 @@ BEGIN ATOMIC
         FROM ROWS FROM (pg_catalog.unnest(comuna_adjacency.cuts), pg_catalog.unnest(comuna_adjacency.groups)) AS u(cut, g)
         WHERE u.cut IS NOT NULL AND (comuna_adjacency.groups IS NULL OR u.g IS NOT NULL)
     ), s AS MATERIALIZED (
-        -- ST_Multi also detoasts: the measures below then read the
-        -- boundaries in memory instead of decompressing them at every step
-        -- (validity as remembered for this very boundary, else checked now)
-        -- stored: the boundary as stored is the valid one
-        SELECT v.cut, v.geom, ST_NumGeometries(v.geom) AS n, v.geom::box2d AS bx, v.stored
-        FROM (SELECT c.cut, ST_Multi(CASE WHEN k.valid THEN c.geom ELSE rezago.valid_geometry(c.geom) END) AS geom,
-                     k.valid IS TRUE AS stored
+        -- each boundary read (detoasted) once, by ST_Multi; its validity as
+        -- remembered for this very boundary, else checked now.  (The column
+        -- is a MultiPolygon: ST_Multi changes nothing, and the EWKB is that
+        -- of geom::bytea, whose digest the trigger remembers.)  Only the
+        -- geometry is kept: the EWKB is written again per batch below, so
+        -- that no materialized step carries each boundary twice
+        SELECT d.cut,
+               CASE WHEN k.valid THEN d.geom ELSE ST_Multi(rezago.valid_geometry(d.geom)) END AS geom
+        FROM (SELECT c.cut, ST_Multi(c.geom) AS geom
               FROM rezago.comuna c
-              LEFT JOIN rezago.comuna_boundary_check k
-                ON k.cut = c.cut AND k.digest = pg_catalog.sha256(c.geom::bytea)
               WHERE c.geom IS NOT NULL
-                AND (comuna_adjacency.cuts IS NULL OR c.cut IN (SELECT sel.cut FROM sel))) v
+                AND (comuna_adjacency.cuts IS NULL OR c.cut IN (SELECT sel.cut FROM sel))
+              OFFSET 0) d
+        LEFT JOIN rezago.comuna_boundary_check k
+          ON k.cut = d.cut AND k.digest = pg_catalog.sha256(d.geom::bytea)
     ), probe AS MATERIALIZED (
         -- candidate pairs from the GiST index: bounding boxes within the tolerance
-        SELECT s1.cut AS a, c2.cut AS b, s1.n AS na, s1.bx AS bxa, s1.stored AS oka
+        SELECT s1.cut AS a, c2.cut AS b
         FROM s s1 CROSS JOIN tol
         CROSS JOIN LATERAL (
             SELECT c.cut FROM rezago.comuna c
             WHERE c.geom && rezago.expand_by_metres(s1.geom, tol.t) AND c.cut > s1.cut
         ) c2
     ), cand AS MATERIALIZED (
-        SELECT probe.a, probe.b, probe.na, s2.n AS nb, probe.bxa, s2.bx AS bxb, probe.oka, s2.stored AS okb
-        FROM probe JOIN s s2 ON s2.cut = probe.b
-        WHERE comuna_adjacency.groups IS NULL OR comuna_adjacency.cuts IS NULL
+        -- (the probe found comunas with a boundary: they are in s unless
+        -- left out by cuts)
+        SELECT probe.a, probe.b
+        FROM probe
+        WHERE (comuna_adjacency.groups IS NULL OR comuna_adjacency.cuts IS NULL)
+          AND (comuna_adjacency.cuts IS NULL OR probe.b IN (SELECT sel.cut FROM sel))
         UNION ALL
-        SELECT probe.a, probe.b, probe.na, s2.n, probe.bxa, s2.bx, probe.oka, s2.stored
-        FROM probe JOIN s s2 ON s2.cut = probe.b
+        SELECT probe.a, probe.b
+        FROM probe
         WHERE comuna_adjacency.groups IS NOT NULL AND comuna_adjacency.cuts IS NOT NULL
           AND EXISTS (SELECT 1 FROM sel g1 JOIN sel g2 ON g2.g = g1.g
                       WHERE g1.cut = probe.a AND g2.cut = probe.b)
-    ), multi AS MATERIALIZED (
-        -- the parts of the multipart comunas of candidate pairs, dumped once
-        SELECT s.cut, d.geom
-        FROM s CROSS JOIN LATERAL ST_Dump(s.geom) d
-        WHERE s.n > 1
-          AND s.cut IN (SELECT cand.a FROM cand WHERE cand.na > 1 UNION SELECT cand.b FROM cand WHERE cand.nb > 1)
-    ), parts AS MATERIALIZED (
-        -- for a pair with a multipart side, the pieces of each side that
-        -- meet the other's box (a single polygon is its own piece)
-        SELECT cand.a, cand.b, x.side, coalesce(m.geom, s.geom) AS geom
+    ), kb AS MATERIALIZED (
+        -- candidate pairs in batches of 4,096 (by a, b), one call of the
+        -- test each, so that memory stays bounded whatever the size
+        SELECT cand.a, cand.b, (pg_catalog.row_number() OVER (ORDER BY cand.a, cand.b) - 1) / 4096 AS batch
         FROM cand
-        CROSS JOIN LATERAL (VALUES (1, cand.a, cand.na, cand.bxb), (2, cand.b, cand.nb, cand.bxa)) AS x(side, cut, n, other)
-        LEFT JOIN multi m ON x.n > 1 AND m.cut = x.cut AND m.geom && x.other::geometry
-        LEFT JOIN s ON x.n = 1 AND s.cut = x.cut
-        WHERE (cand.na > 1 OR cand.nb > 1) AND (m.cut IS NOT NULL OR s.cut IS NOT NULL)
-    ), multi_hit AS (
-        -- within each pair only: pieces of one side against those of the other
-        SELECT pp.a, pp.b,
-               EXISTS (SELECT 1 FROM pg_catalog.unnest(pp.pa) x(geom), pg_catalog.unnest(pp.pb) y(geom)
-                       WHERE x.geom && y.geom AND ST_Intersects(x.geom, y.geom)) AS hit
-        FROM (SELECT parts.a, parts.b,
-                     pg_catalog.array_agg(parts.geom) FILTER (WHERE parts.side = 1) AS pa,
-                     pg_catalog.array_agg(parts.geom) FILTER (WHERE parts.side = 2) AS pb
-              FROM parts GROUP BY parts.a, parts.b) pp
+    ), kp AS (
+        SELECT kb.batch, pg_catalog.array_agg(kb.a ORDER BY kb.a, kb.b) AS a,
+               pg_catalog.array_agg(kb.b ORDER BY kb.a, kb.b) AS b
+        FROM kb GROUP BY kb.batch
+    ), kg AS (
+        -- the boundaries of each batch's comunas; ORDER BY in the aggregate
+        -- makes the planner group sorted input, one batch in memory at a time
+        SELECT m.batch, pg_catalog.array_agg(m.cut ORDER BY m.cut) AS ids,
+               pg_catalog.array_agg(s.geom::bytea ORDER BY m.cut) AS wkb
+        FROM (SELECT kb.batch, kb.a AS cut FROM kb UNION SELECT kb.batch, kb.b FROM kb) m
+        JOIN s ON s.cut = m.cut
+        GROUP BY m.batch
     ), hits AS MATERIALIZED (
-        -- two single polygons valid as stored: read by CUT (primary key) in
-        -- the order of a, so that consecutive tests share their first
-        -- boundary, which PostGIS then prepares (indexes) once for all of them
-        SELECT x.a, x.b,
-               ST_Intersects((SELECT c.geom FROM rezago.comuna c WHERE c.cut = x.a),
-                             (SELECT c.geom FROM rezago.comuna c WHERE c.cut = x.b)) AS hit
-        FROM (SELECT cand.a, cand.b FROM cand
-              WHERE cand.na = 1 AND cand.nb = 1 AND cand.oka AND cand.okb
-              ORDER BY cand.a, cand.b) x
-        UNION ALL
-        -- the others: boundaries made valid, multipart ones piece by piece
-        SELECT cand.a, cand.b,
-               CASE WHEN cand.na = 1 AND cand.nb = 1 THEN ST_Intersects(sa.geom, sb.geom)
-                    ELSE coalesce(mh.hit, false) END
-        FROM cand
-        JOIN s sa ON sa.cut = cand.a
-        JOIN s sb ON sb.cut = cand.b
-        LEFT JOIN multi_hit mh ON mh.a = cand.a AND mh.b = cand.b
-        WHERE NOT (cand.na = 1 AND cand.nb = 1 AND cand.oka AND cand.okb)
+        -- each batch tested in one call over GEOS (src/contiguity.c): each
+        -- boundary read once, multipart ones part by part, each part
+        -- prepared once for all its tests
+        SELECT p.a, p.b, p.hit
+        FROM kp JOIN kg ON kg.batch = kp.batch
+        CROSS JOIN LATERAL ROWS FROM (pg_catalog.unnest(kp.a), pg_catalog.unnest(kp.b),
+                                      pg_catalog.unnest(rezago.boundary_pairs_intersect(kg.ids, kg.wkb, kp.a, kp.b))) AS p(a, b, hit)
     ), near AS MATERIALIZED (
         -- pairs to measure: apart (tolerance > 0), or a length asked for.
         -- Where the two can be within the tolerance: every pair of points
@@ -474,7 +469,7 @@ BEGIN ATOMIC
     ORDER BY 1, 2;
 END;
 COMMENT ON FUNCTION rezago.comuna_adjacency(double precision, boolean, integer[], text[]) IS
-'The comuna adjacency graph, one row per adjacent pair (cut_a < cut_b). by_geometry: their boundaries, made valid, intersect (tolerance_m = 0, the default of doc/method.md) or are within tolerance_m metres; distance_m is then 0 or the width of the gap. shared_boundary_m: length in metres of the border they share, i.e. the mean length of each boundary lying inside the other or within tolerance_m of it; 0 when they only meet at points; NULL when with_length is false or the pair is only linked. Distances and lengths are measured on the pieces near each other, in the UTM zone where they meet (rezago.metric_srid). by_link, note: an explicit rezago.adjacency_link. cuts (optional) restricts the graph to those comunas; groups (optional, parallel to cuts, ignored without cuts) keeps only pairs of comunas in a same group, links included (rezago.group_contiguity uses it). Candidate pairs come from one GiST index probe per comuna on rezago.comuna (never all pairs). Comunas without a boundary have only their links. Errors: tolerance NULL (22004), negative, non-finite or above 100 km (22023).';
+'The comuna adjacency graph, one row per adjacent pair (cut_a < cut_b). by_geometry: their boundaries, made valid, intersect (tolerance_m = 0, the default of doc/method.md) or are within tolerance_m metres; distance_m is then 0 or the width of the gap. shared_boundary_m: length in metres of the border they share, i.e. the mean length of each boundary lying inside the other or within tolerance_m of it; 0 when they only meet at points; NULL when with_length is false or the pair is only linked. Distances and lengths are measured on the pieces near each other, in the UTM zone where they meet (rezago.metric_srid). by_link, note: an explicit rezago.adjacency_link. cuts (optional) restricts the graph to those comunas; groups (optional, parallel to cuts, ignored without cuts) keeps only pairs of comunas in a same group, links included (rezago.group_contiguity uses it). Candidate pairs come from one GiST index probe per comuna on rezago.comuna (never all pairs) and are tested in C over GEOS by rezago.boundary_pairs_intersect. Comunas without a boundary have only their links. Errors: tolerance NULL (22004), negative, non-finite or above 100 km (22023).';
 
 --------------------------------------------------------------------------
 -- Connected components (src/contiguity.c): aggregates for any graph
@@ -918,6 +913,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'valid_geometry',              'read'),
     ('routine',  'expand_by_metres',            'read'),
     ('routine',  'metric_srid',                 'read'),
+    ('routine',  'boundary_pairs_intersect',    'read'),
     ('routine',  'comuna_adjacency',            'read'),
     ('routine',  'cc_accum',                    'read'),
     ('routine',  'cc_combine',                  'read'),

@@ -42,7 +42,7 @@ if [ "${REZAGO_VALGRIND_ALL:-0}" = 1 ]; then
     suites=("make -s installcheck PG_CONFIG=$PG_CONFIG")
     have_real_data && suites+=("make -s installcheck-realdata PG_CONFIG=$PG_CONFIG")
 else
-    short=$(cd "$top/sql" && ls index_*.sql badinput_matrix.sql status_*.sql territories_components.sql \
+    short=$(cd "$top/sql" && ls index_*.sql badinput_matrix.sql status_*.sql territories_components.sql territories_contiguity.sql \
                               uncertainty_hand.sql uncertainty_policy.sql audit_*.sql 2>/dev/null | sed 's/\.sql$//' | sort | paste -sd' ')
     suites=("make -s installcheck PG_CONFIG=$PG_CONFIG REGRESS=$(printf '%q' "$short")")
 fi

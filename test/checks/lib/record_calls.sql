@@ -52,6 +52,10 @@ FROM (VALUES
     ('rezago.expand_by_metres(geometry,double precision)',
      'geom => (SELECT c.geom FROM rezago.comuna c WHERE c.cut = 12101), metres => 1500'),
     ('rezago.metric_srid(geometry)', 'geom => (SELECT c.geom FROM rezago.comuna c WHERE c.cut = 13101)'),
+    ('rezago.boundary_pairs_intersect(integer[],bytea[],integer[],integer[])',
+     'ids => ARRAY(SELECT c.cut FROM rezago.comuna c WHERE c.cut IN (12101, 12102, 12103, 12401) ORDER BY c.cut), '
+     'boundaries => ARRAY(SELECT c.geom::bytea FROM rezago.comuna c WHERE c.cut IN (12101, 12102, 12103, 12401) ORDER BY c.cut), '
+     'cut_a => ARRAY[12101, 12101, 12101, 12102, 12102, 12103], cut_b => ARRAY[12102, 12103, 12401, 12103, 12401, 12401]'),
     ('rezago.check_territory(integer[],double precision)',
      'cuts => rezago.comuna_cuts(ARRAY[''Combarbalá'', ''Monte Patria'', ''Punitaqui'', ''Canela''])'),
     ('rezago.check_territory(integer[],double precision)', 'cuts => ARRAY[4101, 4102, 4103, 4104, 9101], tolerance_m => 500'),
