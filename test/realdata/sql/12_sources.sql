@@ -16,7 +16,8 @@ SELECT rezago.import_observations('indicadores', replace => true) AS loaded;
 -- a territory per provincia of two or more comunas (as Getting started makes them)
 DELETE FROM rezago.territory_member;
 DELETE FROM rezago.territory;
-SELECT count(*) AS provinces FROM rezago.create_province_territories();
+-- (one row per provincia, those of a single comuna with a reason and no territory)
+SELECT count(territory) AS territories FROM rezago.create_province_territories();
 \set ECHO none
 \i ../oracle/oracle.sql
 \set ECHO all
