@@ -978,13 +978,14 @@ BEGIN
     -- the columns and their types
     FOR col IN
         SELECT r.name, r.types, r.required, a.atttypid
-        FROM (VALUES ('cut',      ARRAY['smallint', 'integer', 'bigint'], true),
-                     ('variable', ARRAY['text', 'character varying', 'character', 'name'], true),
-                     ('period',   ARRAY['smallint', 'integer', 'bigint'], true),
-                     ('value',    ARRAY['double precision', 'real', 'numeric', 'smallint', 'integer', 'bigint'], true),
-                     ('source',   NULL, false)) r(name, types, required)
+        FROM (VALUES ('cut',      ARRAY['smallint', 'integer', 'bigint'], true, 1),
+                     ('variable', ARRAY['text', 'character varying', 'character', 'name'], true, 2),
+                     ('period',   ARRAY['smallint', 'integer', 'bigint'], true, 3),
+                     ('value',    ARRAY['double precision', 'real', 'numeric', 'smallint', 'integer', 'bigint'], true, 4),
+                     ('source',   NULL, false, 5)) r(name, types, required, n)
         LEFT JOIN pg_catalog.pg_attribute a
           ON a.attrelid = observations AND a.attname = r.name AND a.attnum > 0 AND NOT a.attisdropped
+        ORDER BY r.n
     LOOP
         IF col.atttypid IS NULL AND col.required THEN
             RAISE EXCEPTION 'observation source % has no column %', observations, col.name
