@@ -84,7 +84,8 @@ WHERE x.source IS NOT NULL
 GROUP BY x.fn ORDER BY x.fn::text;
 
 -- the direct path still reads rezago.observation itself, with its indexes,
--- and never the source reader (expected: f t, t f, f t)
+-- and never the source reader; a source, never the table (expected: f t,
+-- t f, f t)
 CREATE FUNCTION pg_temp.plan(q text) RETURNS text LANGUAGE plpgsql AS $$
 DECLARE l text; t text := '';
 BEGIN
@@ -92,7 +93,7 @@ BEGIN
     RETURN t;
 END $$;
 SELECT q.name, pg_temp.plan(q.q) LIKE '%read_observation_source%' AS reads_source,
-       pg_temp.plan(q.q) LIKE '%observation%' AS reads_observation
+       pg_temp.plan(q.q) ~ ' on observation ' AS reads_observation
 FROM (VALUES ('scoring_values default', 'SELECT * FROM rezago.scoring_values(2022, ''sinim4'')'),
              ('scoring_values obs_copy', 'SELECT * FROM rezago.scoring_values(2022, ''sinim4'', ''obs_copy'')'),
              ('territory_index default', 'SELECT * FROM rezago.territory_index(2022, ''sinim4'')')) q(name, q);

@@ -142,7 +142,6 @@ ORDER BY 1, 2;
 SELECT ca.cut AS cut_a, cb.cut AS cut_b FROM rezago.comuna ca JOIN rezago.comuna cb ON ca.cut < cb.cut
 WHERE ca.cut BETWEEN 99401 AND 99404 AND cb.cut BETWEEN 99401 AND 99404 AND ST_Intersects(ca.geom, cb.geom)
 ORDER BY 1, 2;
-ROLLBACK TO multipart;
 
 -- rezago.boundary_pairs_intersect: which pairs of boundaries (EWKB)
 -- intersect, in C over GEOS.  Unit squares, by hand:
@@ -168,17 +167,7 @@ SELECT rezago.boundary_pairs_intersect(
            ARRAY[1, 1, 4, 4, 1, 1, 5, 1, 1, NULL], ARRAY[2, 3, 5, 6, 7, 8, 6, 9, 10, 1]) AS hits;
 -- the same as ST_Intersects (the definition) for every pair of the grid
 -- above (boundaries made valid, the bow tie included) and of the multipart
--- comunas of the savepoint above, built again here
-SAVEPOINT pairs;
-INSERT INTO rezago.comuna (cut, name, geom) VALUES
-    (99401, 'Archipiélago A', ST_Collect(ARRAY[ST_MakeEnvelope(-72.00, -36.00, -71.99, -35.99, 4326),
-                                              ST_MakeEnvelope(-71.97, -36.00, -71.96, -35.99, 4326),
-                                              ST_MakeEnvelope(-71.94, -36.00, -71.93, -35.99, 4326)])),
-    (99402, 'Archipiélago B', ST_Collect(ARRAY[ST_MakeEnvelope(-71.96, -36.00, -71.95, -35.99, 4326),
-                                              ST_MakeEnvelope(-71.99, -35.98, -71.98, -35.97, 4326)])),
-    (99403, 'Archipiélago C', ST_Collect(ARRAY[ST_MakeEnvelope(-71.985, -35.995, -71.975, -35.985, 4326),
-                                              ST_MakeEnvelope(-71.925, -36.00, -71.915, -35.99, 4326)])),
-    (99404, 'Cuadro suelto', ST_Multi(ST_MakeEnvelope(-71.915, -35.99, -71.905, -35.98, 4326)));
+-- comunas of the savepoint above, still loaded
 WITH v AS (
     SELECT c.cut, rezago.valid_geometry(c.geom) AS geom FROM rezago.comuna c
     WHERE c.cut BETWEEN 99101 AND 99404 AND c.geom IS NOT NULL
@@ -197,7 +186,7 @@ WITH v AS (
 SELECT count(*) AS pairs, count(*) FILTER (WHERE r.hit) AS intersecting,
        count(*) FILTER (WHERE r.hit IS DISTINCT FROM p.oracle) AS differ
 FROM p JOIN r ON r.a = p.a AND r.b = p.b;
-ROLLBACK TO pairs;
+ROLLBACK TO multipart;
 -- NULL arguments give NULL; no pairs give an empty array
 SELECT rezago.boundary_pairs_intersect(NULL, NULL, ARRAY[1], ARRAY[2]) IS NULL AS null_gives_null,
        rezago.boundary_pairs_intersect(ARRAY[1], ARRAY['POINT(0 0)'::geometry::bytea], '{}', '{}') AS no_pairs;
