@@ -608,6 +608,83 @@ END;
 COMMENT ON FUNCTION rezago.variable_scoring(integer, text, regclass) IS
 'rezago.scoring_rows as the arguments of the unit_*_values aggregates: variables (codes, in order) and scoring (one row per variable: dimension number, n_dimensions, weight, dimension weight, polarity, 1 for zscore else 0, lo, hi, winsorisation low and high), plus n_dimensions, the dimension codes by number, min_coverage and normalisation. One row. Errors: unknown or incomplete methodology.';
 
+-- The per-comuna step of the index over an observation source as one
+-- top-level statement (issue 19): the scoring table, the whole-population
+-- step, is computed first (rezago.variable_scoring) and written into the
+-- statement as constants; what remains is a scan of the source grouped by
+-- its cut, which a distributed engine such as Citus runs on the nodes that
+-- hold the rows (grouped by its distribution column: entirely there; the
+-- aggregate has combine, serial and deserial functions otherwise).
+-- Constants, not parameters: the text is the whole statement, so that a
+-- user can run or EXPLAIN it as it is, and Citus plans a statement without
+-- parameters as any plain query.  extra_float_digits = 3 writes every float
+-- in its shortest exact form, so the constants read back to the same bits.
+CREATE FUNCTION rezago.comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
+                                               observations regclass DEFAULT 'rezago.observation')
+RETURNS text
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET extra_float_digits = 3
+AS $$
+DECLARE
+    m rezago.methodology;
+    src regclass := rezago.require_observation_source(observations);
+    sc record;
+    why text;
+BEGIN
+    SELECT * INTO m FROM rezago.methodology x WHERE x.code = rezago.require_methodology(methodology);
+    -- the paths of rezago.comuna_unit_states that read values other than the
+    -- period's own observations, or score them otherwise than a scoring table
+    why := CASE WHEN m.normalisation = 'rank'
+                    THEN 'the rank normalisation scores each value by its rank among all comunas'
+                WHEN m.outlier_treatment = 'coinr'
+                    THEN 'outlier_treatment coinr may log-transform values, which a scoring table cannot say'
+                WHEN m.max_data_age > 0
+                    THEN pg_catalog.format('it reads each variable at its vintage (max_data_age %s)', m.max_data_age)
+                WHEN m.imputation <> 'none'
+                    THEN pg_catalog.format('it imputes missing values (imputation %s)', m.imputation)
+           END;
+    IF why IS NOT NULL THEN
+        RAISE EXCEPTION 'the comuna states of methodology % are not one statement over the source', m.code
+            USING ERRCODE = 'feature_not_supported',
+                  DETAIL = pg_catalog.format('Under methodology %s %s; rezago.comuna_unit_states computes its states reading the source whole.',
+                                             m.code, why),
+                  HINT = 'Call rezago.comuna_unit_states or rezago.comuna_index with observations => the source. A statement exists for methodologies without vintages, imputation, the rank normalisation or COINr''s outlier treatment.';
+    END IF;
+    SELECT s.variables, s.scoring, s.min_coverage INTO sc
+    FROM rezago.variable_scoring(period, methodology, observations => src) s;
+    -- the same aggregate, over the same rows, as the first branch of
+    -- rezago.comuna_unit_states over rezago.observation: the same states,
+    -- to the bit (the aggregate does not depend on row order)
+    RETURN pg_catalog.format(
+        'SELECT s.cut::pg_catalog.int4 AS cut,'
+        || E'\n       rezago.unit_state_values(s.variable::pg_catalog.text, s.value::pg_catalog.float8,'
+        || E'\n           %L::pg_catalog.text[],'
+        || E'\n           %L::pg_catalog.float8[],'
+        || E'\n           %L::pg_catalog.float8) AS state'
+        || E'\nFROM %s s'
+        || E'\nWHERE s.period OPERATOR(pg_catalog.=) %L::pg_catalog.int4 AND s.value IS NOT NULL'
+        || E'\nGROUP BY s.cut',
+        sc.variables, sc.scoring, sc.min_coverage, src, period);
+END;
+$$;
+COMMENT ON FUNCTION rezago.comuna_states_statement(integer, text, regclass) IS
+'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without vintages (max_data_age 0), imputation, the rank normalisation or outlier_treatment coinr: one top-level SELECT over the source, grouped by its column cut, of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form). The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation. STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
+
+CREATE FUNCTION rezago.run_comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
+                                                   observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, state double precision[])
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+-- PARALLEL RESTRICTED: a temporary table cannot be read in a parallel worker
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY EXECUTE rezago.comuna_states_statement(period, methodology, observations);
+END;
+$$;
+COMMENT ON FUNCTION rezago.run_comuna_states_statement(integer, text, regclass) IS
+'Runs rezago.comuna_states_statement: the state (rezago.unit_state_values) of every comuna with a non-NULL observation in the period in the source, equal to the bit to what rezago.comuna_unit_states gives over rezago.observation holding the same rows. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement (0A000 for a methodology with vintages, imputation, rank or coinr).';
+
 CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text DEFAULT 'ufro2017',
                                              normalisation text DEFAULT NULL,
                                              observations regclass DEFAULT 'rezago.observation')
@@ -716,37 +793,52 @@ SET enable_hashagg = off
 SET jit = off
 BEGIN ATOMIC
     -- one group per comuna (not per comuna and dimension); each branch is
-    -- planned on its own, the one the methodology rules out returns nothing
+    -- planned on its own, the ones the methodology and the source rule out
+    -- return nothing (their conditions read g alone, so that the scoring
+    -- table sc is computed only by the branches that use it)
     WITH sc AS MATERIALIZED (
         SELECT * FROM rezago.variable_scoring(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations)
     ), g AS MATERIALIZED (
-        -- general: the values of rezago.scoring_values, for vintages,
-        -- imputation, or observations from another source than
-        -- rezago.observation (whose rows the first branch reads itself)
-        SELECT m.max_data_age > 0 OR m.imputation <> 'none'
-               OR comuna_unit_states.observations IS DISTINCT FROM 'rezago.observation'::regclass AS general,
-               -- COINr's treatment may log-transform values, which the
-               -- scoring table of the unit_*_values aggregates cannot say:
-               -- its scores come from comuna_lag_scores (the last branch)
-               m.outlier_treatment = 'coinr' AS scored
-        FROM rezago.methodology m WHERE m.code = comuna_unit_states.methodology
+        SELECT CASE WHEN m.normalisation = 'rank' THEN 'rank'
+                    -- COINr's treatment may log-transform values, which the
+                    -- scoring table of the unit_*_values aggregates cannot
+                    -- say: its scores come from comuna_lag_scores
+                    WHEN m.outlier_treatment = 'coinr' THEN 'scored'
+                    -- vintages or imputation: the values of scoring_values
+                    WHEN m.max_data_age > 0 OR m.imputation <> 'none'
+                         OR comuna_unit_states.observations IS NULL THEN 'values'
+                    -- the period's observations, scored by the scoring table:
+                    -- rezago.observation read by its index, any other source
+                    -- by one top-level statement over it
+                    WHEN comuna_unit_states.observations = 'rezago.observation'::regclass THEN 'table'
+                    ELSE 'statement'
+               END AS path
+        FROM rezago.methodology m
+        WHERE m.code = (SELECT rezago.require_methodology(comuna_unit_states.methodology))
     )
     SELECT o.cut,
            rezago.unit_state_values(o.variable, o.value, (SELECT sc.variables FROM sc),
                                     (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
     FROM rezago.observation o
     WHERE o.period = comuna_unit_states.period AND o.value IS NOT NULL
-      AND (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT NOT g.general AND NOT g.scored FROM g)
+      AND (SELECT g.path = 'table' FROM g)
     GROUP BY o.cut
     UNION ALL
-    -- with vintages or imputation: the values of rezago.scoring_values (the
-    -- branch above reads the same rows, the observations of the period,
-    -- straight from the index when neither applies)
+    -- another source: the same aggregate over the same rows, as one
+    -- top-level statement over the source grouped by cut
+    -- (rezago.comuna_states_statement, which computes the scoring table
+    -- itself), so that a distributed source is aggregated where its rows are
+    SELECT x.cut, x.state
+    FROM rezago.run_comuna_states_statement(comuna_unit_states.period, comuna_unit_states.methodology,
+                                            comuna_unit_states.observations) x
+    WHERE (SELECT g.path = 'statement' FROM g)
+    UNION ALL
+    -- with vintages or imputation: the values of rezago.scoring_values
     SELECT v.cut,
            rezago.unit_state_values(v.variable, v.value, (SELECT sc.variables FROM sc),
                                     (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
     FROM rezago.scoring_values(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations) v
-    WHERE (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT g.general AND NOT g.scored FROM g)
+    WHERE (SELECT g.path = 'values' FROM g)
     GROUP BY v.cut
     UNION ALL
     -- outlier_treatment coinr: the lag scores of comuna_lag_scores
@@ -755,17 +847,17 @@ BEGIN ATOMIC
     FROM rezago.comuna_lag_scores(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations) s
     JOIN rezago.scoring_rows(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations) sr
       ON sr.variable = s.variable
-    WHERE (SELECT sc.normalisation <> 'rank' FROM sc) AND (SELECT g.scored FROM g)
+    WHERE (SELECT g.path = 'scored' FROM g)
     GROUP BY s.cut
     UNION ALL
     SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight,
                                     r.dimension_weight, r.min_coverage)
     FROM rezago.ranked_lag_score_rows(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations) r
-    WHERE (SELECT sc.normalisation = 'rank' FROM sc)
+    WHERE (SELECT g.path = 'rank' FROM g)
     GROUP BY r.cut;
 END;
 COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text, regclass) IS
-'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. NULL period: no rows. Errors: unknown (42704) or incomplete (22023) methodology.';
+'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. Over a source other than rezago.observation, a methodology without vintages, imputation, the rank normalisation or outlier_treatment coinr is computed by one top-level statement over the source, grouped by cut (rezago.comuna_states_statement; doc/sources.md); the others read the source through rezago.source_observations. NULL period: no rows. Errors: unknown (42704, also for NULL) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
 
 CREATE FUNCTION rezago.comuna_geometric_states(period integer, methodology text DEFAULT 'ufro2017',
                                                observations regclass DEFAULT 'rezago.observation')
@@ -1044,6 +1136,8 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'scoring_rows',                   'read'),
     ('routine',  'variable_scoring',               'read'),
     ('routine',  'ranked_lag_score_rows',          'read'),
+    ('routine',  'comuna_states_statement',        'read'),
+    ('routine',  'run_comuna_states_statement',    'read'),
     ('routine',  'comuna_unit_states',             'read'),
     ('routine',  'comuna_lag_scores',              'read'),
     ('routine',  'comuna_dimension_scores',        'read'),
