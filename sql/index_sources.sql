@@ -60,7 +60,10 @@ JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.de
 CROSS JOIN LATERAL (SELECT p.proargnames[1:p.pronargs] AS names) a
 CROSS JOIN (SELECT code FROM rezago.methodology WHERE code IN ('sinim4', 'src_age', 'src_cf', 'src_rank', 'src_z', 'src_coinr')) m
 WHERE 'observations' = ANY (a.names) AND p.proname NOT IN ('require_observation_source', 'read_observation_source',
-                                                          'observation_source_checked', 'observation_source_passed')
+                                                          'observation_source_checked', 'observation_source_passed',
+                                                          -- the statement's text names the source; both
+                                                          -- refuse some methodologies: tested below
+                                                          'comuna_states_statement', 'run_comuna_states_statement')
   AND ('methodology' = ANY (a.names) OR 'methodology_a' = ANY (a.names) OR m.code = 'sinim4');
 -- (source NULL: the call without observations, over rezago.observation)
 CREATE TEMP TABLE digests AS
@@ -97,6 +100,72 @@ SELECT q.name, pg_temp.plan(q.q) LIKE '%read_observation_source%' AS reads_sourc
 FROM (VALUES ('scoring_values default', 'SELECT * FROM rezago.scoring_values(2022, ''sinim4'')'),
              ('scoring_values obs_copy', 'SELECT * FROM rezago.scoring_values(2022, ''sinim4'', ''obs_copy'')'),
              ('territory_index default', 'SELECT * FROM rezago.territory_index(2022, ''sinim4'')')) q(name, q);
+
+-- the comuna states over a source other than rezago.observation, under a
+-- methodology without vintages, imputation, rank or coinr (sinim4; src_z,
+-- z-scores): one top-level statement over the source
+-- (comuna_states_statement), the scoring table written in as constants.
+-- Its text: a SELECT of the aggregate from the source, named once (schema-
+-- qualified, but for a temporary table, which only its session sees),
+-- grouped by cut; one FROM (no subquery), no reader of
+-- rezago's (expected: t everywhere)
+\i test/fixtures/outcome.sql
+CREATE TEMP TABLE statements AS
+SELECT s.source, m.code AS methodology, rezago.comuna_states_statement(2022, m.code, s.source::regclass) AS st
+FROM (VALUES ('obs_copy'), ('obs_view'), ('obs_temp')) s(source)
+CROSS JOIN (VALUES ('sinim4'), ('src_z')) m(code);
+SELECT x.source, x.methodology,
+       x.st ~ '^SELECT s\.cut::pg_catalog\.int4 AS cut,\n +rezago\.unit_state_values\(s\.variable::pg_catalog\.text, s\.value::pg_catalog\.float8,' AS selects_aggregate,
+       x.st ~ ('\nFROM ' || CASE x.source WHEN 'obs_temp' THEN '' ELSE 'public\.' END || x.source || ' s\nWHERE s\.period OPERATOR\(pg_catalog\.=\) ''2022''::pg_catalog\.int4 AND s\.value IS NOT NULL\nGROUP BY s\.cut$') AS from_source_grouped_by_cut,
+       (SELECT count(*) FROM regexp_matches(x.st, x.source, 'g')) = 1 AS source_named_once,
+       (SELECT count(*) FROM regexp_matches(x.st, '\m(FROM|JOIN|SELECT)\M', 'gi')) = 2 AS one_select_one_from,
+       x.st !~ 'read_observation_source|source_observations|rezago\.observation|variable_scoring' AS no_reader
+FROM statements x ORDER BY x.source, x.methodology;
+-- the constants: the scoring table of variable_scoring, to the bit (its
+-- floats read back from the text equal the computed ones)
+SELECT x.source, x.methodology,
+       substring(x.st from '''(\{[^'']*\})''::pg_catalog\.float8\[\]')::float8[] = v.scoring AS scoring_exact,
+       substring(x.st from '''(\{[^'']*\})''::pg_catalog\.text\[\]')::text[] = v.variables AS variables_equal
+FROM statements x CROSS JOIN LATERAL rezago.variable_scoring(2022, x.methodology, x.source::regclass) v
+ORDER BY x.source, x.methodology;
+-- EXPLAIN of the statement: an aggregate grouped by cut directly over the
+-- one scan of the source (a copy, a temporary table; for the view, of
+-- rezago.observation, by its index, whose bitmap is not counted as a second
+-- scan), no function scan, subplan or init plan
+-- (expected: t t t per source)
+SELECT x.source, split_part(p.p, E'\n', 1) ~ '^(HashAggregate|GroupAggregate)$' AS aggregate_on_top,
+       (SELECT count(*) FROM regexp_matches(p.p, '(?<!Bitmap Index) Scan ', 'g')) = 1
+       AND p.p ~ (' on ' || CASE x.source WHEN 'obs_view' THEN 'observation o' ELSE x.source || ' s' END) AS one_scan_of_source,
+       p.p !~ 'Function Scan|SubPlan|InitPlan|Subquery' AS nothing_else
+FROM statements x CROSS JOIN LATERAL (SELECT pg_temp.plan(x.st)) p(p)
+WHERE x.methodology = 'sinim4' ORDER BY x.source;
+-- run (run_comuna_states_statement), it gives comuna_unit_states over
+-- rezago.observation, to the bit (expected: t for each)
+SELECT x.source, x.methodology,
+       pg_temp.digest(format('SELECT * FROM rezago.run_comuna_states_statement(2022, %L, %L)', x.methodology, x.source))
+       = (SELECT d.d FROM digests d WHERE d.fn = 'rezago.comuna_unit_states'::regproc
+                                      AND d.methodology = x.methodology AND d.source IS NULL) AS equal
+FROM statements x ORDER BY x.source, x.methodology;
+-- comuna_unit_states (and so comuna_index) runs the statement for sinim4
+-- over a source, not for src_age (vintages and imputation) nor over
+-- rezago.observation (expected: 1 call, then still 1, then still 1)
+SET LOCAL track_functions = 'pl';
+SELECT count(*) AS comunas FROM rezago.comuna_index(2022, 'sinim4', observations => 'obs_copy');
+SELECT calls AS statement_runs FROM pg_stat_xact_user_functions
+WHERE schemaname = 'rezago' AND funcname = 'run_comuna_states_statement';
+SELECT count(*) AS comunas FROM rezago.comuna_index(2022, 'src_age', observations => 'obs_copy');
+SELECT count(*) AS comunas FROM rezago.comuna_index(2022, 'sinim4');
+SELECT calls AS statement_runs FROM pg_stat_xact_user_functions
+WHERE schemaname = 'rezago' AND funcname = 'run_comuna_states_statement';
+RESET track_functions;
+-- the methodologies without a statement: 0A000, the reason in the detail
+SELECT m.code, o.state, o.message, o.detail, o.hint <> '' AS has_hint
+FROM unnest(ARRAY['src_age', 'src_cf', 'src_rank', 'src_coinr']) m(code)
+CROSS JOIN LATERAL pg_temp.outcome(format('SELECT rezago.comuna_states_statement(2022, %L, ''obs_copy'')', m.code)) o;
+-- NULL arguments: NULL, no rows (STRICT)
+SELECT rezago.comuna_states_statement(NULL, 'sinim4', 'obs_copy') IS NULL AS null_period,
+       rezago.comuna_states_statement(2022, 'sinim4', NULL) IS NULL AS null_source,
+       (SELECT count(*) FROM rezago.run_comuna_states_statement(2022, 'sinim4', NULL)) AS rows_null_source;
 
 -- a temporary table as the source under forced parallel plans: the reader
 -- is PARALLEL RESTRICTED, so no worker ever reads it (expected: equal)
@@ -155,7 +224,6 @@ INSERT INTO unknown_variable VALUES (4101, 'no_such_variable', 2022, 1);
 CREATE TEMP TABLE null_key (cut integer, variable text, period integer, value float8);
 INSERT INTO null_key VALUES (4101, 'dependencia_fcm', NULL, 1);
 CREATE SEQUENCE not_a_table;
-\i test/fixtures/outcome.sql
 -- (each through another reading function; the check is the same for all)
 SELECT b.source, b.fn, o.state, o.message, o.detail, o.hint <> '' AS has_hint
 FROM unnest(ARRAY['no_value', 'text_cut', 'text_value', 'dup_rows', 'nan_rows', 'inf_rows', 'unknown_cut',
@@ -170,6 +238,10 @@ CROSS JOIN LATERAL pg_temp.outcome(format('SELECT count(*) FROM rezago.%I(%s obs
                                                   ELSE '''sinim4'',' END,
                                           b.source)) o
 ORDER BY b.n;
+-- the statement checks the source first, as every reading function does
+SELECT b.source, o.state, o.message
+FROM unnest(ARRAY['no_value', 'text_cut', 'dup_rows', 'not_a_table']) b(source)
+CROSS JOIN LATERAL pg_temp.outcome(format('SELECT rezago.comuna_states_statement(2022, ''sinim4'', %L)', b.source)) o;
 -- a relation that does not exist: PostgreSQL's own error, turning the name into a regclass
 SAVEPOINT s;
 SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'no_such_table');

@@ -1,0 +1,61 @@
+-- Benchmark of observation sources, run by test/bench/sources.sh (from
+-- test/realdata, after 01_load and the sinim4 methodology).  Prints figures,
+-- asserts nothing but the equality of the results it times.
+\set ON_ERROR_STOP on
+SET client_min_messages = warning;
+SELECT rezago.copy_methodology('sinim4', 'sinim4_age1');
+UPDATE rezago.methodology SET max_data_age = 1 WHERE code = 'sinim4_age1';
+SELECT count(territory) AS territories FROM rezago.create_province_territories();
+CREATE TABLE obs_copy AS SELECT * FROM rezago.observation ORDER BY random();
+ANALYZE obs_copy;
+
+CREATE FUNCTION pg_temp.best_ms(q text, runs int) RETURNS double precision
+LANGUAGE plpgsql AS $$
+DECLARE
+    t0 timestamptz;
+    best double precision;
+BEGIN
+    FOR i IN 1..runs LOOP
+        t0 := clock_timestamp();
+        EXECUTE 'SELECT sum(length(x::text)) FROM (' || q || ') x';  -- every column computed
+        best := least(best, (extract(epoch FROM clock_timestamp() - t0) * 1000)::double precision);
+    END LOOP;
+    RETURN best;
+END $$;
+CREATE FUNCTION pg_temp.digest(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE d text;
+BEGIN
+    SET LOCAL extra_float_digits = 3;
+    EXECUTE format('SELECT md5(string_agg(r::text, E''\n'' ORDER BY r::text)) FROM (%s) r', q) INTO d;
+    RETURN d;
+END $$;
+
+-- the three ways give the same rows (the general path under sinim4_age1
+-- too: the same vintages)
+SELECT f.fn,
+       pg_temp.digest(format('SELECT * FROM rezago.%I(2023, ''sinim4'')', f.fn))
+         = pg_temp.digest(format('SELECT * FROM rezago.%I(2023, ''sinim4'', observations => ''obs_copy'')', f.fn)) AS statement_equal,
+       pg_temp.digest(format('SELECT * FROM rezago.%I(2023, ''sinim4'')', f.fn))
+         = pg_temp.digest(format('SELECT * FROM rezago.%I(2023, ''sinim4_age1'', observations => ''obs_copy'')', f.fn)) AS general_equal
+FROM unnest(ARRAY['comuna_index', 'comuna_dimension_scores', 'territory_index']) f(fn);
+
+-- best of five, the three ways interleaved per function
+SELECT f.fn,
+       round(t.tab::numeric, 1) AS observation_ms,
+       round(t.stmt::numeric, 1) AS copy_statement_ms,
+       round(t.gen::numeric, 1) AS copy_read_whole_ms,
+       round((t.stmt / t.tab)::numeric, 2) AS statement_ratio,
+       round((t.gen / t.tab)::numeric, 2) AS read_whole_ratio
+FROM unnest(ARRAY['comuna_index', 'comuna_dimension_scores', 'territory_index']) f(fn)
+CROSS JOIN LATERAL (
+    SELECT pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4'')', f.fn), 5) AS tab,
+           pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4'', observations => ''obs_copy'')', f.fn), 5) AS stmt,
+           pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4_age1'', observations => ''obs_copy'')', f.fn), 5) AS gen
+) t;
+-- the statement alone, and the whole-population step it starts with
+SELECT round(pg_temp.best_ms('SELECT rezago.variable_scoring(2023, ''sinim4'', observations => ''obs_copy'')', 5)::numeric, 1)
+           AS variable_scoring_copy_ms,
+       round(pg_temp.best_ms('SELECT rezago.variable_scoring(2023, ''sinim4'')', 5)::numeric, 1)
+           AS variable_scoring_observation_ms,
+       round(pg_temp.best_ms('SELECT * FROM rezago.run_comuna_states_statement(2023, ''sinim4'', ''obs_copy'')', 5)::numeric, 1)
+           AS run_statement_copy_ms;
