@@ -478,7 +478,18 @@ INSERT INTO matrix (label, q) VALUES
  ('unit_ampi_final NULL -> NULL',           $$SELECT rezago.unit_ampi_final(NULL)$$),
  ('unit_ampi_final toy 2020 -> scores (s, 0): s/2 + 15 s^2 / (70 + 30 s) = .65 .466216216216 .294117647059 .137096774194 0', $$SELECT string_agg(cut || '=' || round(rezago.unit_ampi_final(state)::numeric, 12), ' ' ORDER BY cut) FROM rezago.comuna_unit_states(2020, 'toy')$$),
  ('unit_ampi_final z-scores (toyz 2020)',    $$SELECT max(rezago.unit_ampi_final(state)) FROM rezago.comuna_unit_states(2020, 'toyz')$$),
- ('unit_ampi_final NaN state',               $$SELECT rezago.unit_ampi_final('{1,0,1,1,1,NaN}')$$);
+ ('unit_ampi_final NaN state',               $$SELECT rezago.unit_ampi_final('{1,0,1,1,1,NaN}')$$),
+-- the comuna states over a source as one statement (issue 19)
+ ('comuna_states_statement toy 2020 -> one SELECT over the source grouped by cut', $$SELECT rezago.comuna_states_statement(2020, 'toy', 'rezago.observation') ~ '^SELECT [^\n]*\n[^F]*\nFROM rezago\.observation s\nWHERE [^\n]*\nGROUP BY s\.cut$'$$),
+ ('comuna_states_statement NULL period -> NULL', $$SELECT rezago.comuna_states_statement(NULL, 'toy', 'rezago.observation')$$),
+ ('comuna_states_statement NULL source -> NULL', $$SELECT rezago.comuna_states_statement(2020, 'toy', NULL)$$),
+ ('comuna_states_statement unknown methodology', $$SELECT rezago.comuna_states_statement(2020, 'nope', 'rezago.observation')$$),
+ ('comuna_states_statement source with text columns', $$SELECT rezago.comuna_states_statement(2020, 'toy', 'matrix_obs')$$),
+ ('comuna_states_statement an index as the source', $$SELECT rezago.comuna_states_statement(2020, 'toy', 'rezago.observation_period_idx')$$),
+ ('run_comuna_states_statement toy 2020 -> index .5 .375 .25 .125 0', $$SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.run_comuna_states_statement(2020, 'toy', 'rezago.observation')$$),
+ ('run_comuna_states_statement z-scores (toyz 2020) = comuna_unit_states', $$SELECT (SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.run_comuna_states_statement(2020, 'toyz', 'rezago.observation')) = (SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.comuna_unit_states(2020, 'toyz'))$$),
+ ('run_comuna_states_statement NULL source -> no rows', $$SELECT count(*) FROM rezago.run_comuna_states_statement(2020, 'toy', NULL)$$),
+ ('run_comuna_states_statement unknown methodology', $$SELECT count(*) FROM rezago.run_comuna_states_statement(2020, 'nope', 'rezago.observation')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,
