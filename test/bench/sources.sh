@@ -13,5 +13,5 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 : "${REZAGO_DATA:?set REZAGO_DATA to the real data folder}"
 echo "machine: $(nproc) cores, $(uname -m); $("${PG_CONFIG:-pg_config}" --version)"
-test/with_cluster.sh bash -c 'cd test/realdata && psql -X -q -f sql/01_load.sql >/dev/null \
+test/with_cluster.sh bash -c 'cd test/realdata && psql -X -q -f sql/01_load.sql >/dev/null 2>&1 \
     && psql -X -q -f ../fixtures/sinim4_methodology.sql >/dev/null && psql -X -q -f ../bench/sources.sql'

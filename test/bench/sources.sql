@@ -39,7 +39,7 @@ SELECT f.fn,
          = pg_temp.digest(format('SELECT * FROM rezago.%I(2023, ''sinim4_age1'', observations => ''obs_copy'')', f.fn)) AS general_equal
 FROM unnest(ARRAY['comuna_index', 'comuna_dimension_scores', 'territory_index']) f(fn);
 
--- best of five, the three ways interleaved per function
+-- best of ten, the three ways interleaved per function
 SELECT f.fn,
        round(t.tab::numeric, 1) AS observation_ms,
        round(t.stmt::numeric, 1) AS copy_statement_ms,
@@ -48,9 +48,9 @@ SELECT f.fn,
        round((t.gen / t.tab)::numeric, 2) AS read_whole_ratio
 FROM unnest(ARRAY['comuna_index', 'comuna_dimension_scores', 'territory_index']) f(fn)
 CROSS JOIN LATERAL (
-    SELECT pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4'')', f.fn), 5) AS tab,
-           pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4'', observations => ''obs_copy'')', f.fn), 5) AS stmt,
-           pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4_age1'', observations => ''obs_copy'')', f.fn), 5) AS gen
+    SELECT pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4'')', f.fn), 10) AS tab,
+           pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4'', observations => ''obs_copy'')', f.fn), 10) AS stmt,
+           pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4_age1'', observations => ''obs_copy'')', f.fn), 10) AS gen
 ) t;
 -- the statement alone, and the whole-population step it starts with
 SELECT round(pg_temp.best_ms('SELECT rezago.variable_scoring(2023, ''sinim4'', observations => ''obs_copy'')', 5)::numeric, 1)
