@@ -263,17 +263,17 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 				 errhint("rank_shift measures how far the ranking moves; stage_shift how many exit stages change.")));
 	m = rezago_begin_analysis(fcinfo, &o, true, &cxt, &old);
 	if (!o.vary_norm && !o.vary_agg && !o.vary_thr && o.dwpert == 0 && o.vwpert == 0 &&
-		m->col_leave < 0 && m->col_wset < 0)
+		m->col_leave < 0 && m->col_wset < 0 && m->col_imp < 0 && m->col_treat < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no input varies"),
-				 errdetail("Function %s received every vary_ flag false, no weight perturbation, no variable to leave out and no weight sets.", fn),
+				 errdetail("Function %s received every vary_ flag false, no weight perturbation, no variable to leave out, no weight sets, imputations or outlier treatments.", fn),
 				 errhint("Let at least one input vary.")));
 
 	/* inputs: the varied choices, and one weight group per dimension */
 	D = rezago_n_uniforms(m);
 	group = palloc(sizeof(int) * D);
-	input = palloc(sizeof(char *) * (5 + m->nd));
+	input = palloc(sizeof(char *) * (7 + m->nd));
 	for (i = 0; i < D; i++)
 		group[i] = -1;
 	if (o.vary_norm)
@@ -308,6 +308,16 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 	{
 		group[m->col_wset] = k;
 		input[k++] = "weight_set";
+	}
+	if (m->col_imp >= 0)
+	{
+		group[m->col_imp] = k;
+		input[k++] = "imputation";
+	}
+	if (m->col_treat >= 0)
+	{
+		group[m->col_treat] = k;
+		input[k++] = "outlier_treatment";
 	}
 
 	memset(&ctx, 0, sizeof(ctx));

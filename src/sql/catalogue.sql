@@ -356,17 +356,43 @@ BEGIN
                       DETAIL = pg_catalog.format('Methodology %s has no threshold_percentile.', m.code),
                       HINT = 'Set rezago.methodology.threshold_percentile, or choose another threshold rule.';
         END IF;
+    ELSIF kind = 'imputation' THEN
+        IF rule IS NULL THEN
+            RETURN m.imputation;
+        ELSIF rule NOT IN ('none', 'median_region', 'median_provincia', 'carry_forward') THEN
+            RAISE EXCEPTION 'unknown imputation "%"', rule
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'The imputations are none, median_region, median_provincia and carry_forward.',
+                      HINT = 'Pass one of them, or NULL for the methodology''s own.';
+        END IF;
+    ELSIF kind = 'outlier_treatment' THEN
+        -- the methodology's own: coinr, else percentile when it has limits, else none
+        IF rule IS NULL THEN
+            RETURN CASE WHEN m.outlier_treatment = 'coinr' THEN 'coinr'
+                        WHEN m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL THEN 'percentile'
+                        ELSE 'none' END;
+        ELSIF rule NOT IN ('none', 'percentile', 'coinr') THEN
+            RAISE EXCEPTION 'unknown outlier treatment "%"', rule
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = 'The outlier treatments are none, percentile and coinr.',
+                      HINT = 'Pass one of them, or NULL for the methodology''s own.';
+        ELSIF rule = 'percentile' AND m.winsor_lower IS NULL AND m.winsor_upper IS NULL THEN
+            RAISE EXCEPTION 'outlier treatment percentile needs winsorisation percentiles'
+                USING ERRCODE = 'invalid_parameter_value',
+                      DETAIL = pg_catalog.format('Methodology %s has neither winsor_lower nor winsor_upper.', m.code),
+                      HINT = 'Analyse a copy of the methodology with winsor_lower or winsor_upper set, or choose none or coinr.';
+        END IF;
     ELSE
         RAISE EXCEPTION 'unknown kind of rule "%"', kind
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The kinds are normalisation and threshold_rule.',
-                  HINT = 'Pass normalisation or threshold_rule.';
+                  DETAIL = 'The kinds are normalisation, threshold_rule, imputation and outlier_treatment.',
+                  HINT = 'Pass normalisation, threshold_rule, imputation or outlier_treatment.';
     END IF;
     RETURN rule;
 END
 $$;
 COMMENT ON FUNCTION rezago.require_rule(text, text, text) IS
-'The rule of a kind (normalisation or threshold_rule) to compute with: the methodology''s own when rule is NULL, else rule, checked: normalisation minmax, zscore, rank or goalpost (goalpost needs both goalposts of every variable); threshold_rule mean, median, percentile or fixed (percentile needs the methodology''s threshold_percentile). Errors: unknown or incomplete methodology (42704, 22023), unknown kind or rule, a rule the methodology cannot apply (22023).';
+'The rule of a kind (normalisation, threshold_rule, imputation or outlier_treatment) to compute with: the methodology''s own when rule is NULL, else rule, checked: normalisation minmax, zscore, rank or goalpost (goalpost needs both goalposts of every variable); threshold_rule mean, median, percentile or fixed (percentile needs the methodology''s threshold_percentile); imputation none, median_region, median_provincia or carry_forward; outlier_treatment none, percentile (the methodology''s winsor_lower and winsor_upper: needs one of them) or coinr (with the methodology''s coinr_ parameters); the methodology''s own outlier treatment is reported as coinr, percentile (a limit is set) or none. Errors: unknown or incomplete methodology (42704, 22023), unknown kind or rule, a rule the methodology cannot apply (22023).';
 
 -- The target of copy_methodology: a NULL, malformed or existing code is
 -- refused with a detail and a hint, not a raw constraint violation.
