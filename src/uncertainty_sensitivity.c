@@ -299,25 +299,17 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 				group[COL_WEIGHTS + m->nd + v] = k;
 			input[k++] = psprintf("weights:%s", m->dim_code[d]);
 		}
-	if (m->col_leave >= 0)
+	/* the optional inputs, each a column of its own when given */
 	{
-		group[m->col_leave] = k;
-		input[k++] = "left_out";
-	}
-	if (m->col_wset >= 0)
-	{
-		group[m->col_wset] = k;
-		input[k++] = "weight_set";
-	}
-	if (m->col_imp >= 0)
-	{
-		group[m->col_imp] = k;
-		input[k++] = "imputation";
-	}
-	if (m->col_treat >= 0)
-	{
-		group[m->col_treat] = k;
-		input[k++] = "outlier_treatment";
+		static char *const names[4] = {"left_out", "weight_set", "imputation", "outlier_treatment"};
+		const int	cols[4] = {m->col_leave, m->col_wset, m->col_imp, m->col_treat};
+
+		for (i = 0; i < 4; i++)
+			if (cols[i] >= 0)
+			{
+				group[cols[i]] = k;
+				input[k++] = names[i];
+			}
 	}
 
 	memset(&ctx, 0, sizeof(ctx));
