@@ -128,4 +128,22 @@ SELECT * FROM rezago.compare_methodologies(2020, 'toy', 'nope');
 ROLLBACK TO errors;
 SELECT level, comunas, cronbach_alpha FROM rezago.dimension_reliability(NULL, 'toy');
 SELECT count(*) AS rows, count(correlation) AS correlations FROM rezago.variable_correlations(NULL, 'toy');
+-- 8. variable_correlations under a geometric methodology correlates with the
+--    geometric index (rezago.comuna_index), not the arithmetic one.  toy_g =
+--    toy with aggregation geometric: p = 1 + 99 (1 - s); social = sqrt(p_agr
+--    p_par); P = sqrt(social p_gas); index = 1 - (P - 1) / 99:
+--      A 1; B p 25.75, 50.5, 10.9: 0.809840551098; C 50.5, 25.75, 20.8:
+--      0.733461870142; D 75.25, 100, 30.7: 0.488833545100; E 100, 75.25,
+--      100: 0.069313741766.
+--    Pearson with the lag scores (computed apart in double precision):
+--    agrup. 0.962819342685, partic. 0.744039498131, gasto 0.966201132086
+--    (the arithmetic index gave 0.973273559033, 0.798303031566,
+--    0.940835840152).  The dimension scores stay arithmetic (as for
+--    comuna_dimension_scores): agrup. with social sqrt(.9) as in section 2.
+SELECT rezago.copy_methodology('toy', 'toy_g') IS NOT NULL AS copied;
+UPDATE rezago.methodology SET aggregation = 'geometric' WHERE code = 'toy_g';
+SELECT cut, round(index::numeric, 12) AS index FROM rezago.comuna_index(2020, 'toy_g') WHERE cut > 900 ORDER BY cut;
+SELECT variable, other_kind, other, n, round(correlation::numeric, 12) AS r, incoherent
+FROM rezago.variable_correlations(2020, 'toy_g')
+WHERE other_kind IN ('index', 'dimension') ORDER BY variable, other_kind;
 ROLLBACK;

@@ -489,7 +489,27 @@ INSERT INTO matrix (label, q) VALUES
  ('run_comuna_states_statement toy 2020 -> index .5 .375 .25 .125 0', $$SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.run_comuna_states_statement(2020, 'toy', 'rezago.observation')$$),
  ('run_comuna_states_statement z-scores (toyz 2020) = comuna_unit_states', $$SELECT (SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.run_comuna_states_statement(2020, 'toyz', 'rezago.observation')) = (SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.comuna_unit_states(2020, 'toyz'))$$),
  ('run_comuna_states_statement NULL source -> no rows', $$SELECT count(*) FROM rezago.run_comuna_states_statement(2020, 'toy', NULL)$$),
- ('run_comuna_states_statement unknown methodology', $$SELECT count(*) FROM rezago.run_comuna_states_statement(2020, 'nope', 'rezago.observation')$$);
+ ('run_comuna_states_statement unknown methodology', $$SELECT count(*) FROM rezago.run_comuna_states_statement(2020, 'nope', 'rezago.observation')$$),
+ -- imputation and outlier treatment as what-if rules and varied inputs (issue 18)
+ ('require_rule imputation NULL -> the methodology''s: none', $$SELECT rezago.require_rule('toy', 'imputation')$$),
+ ('require_rule imputation unknown',           $$SELECT rezago.require_rule('toy', 'imputation', 'mean')$$),
+ ('require_rule outlier_treatment NULL -> none (no winsorisation limits)', $$SELECT rezago.require_rule('toy', 'outlier_treatment')$$),
+ ('require_rule outlier_treatment percentile without limits', $$SELECT rezago.require_rule('toy', 'outlier_treatment', 'percentile')$$),
+ ('require_rule outlier_treatment empty string', $$SELECT rezago.require_rule('toy', 'outlier_treatment', '')$$),
+ ('comuna_lag_scores imputation unknown',      $$SELECT count(*) FROM rezago.comuna_lag_scores(2020, 'toy', imputation => 'NaN')$$),
+ ('comuna_lag_scores outlier_treatment coinr on 5 values -> 0..1', $$SELECT min(score) >= 0 AND max(score) <= 1 FROM rezago.comuna_lag_scores(2020, 'toy', outlier_treatment => 'coinr')$$),
+ ('scoring_values imputation median_region, NULL period -> no rows', $$SELECT count(*) FROM rezago.scoring_values(NULL, 'toy', imputation => 'median_region')$$),
+ ('scoring_rows outlier_treatment NULL methodology', $$SELECT count(*) FROM rezago.scoring_rows(2020, NULL, outlier_treatment => 'none')$$),
+ ('ranked_lag_score_rows what-if rules under minmax -> no rows', $$SELECT count(*) FROM rezago.ranked_lag_score_rows(2020, 'toy', imputation => 'carry_forward', outlier_treatment => 'coinr')$$),
+ ('rank_uncertainty imputations unknown',      $$SELECT count(*) FROM rezago.rank_uncertainty(2020, 5, 1, 'toy', imputations => ARRAY['nope'])$$),
+ ('rank_uncertainty imputations NULL element', $$SELECT count(*) FROM rezago.rank_uncertainty(2020, 5, 1, 'toy', imputations => ARRAY[NULL]::text[])$$),
+ ('rank_uncertainty imputations 2-D array',    $$SELECT count(*) FROM rezago.rank_uncertainty(2020, 5, 1, 'toy', imputations => ARRAY[ARRAY['none'], ARRAY['carry_forward']])$$),
+ ('uncertainty_runs outlier_treatments empty', $$SELECT count(*) FROM rezago.uncertainty_runs(2020, 5, 1, 'toy', outlier_treatments => ARRAY[]::text[])$$),
+ ('uncertainty_runs outlier_treatments percentile without limits', $$SELECT count(*) FROM rezago.uncertainty_runs(2020, 5, 1, 'toy', outlier_treatments => ARRAY['none', 'percentile'])$$),
+ ('uncertainty_draws imputations -> the run''s column is never NULL', $$SELECT count(*) FILTER (WHERE imputation IS NULL OR outlier_treatment IS NULL) FROM rezago.uncertainty_draws(5, 1, 'toy', imputations => ARRAY['median_provincia'])$$),
+ ('comuna_rank_uncertainty outlier_treatments repeated', $$SELECT count(*) FROM rezago.comuna_rank_uncertainty(2020, 5, 1, 'toy', outlier_treatments => ARRAY['coinr', 'coinr'])$$),
+ ('rank_sensitivity only the outlier treatment varies -> one input', $$SELECT string_agg(input, ' ') FROM rezago.rank_sensitivity(2020, 4, 1, 'toy', false, false, 0, false, outlier_treatments => ARRAY['none', 'coinr'])$$),
+ ('variable_correlations toyz spearman (index from comuna_index) -> 5 rows', $$SELECT count(*) FROM rezago.variable_correlations(2020, 'toyz', 'spearman')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

@@ -60,15 +60,34 @@ enum
 {
 	THR_MEAN, THR_MEDIAN, THR_PERCENTILE, THR_FIXED, N_THR
 };
+/* the imputation and outlier treatment (rezago.require_rule's names) */
+enum
+{
+	IMP_NONE, IMP_MEDIAN_REGION, IMP_MEDIAN_PROVINCIA, IMP_CARRY_FORWARD, N_IMP
+};
+enum
+{
+	TREAT_NONE, TREAT_PERCENTILE, TREAT_COINR, N_TREAT
+};
 extern const char *const rezago_norm_names[N_NORM];
 extern const char *const rezago_agg_names[N_AGG];
 extern const char *const rezago_thr_names[N_THR];
+extern const char *const rezago_imp_names[N_IMP];
+extern const char *const rezago_treat_names[N_TREAT];
+
+/*
+ * The lag scores of a run depend on its normalisation, imputation and
+ * outlier treatment: one score array per combination (Model.score).
+ */
+#define N_SCORING (N_NORM * N_IMP * N_TREAT)
+#define SCORING(norm, imp, treat) (((norm) * N_IMP + (imp)) * N_TREAT + (treat))
+#define SCORING_NORM(k) ((k) / (N_IMP * N_TREAT))
 
 /*
  * columns of a draw: three choices, then dimension weights, then variables;
  * then, only when those inputs are given (so that draws without them are
- * unchanged), the variable left out and the weight set (Model.col_leave,
- * Model.col_wset)
+ * unchanged), the variable left out, the weight set, the imputation and the
+ * outlier treatment (Model.col_leave, col_wset, col_imp, col_treat)
  */
 #define COL_NORM	0
 #define COL_AGG		1
@@ -100,6 +119,11 @@ typedef struct UncOptions
 	int			norms[N_NORM];
 	int			n_thrs;
 	int			thrs[N_THR];
+	int			n_imps;			/* imputations drawn from; 0: the methodology's */
+	int			imps[N_IMP];
+	int			n_treats;		/* outlier treatments drawn from; 0: the
+								 * methodology's */
+	int			treats[N_TREAT];
 } UncOptions;
 
 /* The methodology and the data, in dense arrays. */
@@ -110,6 +134,9 @@ typedef struct Model
 	int			nominal_norm;
 	int			nominal_agg;	/* methodology.aggregation */
 	int			nominal_thr;
+	int			nominal_imp;	/* methodology.imputation */
+	int			nominal_treat;	/* its outlier treatment (require_rule) */
+	bool		has_winsor;		/* winsor_lower or winsor_upper is set */
 	float8		min_coverage;
 	bool		population;
 	bool		has_thr_pct;	/* threshold rule percentile is possible */
@@ -146,9 +173,12 @@ typedef struct Model
 	float8	   *wset_vw;		/* n_wsets x nv weights within the dimension */
 	float8	   *wset_dw;		/* n_wsets x nd dimension weights */
 	int			col_leave,		/* columns of their draws, or -1 */
-				col_wset;
-	float8	   *score[N_NORM];	/* nc x nv lag scores, NaN = no value */
-	float8	   *logp[N_NORM];	/* nc x nv log(1 + 99 achievement) */
+				col_wset,
+				col_imp,
+				col_treat;
+	/* per SCORING(normalisation, imputation, treatment) */
+	float8	   *score[N_SCORING];	/* nc x nv lag scores, NaN = no value */
+	float8	   *logp[N_SCORING];	/* nc x nv log(1 + 99 achievement) */
 	uint8	   *stage[N_THR];	/* nt exit stages */
 } Model;
 
@@ -157,7 +187,9 @@ typedef struct RunConfig
 {
 	int			norm,
 				agg,
-				thr;
+				thr,
+				imp,
+				treat;
 	int			left_out;		/* variable left out, or -1 */
 	int			wset;			/* weight set drawn (0-based), or -1 */
 	float8	   *vw;				/* nv variable weights, sum 1 per dimension */
@@ -194,7 +226,8 @@ extern void rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int fi
 /*
  * The arguments every analysis function ends with, from `first` on:
  * dimension_weight_perturbation, variable_weight_perturbation (NULL: the
- * weight_perturbation), leave_out, weight_sets, target, observations.
+ * weight_perturbation), leave_out, weight_sets, target, imputations,
+ * outlier_treatments, observations.
  */
 extern void rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o);
 
@@ -227,7 +260,7 @@ extern void rezago_evaluate_nominal(const Model *m, const UncOptions *o,
 
 /* uncertainty_runs.c */
 
-/* The uniforms a run draws: 3 + dimensions + variables (+ 1 + 1, see above). */
+/* The uniforms a run draws: 3 + dimensions + variables (+ 1 per optional column above). */
 extern int	rezago_n_uniforms(const Model *m);
 /* u[0..n): the first n uniforms of stream `stream` under seed (rng.h). */
 extern void rezago_draw_uniforms(int64 seed, uint64 stream, float8 *u, int n);

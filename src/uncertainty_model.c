@@ -4,8 +4,8 @@
  *	  (uncertainty.h): the methodology (its rules, its variables grouped by
  *	  dimension with their weights), the population weights, the territories
  *	  with their members, and what the SQL functions compute for every choice
- *	  a run may make: the lag scores under each normalisation
- *	  (rezago.comuna_lag_scores) and the exit stage of each territory under
+ *	  a run may make: the lag scores under each normalisation, imputation
+ *	  and outlier treatment (rezago.comuna_lag_scores) and the exit stage of each territory under
  *	  each threshold rule (rezago.territory_exit).  The engine computes no
  *	  statistic of its own: reference populations, winsorisation,
  *	  normalisations, thresholds and gaps have their one definition in SQL.
@@ -127,7 +127,9 @@ load_methodology(Model *m, const UncOptions *o)
 	int			d;
 
 	tt = query("SELECT m.normalisation, m.min_coverage, m.territory_weighting,"
-			   " m.threshold_rule, m.threshold_percentile IS NOT NULL, m.aggregation"
+			   " m.threshold_rule, m.threshold_percentile IS NOT NULL, m.aggregation,"
+			   " m.imputation, rezago.require_rule(m.code, 'outlier_treatment'),"
+			   " m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL"
 			   " FROM rezago.methodology m"
 			   " WHERE m.code OPERATOR(pg_catalog.=) rezago.require_methodology($1)",
 			   1, types, args);
@@ -150,7 +152,11 @@ load_methodology(Model *m, const UncOptions *o)
 						   o->methodology),
 				 errhint("Analyse a copy of the methodology with aggregation arithmetic or geometric (rezago.copy_methodology).")));
 	m->nominal_agg = rezago_name_index(s, rezago_agg_names, N_AGG);
-	if (m->nominal_norm < 0 || m->nominal_thr < 0 || m->nominal_agg < 0)
+	m->nominal_imp = rezago_name_index(col_text(tt, 0, 7), rezago_imp_names, N_IMP);
+	m->nominal_treat = rezago_name_index(col_text(tt, 0, 8), rezago_treat_names, N_TREAT);
+	m->has_winsor = DatumGetBool(col(tt, 0, 9, &has));
+	if (m->nominal_norm < 0 || m->nominal_thr < 0 || m->nominal_agg < 0 ||
+		m->nominal_imp < 0 || m->nominal_treat < 0)
 		elog(ERROR, "rezago uncertainty: methodology %s has an unknown rule", o->methodology);
 
 	tt = query("SELECT w.variable, w.dimension, w.polarity::integer, w.variable_weight,"
@@ -220,6 +226,13 @@ check_choices(const Model *m, const UncOptions *o)
 					 errmsg("threshold rule percentile needs a threshold percentile"),
 					 errdetail("Methodology %s has no threshold_percentile.", o->methodology),
 					 errhint("Set rezago.methodology.threshold_percentile, or leave percentile out of threshold_rules.")));
+	for (i = 0; i < o->n_treats; i++)
+		if (o->treats[i] == TREAT_PERCENTILE && !m->has_winsor)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("outlier treatment percentile needs winsorisation percentiles"),
+					 errdetail("Methodology %s has neither winsor_lower nor winsor_upper.", o->methodology),
+					 errhint("Analyse a copy of the methodology with winsor_lower or winsor_upper set, or leave percentile out of outlier_treatments.")));
 }
 
 /* "a, b, c": the dimension or variable codes of the methodology */
@@ -396,6 +409,8 @@ resolve_options(Model *m, const UncOptions *o)
 	col = COL_WEIGHTS + m->nd + m->nv;
 	m->col_leave = m->n_leave > 0 ? col++ : -1;
 	m->col_wset = m->n_wsets > 0 ? col++ : -1;
+	m->col_imp = o->n_imps > 0 ? col++ : -1;
+	m->col_treat = o->n_treats > 0 ? col++ : -1;
 }
 
 /*
@@ -509,16 +524,17 @@ load_data(Model *m, const UncOptions *o)
 }
 
 /*
- * The lag scores of every comuna and variable under normalisation `norm`, as
- * rezago.comuna_lag_scores computes them: nc x nv, NaN where a comuna has no
- * value.
+ * The lag scores of every comuna and variable under normalisation `norm`,
+ * imputation `imp` and outlier treatment `treat`, as rezago.comuna_lag_scores
+ * computes them: nc x nv, NaN where a comuna has no value.
  */
 static void
-load_scores(Model *m, const UncOptions *o, int norm)
+load_scores(Model *m, const UncOptions *o, int norm, int imp, int treat)
 {
-	Oid			types[4] = {INT4OID, TEXTOID, TEXTOID, OIDOID};
-	Datum		args[4] = {Int32GetDatum(o->period), CStringGetTextDatum(o->methodology),
-		CStringGetTextDatum(rezago_norm_names[norm]), ObjectIdGetDatum(o->observations)};
+	Oid			types[6] = {INT4OID, TEXTOID, TEXTOID, OIDOID, TEXTOID, TEXTOID};
+	Datum		args[6] = {Int32GetDatum(o->period), CStringGetTextDatum(o->methodology),
+		CStringGetTextDatum(rezago_norm_names[norm]), ObjectIdGetDatum(o->observations),
+		CStringGetTextDatum(rezago_imp_names[imp]), CStringGetTextDatum(rezago_treat_names[treat])};
 	Size		k,
 				cells = (Size) m->nc * m->nv;
 	float8	   *score = palloc(sizeof(float8) * (cells + 1));
@@ -528,8 +544,9 @@ load_scores(Model *m, const UncOptions *o, int norm)
 
 	for (k = 0; k < cells; k++)
 		score[k] = get_float8_nan();
-	tt = query("SELECT s.cut, s.variable, s.score FROM rezago.comuna_lag_scores($1, $2, $3, observations => " OBSERVATIONS_ARG("$4") ") s",
-			   4, types, args);
+	tt = query("SELECT s.cut, s.variable, s.score FROM rezago.comuna_lag_scores($1, $2, $3,"
+			   " observations => " OBSERVATIONS_ARG("$4") ", imputation => $5, outlier_treatment => $6) s",
+			   6, types, args);
 	for (r = 0; r < SPI_processed; r++)
 	{
 		int			c = comuna_slot(m, DatumGetInt32(col(tt, r, 1, &isnull)));
@@ -541,7 +558,7 @@ load_scores(Model *m, const UncOptions *o, int norm)
 		pfree(code);
 	}
 	SPI_freetuptable(tt);
-	m->score[norm] = score;
+	m->score[SCORING(norm, imp, treat)] = score;
 }
 
 /*
@@ -600,19 +617,32 @@ load_model(const UncOptions *o, bool with_data)
 	{
 		bool		norm_used[N_NORM] = {0};
 		bool		thr_used[N_THR] = {0};
-		int			i;
+		bool		imp_used[N_IMP] = {0};
+		bool		treat_used[N_TREAT] = {0};
+		int			i,
+					j,
+					k;
 
 		load_data(m, o);
 		/* the nominal choices, and those the runs draw from */
 		norm_used[m->nominal_norm] = true;
 		thr_used[m->nominal_thr] = true;
+		imp_used[m->nominal_imp] = true;
+		treat_used[m->nominal_treat] = true;
 		for (i = 0; o->vary_norm && i < o->n_norms; i++)
 			norm_used[o->norms[i]] = true;
 		for (i = 0; o->vary_thr && i < o->n_thrs; i++)
 			thr_used[o->thrs[i]] = true;
+		for (i = 0; i < o->n_imps; i++)
+			imp_used[o->imps[i]] = true;
+		for (i = 0; i < o->n_treats; i++)
+			treat_used[o->treats[i]] = true;
+		/* every combination a run may draw */
 		for (i = 0; i < N_NORM; i++)
-			if (norm_used[i])
-				load_scores(m, o, i);
+			for (j = 0; j < N_IMP; j++)
+				for (k = 0; k < N_TREAT; k++)
+					if (norm_used[i] && imp_used[j] && treat_used[k])
+						load_scores(m, o, i, j, k);
 		for (i = 0; i < N_THR; i++)
 			if (thr_used[i] && o->comunas)
 				m->stage[i] = palloc0(sizeof(uint8) * (m->nt + 1));	/* unused */

@@ -16,6 +16,8 @@
 const char *const rezago_norm_names[N_NORM] = {"minmax", "zscore", "rank", "goalpost"};
 const char *const rezago_agg_names[N_AGG] = {"arithmetic", "geometric"};
 const char *const rezago_thr_names[N_THR] = {"mean", "median", "percentile", "fixed"};
+const char *const rezago_imp_names[N_IMP] = {"none", "median_region", "median_provincia", "carry_forward"};
+const char *const rezago_treat_names[N_TREAT] = {"none", "percentile", "coinr"};
 
 /* Index of `s` in names[0..n), or -1. */
 int
@@ -166,7 +168,9 @@ rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
  * dimension_weight_perturbation, variable_weight_perturbation (NULL: the
  * weight_perturbation), leave_out (text[] of variables; NULL or empty:
  * none), weight_sets (jsonb, checked against the methodology when it is
- * read), target ('index' or a dimension).
+ * read), target ('index' or a dimension), imputations and
+ * outlier_treatments (text[] of rezago.require_rule's names; NULL: the
+ * methodology's own, not drawn), observations.
  */
 void
 rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o)
@@ -211,12 +215,18 @@ rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o)
 		o->weight_sets = PG_GETARG_DATUM(first + 3);
 	rezago_require_not_null(fcinfo, first + 4, "target", HINT_NULL_ARG, fn);
 	o->target = text_to_cstring(PG_GETARG_TEXT_PP(first + 4));
+	/* imputations and outlier treatments a run draws from; NULL: none */
+	if (!PG_ARGISNULL(first + 5))
+		o->n_imps = choices_arg(fcinfo, first + 5, "imputations", rezago_imp_names, N_IMP, o->imps, fn);
+	if (!PG_ARGISNULL(first + 6))
+		o->n_treats = choices_arg(fcinfo, first + 6, "outlier_treatments", rezago_treat_names, N_TREAT,
+								  o->treats, fn);
 	/*
 	 * observations, checked where it is read (rezago.source_observations);
 	 * uncertainty_draws, which reads no data, has no such argument
 	 */
-	if (PG_NARGS() > first + 5 && !PG_ARGISNULL(first + 5))
-		o->observations = PG_GETARG_OID(first + 5);
+	if (PG_NARGS() > first + 7 && !PG_ARGISNULL(first + 7))
+		o->observations = PG_GETARG_OID(first + 7);
 	else
 		o->observations = InvalidOid;
 }

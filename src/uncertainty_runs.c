@@ -10,7 +10,9 @@
  * and draws, in this order, D = 3 + dimensions + variables uniforms: u[0]
  * normalisation, u[1] aggregation, u[2] threshold rule, then one per
  * dimension weight and one per variable weight (dimensions and variables in
- * code order, C collation).  Every uniform is drawn even when its input is
+ * code order, C collation); then one column for each optional input that
+ * varies (leave_out, weight_sets, imputations, outlier_treatments, in this
+ * order), so that runs without them draw as before.  Every uniform is drawn even when its input is
  * fixed, so that fixing one input leaves the others' draws unchanged.  A
  * choice among n options is option floor(u n); a weight w becomes
  * w (1 + p (2u - 1)), then the weights are renormalised (variables within
@@ -38,7 +40,8 @@ PG_FUNCTION_INFO_V1(rezago_random_uniforms);
 int
 rezago_n_uniforms(const Model *m)
 {
-	return COL_WEIGHTS + m->nd + m->nv + (m->col_leave >= 0) + (m->col_wset >= 0);
+	return COL_WEIGHTS + m->nd + m->nv + (m->col_leave >= 0) + (m->col_wset >= 0) +
+		(m->col_imp >= 0) + (m->col_treat >= 0);
 }
 
 void
@@ -74,6 +77,8 @@ rezago_nominal_config(const Model *m, RunConfig *cfg)
 	cfg->norm = m->nominal_norm;
 	cfg->agg = m->nominal_agg;
 	cfg->thr = m->nominal_thr;
+	cfg->imp = m->nominal_imp;
+	cfg->treat = m->nominal_treat;
 	cfg->left_out = -1;
 	cfg->wset = -1;
 	memcpy(cfg->vw, m->var_w, sizeof(float8) * m->nv);
@@ -131,7 +136,8 @@ rezago_leave_out(const Model *m, RunConfig *cfg, int v)
 
 /*
  * The choices of a run from its uniforms (u == NULL: the nominal run): the
- * normalisation, aggregation and threshold rule; the weights: a weight set
+ * normalisation, aggregation, threshold rule, imputation and outlier
+ * treatment; the weights: a weight set
  * (or the methodology's), dimension weights perturbed and renormalised, then
  * each dimension's variable weights; then the variable left out, if any.
  */
@@ -150,6 +156,10 @@ rezago_config_from_uniforms(const Model *m, const UncOptions *o, const float8 *u
 		cfg->agg = pick(u[COL_AGG], N_AGG);
 	if (o->vary_thr)
 		cfg->thr = o->thrs[pick(u[COL_THR], o->n_thrs)];
+	if (m->col_imp >= 0)
+		cfg->imp = o->imps[pick(u[m->col_imp], o->n_imps)];
+	if (m->col_treat >= 0)
+		cfg->treat = o->treats[pick(u[m->col_treat], o->n_treats)];
 	if (m->col_wset >= 0)
 	{
 		cfg->wset = pick(u[m->col_wset], m->n_wsets);
@@ -190,6 +200,8 @@ typedef struct Labels
 	Datum		norm[N_NORM];
 	Datum		agg[N_AGG];
 	Datum		thr[N_THR];
+	Datum		imp[N_IMP];
+	Datum		treat[N_TREAT];
 	Datum		stage[REZAGO_N_EXIT_STAGES];
 	Datum	   *territory;		/* nt */
 	Datum	   *variable;		/* nv */
@@ -207,6 +219,10 @@ make_labels(const Model *m, Labels *l)
 		l->agg[i] = CStringGetTextDatum(rezago_agg_names[i]);
 	for (i = 0; i < N_THR; i++)
 		l->thr[i] = CStringGetTextDatum(rezago_thr_names[i]);
+	for (i = 0; i < N_IMP; i++)
+		l->imp[i] = CStringGetTextDatum(rezago_imp_names[i]);
+	for (i = 0; i < N_TREAT; i++)
+		l->treat[i] = CStringGetTextDatum(rezago_treat_names[i]);
 	for (i = 0; i < REZAGO_N_EXIT_STAGES; i++)
 		l->stage[i] = CStringGetTextDatum(rezago_exit_stage_names[i]);
 	l->territory = palloc(sizeof(Datum) * (m->nt + 1));
@@ -233,8 +249,9 @@ config_of_run(const Model *m, const UncOptions *o, int r, float8 *u, RunConfig *
 
 /*
  * The choices of uncertainty_runs and uncertainty_draws: the first four
- * columns (run, normalisation, aggregation, threshold rule) and the last two
- * (the variable left out and the weight set, NULL when none).
+ * columns (run, normalisation, aggregation, threshold rule) and the last four
+ * (the variable left out and the weight set, NULL when none; the imputation
+ * and the outlier treatment).
  */
 static void
 put_choices(Datum *values, bool *nulls, int ncols, int r, const RunConfig *cfg,
@@ -244,10 +261,12 @@ put_choices(Datum *values, bool *nulls, int ncols, int r, const RunConfig *cfg,
 	values[1] = l->norm[cfg->norm];
 	values[2] = l->agg[cfg->agg];
 	values[3] = l->thr[cfg->thr];
-	values[ncols - 2] = cfg->left_out >= 0 ? l->variable[cfg->left_out] : (Datum) 0;
-	nulls[ncols - 2] = cfg->left_out < 0;
-	values[ncols - 1] = Int32GetDatum(cfg->wset + 1);
-	nulls[ncols - 1] = cfg->wset < 0;
+	values[ncols - 4] = cfg->left_out >= 0 ? l->variable[cfg->left_out] : (Datum) 0;
+	nulls[ncols - 4] = cfg->left_out < 0;
+	values[ncols - 3] = Int32GetDatum(cfg->wset + 1);
+	nulls[ncols - 3] = cfg->wset < 0;
+	values[ncols - 2] = l->imp[cfg->imp];
+	values[ncols - 1] = l->treat[cfg->treat];
 }
 
 /* --------------------------------------------------------------------
@@ -454,7 +473,7 @@ rezago_comuna_rank_uncertainty(PG_FUNCTION_ARGS)
  * uncertainty_runs and uncertainty_draws
  * -------------------------------------------------------------------- */
 
-#define UR_COLS 10
+#define UR_COLS 12
 
 Datum
 rezago_uncertainty_runs(PG_FUNCTION_ARGS)

@@ -57,11 +57,12 @@
  * Precomputation: achievements for the geometric aggregation
  * -------------------------------------------------------------------- */
 
-/* logp[norm] = log(1 + 99 a) of every score read for normalisation norm */
+/* logp[k] = log(1 + 99 a) of every score read for scoring combination k */
 static void
-compute_achievements(Model *m, int norm)
+compute_achievements(Model *m, int k)
 {
-	const float8 *score = m->score[norm];
+	const float8 *score = m->score[k];
+	int			norm = SCORING_NORM(k);
 	Size		cells = (Size) m->nc * m->nv;
 	float8	   *logp = palloc(sizeof(float8) * (cells + 1));
 	int			v,
@@ -85,7 +86,7 @@ compute_achievements(Model *m, int norm)
 			logp[cell] = rezago_geo_log_achievement(a);
 		}
 	}
-	m->logp[norm] = logp;
+	m->logp[k] = logp;
 }
 
 /* Precomputes what the runs need beyond what was read (uncertainty_model.c). */
@@ -94,7 +95,7 @@ rezago_prepare_model(Model *m)
 {
 	int			i;
 
-	for (i = 0; i < N_NORM; i++)
+	for (i = 0; i < N_SCORING; i++)
 		if (m->score[i] != NULL)
 			compute_achievements(m, i);
 }
@@ -129,7 +130,8 @@ void
 rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 {
 	bool		geo = (cfg->agg == AGG_GEOMETRIC);
-	const float8 *sc = geo ? m->logp[cfg->norm] : m->score[cfg->norm];
+	int			scoring = SCORING(cfg->norm, cfg->imp, cfg->treat);
+	const float8 *sc = geo ? m->logp[scoring] : m->score[scoring];
 	float8		mincov = m->min_coverage - REZAGO_COVERAGE_SLACK;
 	/* scratch for the terms of one sum: a dimension's or a territory's */
 	float8	   *terms = palloc(sizeof(float8) * (m->nv + m->nc + 1));

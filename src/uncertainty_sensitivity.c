@@ -263,17 +263,17 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 				 errhint("rank_shift measures how far the ranking moves; stage_shift how many exit stages change.")));
 	m = rezago_begin_analysis(fcinfo, &o, true, &cxt, &old);
 	if (!o.vary_norm && !o.vary_agg && !o.vary_thr && o.dwpert == 0 && o.vwpert == 0 &&
-		m->col_leave < 0 && m->col_wset < 0)
+		m->col_leave < 0 && m->col_wset < 0 && m->col_imp < 0 && m->col_treat < 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("no input varies"),
-				 errdetail("Function %s received every vary_ flag false, no weight perturbation, no variable to leave out and no weight sets.", fn),
+				 errdetail("Function %s received every vary_ flag false, no weight perturbation, no variable to leave out, no weight sets, imputations or outlier treatments.", fn),
 				 errhint("Let at least one input vary.")));
 
 	/* inputs: the varied choices, and one weight group per dimension */
 	D = rezago_n_uniforms(m);
 	group = palloc(sizeof(int) * D);
-	input = palloc(sizeof(char *) * (5 + m->nd));
+	input = palloc(sizeof(char *) * (7 + m->nd));
 	for (i = 0; i < D; i++)
 		group[i] = -1;
 	if (o.vary_norm)
@@ -299,15 +299,17 @@ rezago_rank_sensitivity(PG_FUNCTION_ARGS)
 				group[COL_WEIGHTS + m->nd + v] = k;
 			input[k++] = psprintf("weights:%s", m->dim_code[d]);
 		}
-	if (m->col_leave >= 0)
+	/* the optional inputs, each a column of its own when given */
 	{
-		group[m->col_leave] = k;
-		input[k++] = "left_out";
-	}
-	if (m->col_wset >= 0)
-	{
-		group[m->col_wset] = k;
-		input[k++] = "weight_set";
+		static char *const names[4] = {"left_out", "weight_set", "imputation", "outlier_treatment"};
+		const int	cols[4] = {m->col_leave, m->col_wset, m->col_imp, m->col_treat};
+
+		for (i = 0; i < 4; i++)
+			if (cols[i] >= 0)
+			{
+				group[cols[i]] = k;
+				input[k++] = names[i];
+			}
 	}
 
 	memset(&ctx, 0, sizeof(ctx));

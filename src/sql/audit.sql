@@ -107,8 +107,9 @@ BEGIN ATOMIC
         SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
         FROM (SELECT DISTINCT w.dimension FROM w) d
     ), u AS MATERIALIZED (
-        -- one unit state per comuna gives both its dimension scores and its
-        -- index (as comuna_dimension_scores and comuna_index compute them)
+        -- one unit state per comuna gives its dimension scores (as
+        -- comuna_dimension_scores computes them: arithmetic under every
+        -- aggregation)
         SELECT x.cut, x.state
         FROM rezago.comuna_unit_states(variable_correlations.period, variable_correlations.methodology, observations => variable_correlations.observations) x
     ), sv AS (
@@ -119,7 +120,11 @@ BEGIN ATOMIC
         SELECT 'dimension', (SELECT dims.codes FROM dims)[d.no], u.cut, d.score
         FROM u CROSS JOIN LATERAL unnest(rezago.unit_dimension_scores_final(u.state)) WITH ORDINALITY AS d(score, no)
         UNION ALL
-        SELECT 'index', 'index', u.cut, rezago.unit_index_final(u.state) FROM u
+        -- the index as the methodology aggregates it (arithmetic, geometric
+        -- or ampi): rezago.comuna_index, its one definition
+        SELECT 'index', 'index', ci.cut, ci.index
+        FROM rezago.comuna_index(variable_correlations.period, variable_correlations.methodology,
+                                 observations => variable_correlations.observations) ci
     ), keys AS (
         SELECT 'variable' AS kind, w.variable AS code FROM w
         UNION SELECT 'dimension', w.dimension FROM w
@@ -154,7 +159,7 @@ BEGIN ATOMIC
              CASE p.kind WHEN 'variable' THEN 1 WHEN 'dimension' THEN 2 ELSE 3 END, p.other;
 END;
 COMMENT ON FUNCTION rezago.variable_correlations(integer, text, text, double precision, regclass) IS
-'Correlations of the lag scores (rezago.comuna_lag_scores: normalised and oriented by polarity, 1 = most lagged) of a methodology in a period: every pair of variables once (other_kind variable, other > variable), and each variable with its dimension score (other_kind dimension) and with the index (other_kind index), over the comunas that have both (n). method: pearson (default), spearman or kendall (rezago.correlation). redundant: a pair within one dimension correlated above redundancy_threshold (default 0.9; NULL gives NULL); incoherent: a negative correlation within a dimension, or with the variable''s own dimension score or the index. Both false across dimensions; NULL when the correlation is undefined (NULL). NULL period: n = 0, correlations NULL. Errors: unknown (42704) or incomplete (22023) methodology, unknown method (22023).';
+'Correlations of the lag scores (rezago.comuna_lag_scores: normalised and oriented by polarity, 1 = most lagged) of a methodology in a period: every pair of variables once (other_kind variable, other > variable), and each variable with its dimension score (other_kind dimension) and with the index (other_kind index: rezago.comuna_index, aggregated as the methodology says, arithmetic, geometric or ampi), over the comunas that have both (n). method: pearson (default), spearman or kendall (rezago.correlation). redundant: a pair within one dimension correlated above redundancy_threshold (default 0.9; NULL gives NULL); incoherent: a negative correlation within a dimension, or with the variable''s own dimension score or the index. Both false across dimensions; NULL when the correlation is undefined (NULL). NULL period: n = 0, correlations NULL. Errors: unknown (42704) or incomplete (22023) methodology, unknown method (22023).';
 
 CREATE FUNCTION rezago.dimension_reliability(period integer, methodology text DEFAULT 'ufro2017',
                                              observations regclass DEFAULT 'rezago.observation')

@@ -320,17 +320,39 @@ AS $$
 DECLARE
     m rezago.methodology;
     missing text;
+    -- the rules of each kind; NULL: an unknown kind
+    known text[] := CASE kind WHEN 'normalisation' THEN '{minmax,zscore,rank,goalpost}'
+                              WHEN 'threshold_rule' THEN '{mean,median,percentile,fixed}'
+                              WHEN 'imputation' THEN '{none,median_region,median_provincia,carry_forward}'
+                              WHEN 'outlier_treatment' THEN '{none,percentile,coinr}' END;
+    label text := pg_catalog.replace(kind, '_', ' ');
 BEGIN
     SELECT * INTO m FROM rezago.methodology x WHERE x.code = rezago.require_methodology(methodology);
+    IF known IS NULL THEN
+        RAISE EXCEPTION 'unknown kind of rule "%"', kind
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = 'The kinds are normalisation, threshold_rule, imputation and outlier_treatment.',
+                  HINT = 'Pass normalisation, threshold_rule, imputation or outlier_treatment.';
+    ELSIF rule IS NULL THEN
+        -- the methodology's own (a complete methodology has its goalposts);
+        -- its outlier treatment: coinr, else percentile when it has limits, else none
+        RETURN CASE kind WHEN 'normalisation' THEN m.normalisation
+                         WHEN 'threshold_rule' THEN m.threshold_rule
+                         WHEN 'imputation' THEN m.imputation
+                         WHEN 'outlier_treatment' THEN
+                             CASE WHEN m.outlier_treatment = 'coinr' THEN 'coinr'
+                                  WHEN m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL THEN 'percentile'
+                                  ELSE 'none' END END;
+    ELSIF NOT rule = ANY (known) THEN
+        RAISE EXCEPTION 'unknown % "%"', label, rule
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('The %ss are %s and %s.', label,
+                                             pg_catalog.array_to_string(known[1:pg_catalog.cardinality(known) - 1], ', '),
+                                             known[pg_catalog.cardinality(known)]),
+                  HINT = 'Pass one of them, or NULL for the methodology''s own.';
+    END IF;
+    -- rules the methodology cannot apply
     IF kind = 'normalisation' THEN
-        IF rule IS NULL THEN
-            RETURN m.normalisation;     -- a complete methodology has its goalposts
-        ELSIF rule NOT IN ('minmax', 'zscore', 'rank', 'goalpost') THEN
-            RAISE EXCEPTION 'unknown normalisation "%"', rule
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = 'The normalisations are minmax, zscore, rank and goalpost.',
-                      HINT = 'Pass one of them, or NULL for the methodology''s own.';
-        END IF;
         SELECT pg_catalog.min(mv.variable) INTO missing
         FROM rezago.methodology_variable mv
         WHERE rule = 'goalpost' AND mv.methodology = m.code AND mv.weight > 0
@@ -342,31 +364,23 @@ BEGIN
                                                  missing, m.code),
                       HINT = 'Set the goalposts in rezago.methodology_variable, or choose another normalisation.';
         END IF;
-    ELSIF kind = 'threshold_rule' THEN
-        IF rule IS NULL THEN
-            RETURN m.threshold_rule;
-        ELSIF rule NOT IN ('mean', 'median', 'percentile', 'fixed') THEN
-            RAISE EXCEPTION 'unknown threshold rule "%"', rule
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = 'The threshold rules are mean, median, percentile and fixed.',
-                      HINT = 'Pass one of them, or NULL for the methodology''s own.';
-        ELSIF rule = 'percentile' AND m.threshold_percentile IS NULL THEN
-            RAISE EXCEPTION 'threshold rule percentile needs a threshold percentile'
-                USING ERRCODE = 'invalid_parameter_value',
-                      DETAIL = pg_catalog.format('Methodology %s has no threshold_percentile.', m.code),
-                      HINT = 'Set rezago.methodology.threshold_percentile, or choose another threshold rule.';
-        END IF;
-    ELSE
-        RAISE EXCEPTION 'unknown kind of rule "%"', kind
+    ELSIF kind = 'threshold_rule' AND rule = 'percentile' AND m.threshold_percentile IS NULL THEN
+        RAISE EXCEPTION 'threshold rule percentile needs a threshold percentile'
             USING ERRCODE = 'invalid_parameter_value',
-                  DETAIL = 'The kinds are normalisation and threshold_rule.',
-                  HINT = 'Pass normalisation or threshold_rule.';
+                  DETAIL = pg_catalog.format('Methodology %s has no threshold_percentile.', m.code),
+                  HINT = 'Set rezago.methodology.threshold_percentile, or choose another threshold rule.';
+    ELSIF kind = 'outlier_treatment' AND rule = 'percentile'
+          AND m.winsor_lower IS NULL AND m.winsor_upper IS NULL THEN
+        RAISE EXCEPTION 'outlier treatment percentile needs winsorisation percentiles'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('Methodology %s has neither winsor_lower nor winsor_upper.', m.code),
+                  HINT = 'Analyse a copy of the methodology with winsor_lower or winsor_upper set, or choose none or coinr.';
     END IF;
     RETURN rule;
 END
 $$;
 COMMENT ON FUNCTION rezago.require_rule(text, text, text) IS
-'The rule of a kind (normalisation or threshold_rule) to compute with: the methodology''s own when rule is NULL, else rule, checked: normalisation minmax, zscore, rank or goalpost (goalpost needs both goalposts of every variable); threshold_rule mean, median, percentile or fixed (percentile needs the methodology''s threshold_percentile). Errors: unknown or incomplete methodology (42704, 22023), unknown kind or rule, a rule the methodology cannot apply (22023).';
+'The rule of a kind (normalisation, threshold_rule, imputation or outlier_treatment) to compute with: the methodology''s own when rule is NULL, else rule, checked: normalisation minmax, zscore, rank or goalpost (goalpost needs both goalposts of every variable); threshold_rule mean, median, percentile or fixed (percentile needs the methodology''s threshold_percentile); imputation none, median_region, median_provincia or carry_forward; outlier_treatment none, percentile (the methodology''s winsor_lower and winsor_upper: needs one of them) or coinr (with the methodology''s coinr_ parameters); the methodology''s own outlier treatment is reported as coinr, percentile (a limit is set) or none. Errors: unknown or incomplete methodology (42704, 22023), unknown kind or rule, a rule the methodology cannot apply (22023).';
 
 -- The target of copy_methodology: a NULL, malformed or existing code is
 -- refused with a detail and a hint, not a raw constraint violation.

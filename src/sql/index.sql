@@ -405,12 +405,15 @@ COMMENT ON FUNCTION rezago.variable_vintages(integer, text, regclass) IS
 'The vintage of every variable of the methodology for a period: the latest period P'' with period - methodology.max_data_age <= P'' <= period that has a non-NULL value of the variable (the same for every comuna), and how many comunas have a value then. vintage NULL (comunas 0) when none is within age. Every scoring function reads each variable at its vintage. Errors: unknown or incomplete methodology.';
 
 CREATE FUNCTION rezago.scoring_values(period integer, methodology text DEFAULT 'ufro2017',
-                                      observations regclass DEFAULT 'rezago.observation')
+                                      observations regclass DEFAULT 'rezago.observation',
+                                      imputation text DEFAULT NULL)
 RETURNS TABLE (cut integer, variable text, vintage integer, value double precision, imputed boolean)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
-        SELECT x.imputation, x.max_data_age FROM rezago.methodology x
+        -- the methodology's imputation, or the what-if one (rezago.require_rule)
+        SELECT (SELECT rezago.require_rule(scoring_values.methodology, 'imputation', scoring_values.imputation)) AS imputation,
+               x.max_data_age FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(scoring_values.methodology))
     ), vt AS MATERIALIZED (
         SELECT v.variable, v.vintage
@@ -471,12 +474,13 @@ BEGIN ATOMIC
     ) cf
     WHERE (SELECT m.imputation = 'carry_forward' FROM m);
 END;
-COMMENT ON FUNCTION rezago.scoring_values(integer, text, regclass) IS
-'The value every comuna has for every variable of the methodology in a period, as the index scores it: the observed value at the variable''s vintage (rezago.variable_vintages; imputed false), and, when the methodology imputes, a value for each comuna in rezago.comuna without one (imputed true): median_region / median_provincia, the median (percentile_cont 0.5) of the observed values of its región / provincia at the vintage, or the national median when the group has none; carry_forward, its own latest non-NULL value within max_data_age (vintage is then that value''s period; no row when it has none). Imputed values never enter the reference population (rezago.scoring_rows). Errors: unknown or incomplete methodology.';
+COMMENT ON FUNCTION rezago.scoring_values(integer, text, regclass, text) IS
+'The value every comuna has for every variable of the methodology in a period, as the index scores it: the observed value at the variable''s vintage (rezago.variable_vintages; imputed false), and, when the methodology imputes (or imputation, a what-if rule after observations: NULL = the methodology''s; none, median_region, median_provincia or carry_forward, checked by rezago.require_rule), a value for each comuna in rezago.comuna without one (imputed true): median_region / median_provincia, the median (percentile_cont 0.5) of the observed values of its región / provincia at the vintage, or the national median when the group has none; carry_forward, its own latest non-NULL value within max_data_age (vintage is then that value''s period; no row when it has none). Imputed values never enter the reference population (rezago.scoring_rows). Errors: unknown or incomplete methodology.';
 
 CREATE FUNCTION rezago.scoring_rows(period integer, methodology text DEFAULT 'ufro2017',
                                     normalisation text DEFAULT NULL,
-                                    observations regclass DEFAULT 'rezago.observation')
+                                    observations regclass DEFAULT 'rezago.observation',
+                                    outlier_treatment text DEFAULT NULL)
 RETURNS TABLE (variable text, dimension text, dimension_no integer, n_dimensions integer,
                polarity smallint, weight double precision, dimension_weight double precision,
                min_coverage double precision, normalisation text, zscore boolean,
@@ -492,11 +496,18 @@ LANGUAGE sql STABLE PARALLEL RESTRICTED ROWS 20
 SET jit = off
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
-        SELECT x.code, x.winsor_lower, x.winsor_upper, x.min_coverage, x.outlier_treatment,
+        -- the outlier treatment: the methodology's, or the what-if one
+        -- (rezago.require_rule: none, percentile with the methodology's
+        -- limits, coinr with its parameters)
+        SELECT x.code, CASE WHEN t.rule = 'percentile' THEN x.winsor_lower END AS winsor_lower,
+               CASE WHEN t.rule = 'percentile' THEN x.winsor_upper END AS winsor_upper,
+               x.min_coverage, t.rule AS outlier_treatment,
                x.coinr_winmax, x.coinr_skew_threshold, x.coinr_kurtosis_threshold,
                (SELECT rezago.require_rule(scoring_rows.methodology, 'normalisation', scoring_rows.normalisation))
                    AS normalisation
         FROM rezago.methodology x
+        CROSS JOIN (SELECT rezago.require_rule(scoring_rows.methodology, 'outlier_treatment',
+                                               scoring_rows.outlier_treatment) AS rule) t
         WHERE x.code = (SELECT rezago.require_methodology(scoring_rows.methodology))
     ), w AS (
         SELECT w.variable, w.dimension, w.polarity, w.variable_weight, w.dimension_weight,
@@ -582,8 +593,8 @@ BEGIN ATOMIC
     FROM mv
     ORDER BY mv.variable;
 END;
-COMMENT ON FUNCTION rezago.scoring_rows(integer, text, text, regclass) IS
-'How each variable of a methodology is scored in a period (with the methodology''s normalisation, or the one passed in normalisation): its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none); vintage the period its values come from (rezago.variable_vintages); log_min and log_offset the log transform of outlier_treatment coinr (NULL: none). Every path scores rezago.treated_value(value, win_lo, win_hi, log_min, log_offset), and lo, hi, mean and sd are statistics of the treated values; outlier_treatment coinr (rezago.coinr_treatment) is not applied under goalpost. The reference population is the observed values at the vintage; the min and max are read from the index on (period, variable, value). This is the one definition of the reference population and its statistics: every lag score of rezago is computed from it. Errors: unknown or incomplete methodology, unknown normalisation or goalpost without goalposts (rezago.require_rule).';
+COMMENT ON FUNCTION rezago.scoring_rows(integer, text, text, regclass, text) IS
+'How each variable of a methodology is scored in a period (with the methodology''s normalisation, or the one passed in normalisation; with the methodology''s outlier treatment, or the one passed in outlier_treatment after observations: none, percentile or coinr, rezago.require_rule): its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none); vintage the period its values come from (rezago.variable_vintages); log_min and log_offset the log transform of outlier_treatment coinr (NULL: none). Every path scores rezago.treated_value(value, win_lo, win_hi, log_min, log_offset), and lo, hi, mean and sd are statistics of the treated values; outlier_treatment coinr (rezago.coinr_treatment) is not applied under goalpost. The reference population is the observed values at the vintage; the min and max are read from the index on (period, variable, value). This is the one definition of the reference population and its statistics: every lag score of rezago is computed from it. Errors: unknown or incomplete methodology, unknown normalisation or goalpost without goalposts (rezago.require_rule).';
 
 CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017',
                                         observations regclass DEFAULT 'rezago.observation')
@@ -687,7 +698,9 @@ COMMENT ON FUNCTION rezago.run_comuna_states_statement(integer, text, regclass) 
 
 CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text DEFAULT 'ufro2017',
                                              normalisation text DEFAULT NULL,
-                                             observations regclass DEFAULT 'rezago.observation')
+                                             observations regclass DEFAULT 'rezago.observation',
+                                             imputation text DEFAULT NULL,
+                                             outlier_treatment text DEFAULT NULL)
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision, dimension_no integer,
                n_dimensions integer, dimension_weight double precision, min_coverage double precision,
@@ -700,12 +713,14 @@ SET jit = off
 BEGIN ATOMIC
     WITH mv AS MATERIALIZED (
         SELECT * FROM rezago.scoring_rows(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology,
-                                          ranked_lag_score_rows.normalisation, observations => ranked_lag_score_rows.observations) r
+                                          ranked_lag_score_rows.normalisation, observations => ranked_lag_score_rows.observations,
+                                          outlier_treatment => ranked_lag_score_rows.outlier_treatment) r
         WHERE r.normalisation = 'rank'
     ), sv AS MATERIALIZED (
         SELECT v.cut, v.variable, v.vintage, v.value, v.imputed,
                mv.polarity * rezago.treated_value(v.value, mv.win_lo, mv.win_hi, mv.log_min, mv.log_offset) AS lag_key
-        FROM rezago.scoring_values(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology, observations => ranked_lag_score_rows.observations) v
+        FROM rezago.scoring_values(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology, observations => ranked_lag_score_rows.observations,
+                                   imputation => ranked_lag_score_rows.imputation) v
         JOIN mv ON mv.variable = v.variable
     ), observed AS (
         -- percent_rank() among the observed values: (the number of less
@@ -732,12 +747,14 @@ BEGIN ATOMIC
           WHERE i.imputed) x
     JOIN mv ON mv.variable = x.variable;
 END;
-COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text, text, regclass) IS
-'The lag scores under the rank normalisation (the methodology''s, or normalisation = ''rank''): percent_rank() of polarity x the winsorised value, descending, over the observed values at the vintage (rezago.scoring_rows gives the winsorisation limits); an imputed value (rezago.scoring_values) scores as an observed value equal to it would, (the number of observed values less lagged than it) / (n - 1), and moves no other score. With what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and min_coverage; and the value''s vintage and imputed flag. No rows under another normalisation. Errors: as rezago.scoring_rows.';
+COMMENT ON FUNCTION rezago.ranked_lag_score_rows(integer, text, text, regclass, text, text) IS
+'The lag scores under the rank normalisation (the methodology''s, or normalisation = ''rank''; imputation and outlier_treatment after observations as in rezago.comuna_lag_scores): percent_rank() of polarity x the winsorised value, descending, over the observed values at the vintage (rezago.scoring_rows gives the winsorisation limits); an imputed value (rezago.scoring_values) scores as an observed value equal to it would, (the number of observed values less lagged than it) / (n - 1), and moves no other score. With what the unit_* aggregates need: the dimension''s number (1..n_dimensions, in code order), n_dimensions, the dimension''s normalised weight and min_coverage; and the value''s vintage and imputed flag. No rows under another normalisation. Errors: as rezago.scoring_rows.';
 
 CREATE FUNCTION rezago.comuna_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
                                          normalisation text DEFAULT NULL,
-                                         observations regclass DEFAULT 'rezago.observation')
+                                         observations regclass DEFAULT 'rezago.observation',
+                                         imputation text DEFAULT NULL,
+                                         outlier_treatment text DEFAULT NULL)
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision, vintage integer, imputed boolean)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
@@ -753,7 +770,8 @@ BEGIN ATOMIC
     -- rezago.ranked_lag_score_rows; this only applies the formulas
     WITH sr AS MATERIALIZED (
         SELECT * FROM rezago.scoring_rows(comuna_lag_scores.period, comuna_lag_scores.methodology,
-                                          comuna_lag_scores.normalisation, observations => comuna_lag_scores.observations) r
+                                          comuna_lag_scores.normalisation, observations => comuna_lag_scores.observations,
+                                          outlier_treatment => comuna_lag_scores.outlier_treatment) r
     )
     SELECT v.cut, sr.variable, sr.dimension, v.value,
            CASE WHEN sr.zscore
@@ -763,18 +781,21 @@ BEGIN ATOMIC
                                       sr.lo, sr.hi, sr.polarity)
            END,
            sr.weight, v.vintage, v.imputed
-    FROM rezago.scoring_values(comuna_lag_scores.period, comuna_lag_scores.methodology, observations => comuna_lag_scores.observations) v
+    FROM rezago.scoring_values(comuna_lag_scores.period, comuna_lag_scores.methodology, observations => comuna_lag_scores.observations,
+                               imputation => comuna_lag_scores.imputation) v
     JOIN sr ON sr.variable = v.variable
     WHERE sr.normalisation <> 'rank'
       AND (SELECT rezago.require_rule(comuna_lag_scores.methodology, 'normalisation', comuna_lag_scores.normalisation)) <> 'rank'
     UNION ALL
     SELECT r.cut, r.variable, r.dimension, r.value, r.score, r.weight, r.vintage, r.imputed
     FROM rezago.ranked_lag_score_rows(comuna_lag_scores.period, comuna_lag_scores.methodology,
-                                      comuna_lag_scores.normalisation, observations => comuna_lag_scores.observations) r
+                                      comuna_lag_scores.normalisation, observations => comuna_lag_scores.observations,
+                                      imputation => comuna_lag_scores.imputation,
+                                      outlier_treatment => comuna_lag_scores.outlier_treatment) r
     WHERE (SELECT rezago.require_rule(comuna_lag_scores.methodology, 'normalisation', comuna_lag_scores.normalisation)) = 'rank';
 END;
-COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text, text, regclass) IS
-'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a value in the period (rezago.scoring_values: observed at the variable''s vintage, or imputed), with the variable''s normalised weight within its dimension, the vintage and the imputed flag; under the methodology''s normalisation, or the one passed in normalisation (minmax, zscore, rank, goalpost) for a what-if. The reference population is the observed values at the vintage (doc/method.md 3.1-3.2); its statistics come from rezago.scoring_rows. An imputed value outside the observed range scores 0 or 1 under minmax (lag_score clamps). Errors: unknown or incomplete methodology, unknown normalisation, goalpost without goalposts.';
+COMMENT ON FUNCTION rezago.comuna_lag_scores(integer, text, text, regclass, text, text) IS
+'Lag score (0..1 for minmax/rank/goalpost, 1 = most lagged) of every comuna and variable of the methodology with a value in the period (rezago.scoring_values: observed at the variable''s vintage, or imputed), with the variable''s normalised weight within its dimension, the vintage and the imputed flag; under the methodology''s normalisation, or the one passed in normalisation (minmax, zscore, rank, goalpost) for a what-if; likewise imputation (none, median_region, median_provincia, carry_forward) and outlier_treatment (none, percentile, coinr), what-if arguments after observations (NULL: the methodology''s own; rezago.require_rule), which the uncertainty runs vary. The reference population is the observed values at the vintage (doc/method.md 3.1-3.2); its statistics come from rezago.scoring_rows. An imputed value outside the observed range scores 0 or 1 under minmax (lag_score clamps). Errors: unknown or incomplete methodology, unknown normalisation, goalpost without goalposts.';
 
 CREATE FUNCTION rezago.comuna_unit_states(period integer, methodology text DEFAULT 'ufro2017',
                                           observations regclass DEFAULT 'rezago.observation')

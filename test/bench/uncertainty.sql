@@ -111,3 +111,25 @@ SELECT count(*) AS territories,
                            OR abs(r.p_exit_started - o.p_exit_started) > 1e-12) AS differences
 FROM rezago.rank_uncertainty(2023, 100) r
 JOIN oracle.rank_uncertainty(2023, 100) o USING (territory);
+
+\echo
+\echo '== Imputation and outlier treatment as varied inputs (issue 18): every input varies as above,'
+\echo '   and each run also draws one of 4 imputations and 2 outlier treatments (none, coinr):'
+\echo '   3 x 4 x 2 = 24 lag-score tables read instead of 3; 1 and 5,000 runs side by side'
+CREATE TABLE treat_times AS
+SELECT v.varied, r AS runs, t.best, t.median
+FROM (VALUES (false, ''), (true, ', imputations => ARRAY[''none'', ''median_region'', ''median_provincia'', ''carry_forward''], outlier_treatments => ARRAY[''none'', ''coinr'']')) v(varied, args)
+CROSS JOIN unnest(ARRAY[1, 5000]) r
+CROSS JOIN LATERAL pg_temp.time_ms(format('SELECT count(*) FROM rezago.rank_uncertainty(2023, %s%s)', r, v.args), 3) t;
+SELECT varied, runs, round(best::numeric, 1) AS best_ms, round(median::numeric, 1) AS median_ms
+FROM treat_times ORDER BY varied, runs;
+SELECT round((w1.best / o1.best)::numeric, 2) AS load_ratio_varied_to_not,
+       round((4999 * 1000 / (o.best - o1.best))::numeric, 0) AS runs_per_s_without,
+       round((4999 * 1000 / (w.best - w1.best))::numeric, 0) AS runs_per_s_with,
+       round(((w.best - w1.best) / (o.best - o1.best))::numeric, 2) AS per_run_ratio,
+       round((5000 * 1000 / o.best)::numeric, 0) AS runs_per_s_whole_call_without,
+       round((5000 * 1000 / w.best)::numeric, 0) AS runs_per_s_whole_call_with
+FROM (SELECT best FROM treat_times WHERE NOT varied AND runs = 1) o1,
+     (SELECT best FROM treat_times WHERE NOT varied AND runs = 5000) o,
+     (SELECT best FROM treat_times WHERE varied AND runs = 1) w1,
+     (SELECT best FROM treat_times WHERE varied AND runs = 5000) w;

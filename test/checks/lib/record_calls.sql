@@ -30,8 +30,10 @@ FROM (VALUES
     ('rezago.require_rule(text,text,text)', 'methodology => ''sinim4'', kind => ''normalisation'''),
     ('rezago.require_rule(text,text,text)', 'methodology => ''vintage'', kind => ''threshold_rule'', rule => ''median'''),
     -- what-if rules
-    ('rezago.comuna_lag_scores(integer,text,text,regclass)', 'normalisation => ''rank'''),
-    ('rezago.comuna_lag_scores(integer,text,text,regclass)', 'normalisation => ''zscore'''),
+    ('rezago.comuna_lag_scores(integer,text,text,regclass,text,text)', 'normalisation => ''rank'''),
+    ('rezago.comuna_lag_scores(integer,text,text,regclass,text,text)', 'normalisation => ''zscore'''),
+    ('rezago.comuna_lag_scores(integer,text,text,regclass,text,text)', 'imputation => ''median_region'''),
+    ('rezago.comuna_lag_scores(integer,text,text,regclass,text,text)', 'outlier_treatment => ''coinr'''),
     ('rezago.territory_exit(integer,text,text,regclass)', 'threshold_rule => ''median'''),
     ('rezago.require_new_methodology_code(text)', 'code => ''nueva_2030'''),
     ('rezago.name_key(text)', 'name => ''Ñuñoa  (Santiago)'''),

@@ -60,4 +60,33 @@ WHERE r.nominal_rank > 10 AND r.top_n_probability >= 0.1 ORDER BY r.top_n_probab
 SELECT input, round(first_order::numeric, 2) AS first_order, round(total_order::numeric, 2) AS total_order,
        round(output_mean::numeric, 2) AS mean_rank_shift, model_runs
 FROM rezago.rank_sensitivity(2023, 2000, 1, 'sinim4') ORDER BY total_order DESC, input;
+-- 5. Imputation and outlier treatment as varied inputs (issue 18): 60 runs of
+-- 2023 drawing one of none / median_region and one of none / coinr, nothing
+-- else varied; every run's province index equals territory_index under a copy
+-- of sinim4 with the run's rules (to 1e-12), and its rank the copy's rank
+SELECT count(*) AS copies FROM (
+  SELECT rezago.copy_methodology('sinim4', c) FROM unnest(ARRAY['s4_rn', 's4_nc', 's4_rc']) c) x;
+UPDATE rezago.methodology SET imputation = 'median_region' WHERE code IN ('s4_rn', 's4_rc');
+UPDATE rezago.methodology SET outlier_treatment = 'coinr' WHERE code IN ('s4_nc', 's4_rc');
+CREATE TEMP TABLE s4_combo (imputation text, outlier_treatment text, methodology text);
+INSERT INTO s4_combo VALUES ('none', 'none', 'sinim4'), ('median_region', 'none', 's4_rn'),
+  ('none', 'coinr', 's4_nc'), ('median_region', 'coinr', 's4_rc');
+SELECT count(DISTINCT u.run) AS runs, count(DISTINCT (u.imputation, u.outlier_treatment)) AS combinations,
+       count(*) AS compared,
+       count(*) FILTER (WHERE u.index IS DISTINCT FROM t.index AND NOT abs(u.index - t.index) <= 1e-12) AS index_diff,
+       count(*) FILTER (WHERE u.rank IS DISTINCT FROM t.rank) AS rank_diff
+FROM rezago.uncertainty_runs(2023, 60, 18, 'sinim4', vary_normalisation => false, vary_aggregation => false,
+                             weight_perturbation => 0, vary_threshold => false,
+                             imputations => ARRAY['none', 'median_region'],
+                             outlier_treatments => ARRAY['none', 'coinr']) u
+JOIN s4_combo c ON c.imputation = u.imputation AND c.outlier_treatment = u.outlier_treatment
+JOIN rezago.territory_index(2023, c.methodology) t ON t.territory = u.territory;
+-- and the rules matter on the real data: provinces whose index each copy moves
+SELECT c.imputation, c.outlier_treatment,
+       count(*) FILTER (WHERE t.index IS DISTINCT FROM n.index) AS provinces_moved,
+       count(*) FILTER (WHERE t.rank IS DISTINCT FROM n.rank) AS ranks_moved
+FROM s4_combo c
+CROSS JOIN LATERAL rezago.territory_index(2023, c.methodology) t
+JOIN rezago.territory_index(2023, 'sinim4') n ON n.territory = t.territory
+GROUP BY 1, 2 ORDER BY 1, 2;
 ROLLBACK;
