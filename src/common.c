@@ -8,6 +8,7 @@
 #include "rezago.h"
 
 #include "catalog/pg_type.h"
+#include "utils/float.h"
 
 PG_MODULE_MAGIC;
 
@@ -238,4 +239,44 @@ rezago_cmp_int32(const void *a, const void *b)
 				y = *(const int32 *) b;
 
 	return (x > y) - (x < y);
+}
+
+/*
+ * Adjusted Mazziotta-Pareto index (doc/method.md 3.4): with W the
+ * normalised weights, M = sum W r and S^2 = sum W (r - M)^2 on the scale
+ * r = 70 + 60 s, AMPI+ = M + S^2 / M; mapped back to the score scale,
+ * (AMPI+ - 70) / 60 = m + 60 v / (70 + 60 m), m = sum W s (the arithmetic
+ * index, to the bit) and v = sum W (s - m)^2.  Every sum in canonical order
+ * (rezago_canonical_sum sorts its terms, so it sums copies).
+ */
+void
+rezago_ampi_require_score(float8 score, int dimension, const char *fn)
+{
+	if (!(score >= -REZAGO_AMPI_SCORE_SLACK && score <= 1 + REZAGO_AMPI_SCORE_SLACK))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("the adjusted mazziotta-pareto index needs dimension scores in [0, 1]"),
+				 errdetail("Function %s found the score %g in dimension %d.", fn, score, dimension + 1),
+				 errhint("Score with a bounded normalisation (minmax, rank or goalpost), not zscore.")));
+}
+
+float8
+rezago_ampi_index(const float8 *scores, const float8 *weights, int n, float8 *terms)
+{
+	float8		wsum,
+				mean,
+				var;
+	int			d;
+
+	memcpy(terms, weights, sizeof(float8) * n);
+	wsum = rezago_canonical_sum(terms, n);
+	if (!(wsum > 0))
+		return get_float8_nan();
+	for (d = 0; d < n; d++)
+		terms[d] = weights[d] * scores[d];
+	mean = rezago_canonical_sum(terms, n) / wsum;
+	for (d = 0; d < n; d++)
+		terms[d] = weights[d] * (scores[d] - mean) * (scores[d] - mean);
+	var = rezago_canonical_sum(terms, n) / wsum;
+	return mean + 60 * var / (70 + 60 * mean);
 }

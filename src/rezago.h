@@ -152,6 +152,19 @@ rezago_geo_index(float8 mean_log)
 }
 
 /*
+ * Adjusted Mazziotta-Pareto index (doc/method.md 3.4; common.c): the AMPI of
+ * n dimension scores in [0, 1] with weights (sum > 0), as a lag index
+ * m + 60 v / (70 + 60 m); terms is scratch for n.  NaN when the weights do
+ * not sum to more than 0.  rezago_ampi_require_score raises 22023 for a
+ * score outside [0, 1] (z-scores).  The one formula of unit_ampi_final
+ * (rezago.comuna_index) and of the uncertainty runs.
+ */
+#define REZAGO_AMPI_SCORE_SLACK 1e-12
+extern void rezago_ampi_require_score(float8 score, int dimension, const char *fn);
+extern float8 rezago_ampi_index(const float8 *scores, const float8 *weights, int n,
+								float8 *terms);
+
+/*
  * Canonical summation (canonical_sum.c).  Every floating-point sum of
  * rezago adds its terms in ascending magnitude, then ascending value, so
  * that it depends on the multiset of terms only: not on row order, plan,

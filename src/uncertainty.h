@@ -6,8 +6,8 @@
  *	  functions its files share.  Private to the uncertainty_*.c files.
  *
  * The index is rebuilt many times, each time with other choices that the
- * plan leaves open: the normalisation, the aggregation (arithmetic or
- * geometric), the weights (each perturbed by up to +-p, renormalised) and the
+ * plan leaves open: the normalisation, the aggregation (arithmetic,
+ * geometric or, opted in, ampi), the weights (each perturbed by up to +-p, renormalised) and the
  * threshold rule of the exit stages.  Everything that does not depend on a
  * run's draws is read once through SPI into dense arrays, as the SQL
  * functions compute it (the lag scores under every normalisation from
@@ -54,7 +54,7 @@ enum
 };
 enum
 {
-	AGG_ARITHMETIC, AGG_GEOMETRIC, N_AGG
+	AGG_ARITHMETIC, AGG_GEOMETRIC, AGG_AMPI, N_AGG
 };
 enum
 {
@@ -117,6 +117,9 @@ typedef struct UncOptions
 								 * InvalidOid for NULL: no observations */
 	int			n_norms;
 	int			norms[N_NORM];
+	int			n_aggs;			/* aggregations drawn from (default:
+								 * arithmetic, geometric) */
+	int			aggs[N_AGG];
 	int			n_thrs;
 	int			thrs[N_THR];
 	int			n_imps;			/* imputations drawn from; 0: the methodology's */
@@ -227,7 +230,7 @@ extern void rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int fi
  * The arguments every analysis function ends with, from `first` on:
  * dimension_weight_perturbation, variable_weight_perturbation (NULL: the
  * weight_perturbation), leave_out, weight_sets, target, imputations,
- * outlier_treatments, observations.
+ * outlier_treatments, aggregations, observations.
  */
 extern void rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o);
 

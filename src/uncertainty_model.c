@@ -144,13 +144,6 @@ load_methodology(Model *m, const UncOptions *o)
 	m->nominal_thr = rezago_name_index(s, rezago_thr_names, N_THR);
 	m->has_thr_pct = DatumGetBool(col(tt, 0, 5, &has));
 	s = col_text(tt, 0, 6);
-	if (strcmp(s, "ampi") == 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
-				 errmsg("the uncertainty runs do not support aggregation ampi"),
-				 errdetail("Methodology %s aggregates with the adjusted Mazziotta-Pareto index; the runs draw arithmetic or geometric aggregation only.",
-						   o->methodology),
-				 errhint("Analyse a copy of the methodology with aggregation arithmetic or geometric (rezago.copy_methodology).")));
 	m->nominal_agg = rezago_name_index(s, rezago_agg_names, N_AGG);
 	m->nominal_imp = rezago_name_index(col_text(tt, 0, 7), rezago_imp_names, N_IMP);
 	m->nominal_treat = rezago_name_index(col_text(tt, 0, 8), rezago_treat_names, N_TREAT);
@@ -226,6 +219,29 @@ check_choices(const Model *m, const UncOptions *o)
 					 errmsg("threshold rule percentile needs a threshold percentile"),
 					 errdetail("Methodology %s has no threshold_percentile.", o->methodology),
 					 errhint("Set rezago.methodology.threshold_percentile, or leave percentile out of threshold_rules.")));
+	/*
+	 * ampi needs bounded scores (doc/method.md 3.4): no run may draw it with
+	 * zscore.  A run draws each from the list when it varies, else has the
+	 * methodology's (which the catalogue keeps from being ampi with zscore).
+	 */
+	{
+		bool		ampi = false,
+					zscore = false;
+
+		for (i = 0; i < (o->vary_agg ? o->n_aggs : 0); i++)
+			ampi |= (o->aggs[i] == AGG_AMPI);
+		for (i = 0; i < (o->vary_norm ? o->n_norms : 0); i++)
+			zscore |= (o->norms[i] == NORM_ZSCORE);
+		ampi |= (m->nominal_agg == AGG_AMPI && !o->vary_agg);
+		zscore |= (m->nominal_norm == NORM_ZSCORE && !o->vary_norm);
+		if (ampi && zscore)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("aggregation ampi cannot be drawn with normalisation zscore"),
+					 errdetail("Function %s could draw a run that aggregates unbounded z-scores with the adjusted Mazziotta-Pareto index, which needs scores in [0, 1].",
+							   o->fn),
+					 errhint("Leave zscore out of normalisations (for example normalisations => ARRAY['minmax', 'rank']), or ampi out of aggregations.")));
+	}
 	for (i = 0; i < o->n_treats; i++)
 		if (o->treats[i] == TREAT_PERCENTILE && !m->has_winsor)
 			ereport(ERROR,

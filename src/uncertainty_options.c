@@ -14,7 +14,7 @@
 #include "utils/builtins.h"
 
 const char *const rezago_norm_names[N_NORM] = {"minmax", "zscore", "rank", "goalpost"};
-const char *const rezago_agg_names[N_AGG] = {"arithmetic", "geometric"};
+const char *const rezago_agg_names[N_AGG] = {"arithmetic", "geometric", "ampi"};
 const char *const rezago_thr_names[N_THR] = {"mean", "median", "percentile", "fixed"};
 const char *const rezago_imp_names[N_IMP] = {"none", "median_region", "median_provincia", "carry_forward"};
 const char *const rezago_treat_names[N_TREAT] = {"none", "percentile", "coinr"};
@@ -146,6 +146,10 @@ rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
 	o->vary_norm = PG_GETARG_BOOL(a++);
 	rezago_require_not_null(fcinfo, a, "vary_aggregation", HINT_NULL_ARG, fn);
 	o->vary_agg = PG_GETARG_BOOL(a++);
+	/* aggregations (rezago_parse_more_options): arithmetic or geometric */
+	o->n_aggs = 2;
+	o->aggs[0] = AGG_ARITHMETIC;
+	o->aggs[1] = AGG_GEOMETRIC;
 	o->wpert = perturbation_arg(fcinfo, a++, "weight_perturbation", fn);
 	o->dwpert = o->vwpert = o->wpert;
 	if (thresholds)
@@ -170,7 +174,9 @@ rezago_parse_options(FunctionCallInfo fcinfo, int period_arg, int first,
  * none), weight_sets (jsonb, checked against the methodology when it is
  * read), target ('index' or a dimension), imputations and
  * outlier_treatments (text[] of rezago.require_rule's names; NULL: the
- * methodology's own, not drawn), observations.
+ * methodology's own, not drawn), aggregations (text[]: arithmetic,
+ * geometric, ampi; NULL: arithmetic and geometric, so that every seed draws
+ * as before ampi existed), observations.
  */
 void
 rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o)
@@ -221,12 +227,15 @@ rezago_parse_more_options(FunctionCallInfo fcinfo, int first, UncOptions *o)
 	if (!PG_ARGISNULL(first + 6))
 		o->n_treats = choices_arg(fcinfo, first + 6, "outlier_treatments", rezago_treat_names, N_TREAT,
 								  o->treats, fn);
+	if (!PG_ARGISNULL(first + 7))
+		o->n_aggs = choices_arg(fcinfo, first + 7, "aggregations", rezago_agg_names, N_AGG,
+								o->aggs, fn);
 	/*
 	 * observations, checked where it is read (rezago.source_observations);
 	 * uncertainty_draws, which reads no data, has no such argument
 	 */
-	if (PG_NARGS() > first + 7 && !PG_ARGISNULL(first + 7))
-		o->observations = PG_GETARG_OID(first + 7);
+	if (PG_NARGS() > first + 8 && !PG_ARGISNULL(first + 8))
+		o->observations = PG_GETARG_OID(first + 8);
 	else
 		o->observations = InvalidOid;
 }

@@ -153,7 +153,7 @@ rezago_config_from_uniforms(const Model *m, const UncOptions *o, const float8 *u
 	if (o->vary_norm)
 		cfg->norm = o->norms[pick(u[COL_NORM], o->n_norms)];
 	if (o->vary_agg)
-		cfg->agg = pick(u[COL_AGG], N_AGG);
+		cfg->agg = o->aggs[pick(u[COL_AGG], o->n_aggs)];
 	if (o->vary_thr)
 		cfg->thr = o->thrs[pick(u[COL_THR], o->n_thrs)];
 	if (m->col_imp >= 0)

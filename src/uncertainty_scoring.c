@@ -9,7 +9,7 @@
  *	  (rezago_evaluate_run).
  *
  * The nominal run is the methodology as stored: its normalisation,
- * arithmetic aggregation, its weights and threshold rule.  It reproduces
+ * aggregation, its weights and threshold rule.  It reproduces
  * rezago.territory_index and rezago.territory_exit bit for bit
  * (sql/uncertainty_bitwise.sql).  Each run's index follows doc/method.md
  * section 3 with the run's choices:
@@ -38,6 +38,13 @@
  * A comuna whose scores are all equal to s gets index s under both
  * aggregations (for the bounded normalisations); weights, coverage and NULL
  * rules are those of the arithmetic mean.
+ *
+ * AMPI (opted in: aggregations lists ampi, or the methodology's
+ * aggregation): the index is rezago_ampi_index (common.c, the formula of
+ * unit_ampi_final) of the run's dimension scores with the run's dimension
+ * weights; with a target dimension, that dimension's score (the AMPI of a
+ * single score is the score).  A dimension score outside [0, 1] is 22023,
+ * as in rezago.comuna_index; zscore with ampi is refused before any run.
  *
  * Exit stage of a run: the stage rezago.territory_exit gives the territory
  * under the run's threshold rule (an official threshold of the period wins
@@ -130,6 +137,7 @@ void
 rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 {
 	bool		geo = (cfg->agg == AGG_GEOMETRIC);
+	bool		ampi = (cfg->agg == AGG_AMPI && m->target_dim < 0);
 	int			scoring = SCORING(cfg->norm, cfg->imp, cfg->treat);
 	const float8 *sc = geo ? m->logp[scoring] : m->score[scoring];
 	float8		mincov = m->min_coverage - REZAGO_COVERAGE_SLACK;
@@ -138,6 +146,7 @@ rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 	float8	   *weights = palloc(sizeof(float8) * (m->nv + m->nc + 1));
 	float8	   *dterms = palloc(sizeof(float8) * (m->nd + 1));
 	float8	   *dweights = palloc(sizeof(float8) * (m->nd + 1));
+	float8	   *dscores = palloc(sizeof(float8) * (m->nd + 1));
 	int			i,
 				t,
 				n;
@@ -162,7 +171,7 @@ rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 			if (cfg->dout[d] || (m->target_dim >= 0 && d != m->target_dim))
 			{
 				/* left out of the run, or not the dimension analysed */
-				dterms[d] = dweights[d] = 0;
+				dterms[d] = dweights[d] = dscores[d] = 0;
 				continue;
 			}
 			/* the canonical sums of the unit aggregates (unit_aggregates.c) */
@@ -176,7 +185,8 @@ rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 			ws = rezago_canonical_sum(weights, k);
 			if (ws <= 0 || ws < mincov)
 				break;			/* dimension score NULL: index NULL */
-			dterms[d] = cfg->dw[d] * (ds / ws);
+			dscores[d] = ds / ws;
+			dterms[d] = cfg->dw[d] * dscores[d];
 			dweights[d] = cfg->dw[d];
 			if (m->target_dim == d)
 			{
@@ -193,6 +203,21 @@ rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 		}
 		if (d < m->nd)
 			res->cidx[c] = get_float8_nan();
+		else if (ampi)
+		{
+			/*
+			 * unit_ampi_final's formula over the run's dimension scores and
+			 * weights (a dimension left out weighs 0 and adds exact zeros);
+			 * the canonical sums above sorted dterms and dweights in place
+			 */
+			for (d = 0; d < m->nd; d++)
+			{
+				weights[d] = cfg->dout[d] ? 0 : cfg->dw[d];
+				if (weights[d] > 0)
+					rezago_ampi_require_score(dscores[d], d, m->fn);
+			}
+			res->cidx[c] = rezago_ampi_index(dscores, weights, m->nd, terms);
+		}
 		else if (geo)
 			res->cidx[c] = rezago_geo_index(isum / iw);
 		else
@@ -240,6 +265,7 @@ rezago_evaluate_run(const Model *m, const RunConfig *cfg, RunResult *res)
 	pfree(weights);
 	pfree(dterms);
 	pfree(dweights);
+	pfree(dscores);
 }
 
 

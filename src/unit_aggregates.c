@@ -471,16 +471,11 @@ unit_index_of(FunctionCallInfo fcinfo, ArrayType *state)
  * score s in [0,1] is put on the AMPI scale r = 70 + 60 s; with the
  * normalised dimension weights W, M = sum W r, S^2 = sum W (r - M)^2 (a
  * weighted population variance) and, since larger means more lagged, the
- * unbalance penalty is added: AMPI+ = M + S^2 / M.  Mapped back to the
- * score scale, (AMPI+ - 70) / 60 = m + 60 v / (70 + 60 m) with m = sum W s
- * (the arithmetic index, to the bit) and v = sum W (s - m)^2; it is what
- * this returns, in [m, 1] (Bhatia-Davis: S^2 <= (M - 70)(130 - M), so
- * AMPI+ <= 200 - 9100 / M <= 130).  NULL when any dimension score is NULL,
- * as unit_index; a score outside [0,1] (z-scores) is an error.  Every sum in
- * canonical order.
+ * unbalance penalty is added (rezago_ampi_index, common.c: the one formula,
+ * shared with the uncertainty runs), reported as (AMPI+ - 70) / 60, in
+ * [m, 1] for the arithmetic index m.  NULL when any dimension score is
+ * NULL, as unit_index; a score outside [0,1] (z-scores) is an error.
  */
-#define AMPI_SCORE_SLACK 1e-12
-
 Datum
 rezago_unit_ampi_index(PG_FUNCTION_ARGS)
 {
@@ -491,36 +486,20 @@ rezago_unit_ampi_index(PG_FUNCTION_ARGS)
 	float8	   *scores = small ? scratch.terms : palloc(sizeof(float8) * u.n);
 	float8	   *weights = small ? scratch.terms + UNIT_STACK_DIMS : palloc(sizeof(float8) * u.n);
 	float8	   *terms = small ? scratch.terms + 2 * UNIT_STACK_DIMS : palloc(sizeof(float8) * u.n);
-	float8		wsum,
-				mean,
-				var;
+	float8		index;
 	int			d;
 
 	for (d = 0; d < u.n; d++)
 	{
 		if (!unit_dimension_score(&u, d, &scores[d]))
 			PG_RETURN_NULL();
-		if (!(scores[d] >= -AMPI_SCORE_SLACK && scores[d] <= 1 + AMPI_SCORE_SLACK))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-					 errmsg("the adjusted mazziotta-pareto index needs dimension scores in [0, 1]"),
-					 errdetail("Function %s found the score %g in dimension %d.", fn, scores[d], d + 1),
-					 errhint("Score with a bounded normalisation (minmax, rank or goalpost), not zscore.")));
+		rezago_ampi_require_score(scores[d], d, fn);
 		weights[d] = u.dims[d].dweight;
 	}
-	/* rezago_canonical_sum sorts its terms: sum copies */
-	memcpy(terms, weights, sizeof(float8) * u.n);
-	wsum = rezago_canonical_sum(terms, u.n);
-	if (!(wsum > 0))
-		rezago_invalid_state("Function %s found dimension weights that sum to %g.", fn, wsum);
-	/* the arithmetic index, as rezago_unit_index computes it */
-	for (d = 0; d < u.n; d++)
-		terms[d] = weights[d] * scores[d];
-	mean = rezago_canonical_sum(terms, u.n) / wsum;
-	for (d = 0; d < u.n; d++)
-		terms[d] = weights[d] * (scores[d] - mean) * (scores[d] - mean);
-	var = rezago_canonical_sum(terms, u.n) / wsum;
-	PG_RETURN_FLOAT8(mean + 60 * var / (70 + 60 * mean));
+	index = rezago_ampi_index(scores, weights, u.n, terms);
+	if (isnan(index))
+		rezago_invalid_state("Function %s found dimension weights that do not sum to more than 0.", fn);
+	PG_RETURN_FLOAT8(index);
 }
 
 /* float8[n] of per-dimension values, NULL elements where get() says so. */
