@@ -29,23 +29,11 @@ SET extra_float_digits = 0;
 \set VERBOSITY default
 \set SHOW_CONTEXT never
 BEGIN;
-DELETE FROM rezago.territory;
 INSERT INTO rezago.methodology (code, name, min_coverage) VALUES ('ta', 'ampi hand example', 0.5);
 INSERT INTO rezago.methodology_dimension VALUES ('ta', 'capital_social', 1), ('ta', 'capital_institucional', 1);
 INSERT INTO rezago.methodology_variable (methodology, variable) VALUES
   ('ta', 'agrupaciones_sociales'), ('ta', 'participacion_electoral'), ('ta', 'gasto_municipal');
-INSERT INTO rezago.comuna (cut, name, region_code, provincia_code) VALUES
-  (901, 'A', 1, 11), (902, 'B', 1, 11), (903, 'C', 1, 12), (904, 'D', 2, 21), (905, 'E', 2, 21), (906, 'F', 1, 12);
-INSERT INTO rezago.observation (cut, variable, period, value)
-SELECT c, v, 2020, x FROM (VALUES
-  (901, 'agrupaciones_sociales', 0), (902, 'agrupaciones_sociales', 10), (903, 'agrupaciones_sociales', 20),
-  (904, 'agrupaciones_sociales', 30), (905, 'agrupaciones_sociales', 40),
-  (901, 'participacion_electoral', 0), (902, 'participacion_electoral', 20), (903, 'participacion_electoral', 10),
-  (904, 'participacion_electoral', 40), (905, 'participacion_electoral', 30), (906, 'participacion_electoral', 100),
-  (901, 'gasto_municipal', 0), (902, 'gasto_municipal', 1), (903, 'gasto_municipal', 2),
-  (904, 'gasto_municipal', 3), (905, 'gasto_municipal', 10), (906, 'gasto_municipal', 4)) o(c, v, x);
-INSERT INTO rezago.territory (code, name) SELECT 't' || cut, name FROM rezago.comuna WHERE cut > 900;
-INSERT INTO rezago.territory_member SELECT 't' || cut, cut FROM rezago.comuna WHERE cut > 900;
+\i test/fixtures/six_comunas.sql
 SELECT rezago.copy_methodology('ta', 'ta_ampi') IS NOT NULL AS copied;
 UPDATE rezago.methodology SET aggregation = 'ampi' WHERE code = 'ta_ampi';
 
