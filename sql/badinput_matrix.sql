@@ -509,7 +509,13 @@ INSERT INTO matrix (label, q) VALUES
  ('uncertainty_draws imputations -> the run''s column is never NULL', $$SELECT count(*) FILTER (WHERE imputation IS NULL OR outlier_treatment IS NULL) FROM rezago.uncertainty_draws(5, 1, 'toy', imputations => ARRAY['median_provincia'])$$),
  ('comuna_rank_uncertainty outlier_treatments repeated', $$SELECT count(*) FROM rezago.comuna_rank_uncertainty(2020, 5, 1, 'toy', outlier_treatments => ARRAY['coinr', 'coinr'])$$),
  ('rank_sensitivity only the outlier treatment varies -> one input', $$SELECT string_agg(input, ' ') FROM rezago.rank_sensitivity(2020, 4, 1, 'toy', false, false, 0, false, outlier_treatments => ARRAY['none', 'coinr'])$$),
- ('variable_correlations toyz spearman (index from comuna_index) -> 5 rows', $$SELECT count(*) FROM rezago.variable_correlations(2020, 'toyz', 'spearman')$$);
+ ('variable_correlations toyz spearman (index from comuna_index) -> 5 rows', $$SELECT count(*) FROM rezago.variable_correlations(2020, 'toyz', 'spearman')$$),
+ ('uncertainty_runs aggregations unknown',      $$SELECT count(*) FROM rezago.uncertainty_runs(2020, 5, 1, 'toy', aggregations => ARRAY['mpi'])$$),
+ ('rank_uncertainty aggregations NULL element', $$SELECT count(*) FROM rezago.rank_uncertainty(2020, 5, 1, 'toy', aggregations => ARRAY[NULL]::text[])$$),
+ ('uncertainty_draws aggregations 2-D array',   $$SELECT count(*) FROM rezago.uncertainty_draws(5, 1, 'toy', aggregations => ARRAY[ARRAY['ampi'], ARRAY['geometric']])$$),
+ ('comuna_rank_uncertainty ampi with zscore drawable', $$SELECT count(*) FROM rezago.comuna_rank_uncertainty(2020, 5, 1, 'toy', aggregations => ARRAY['ampi'])$$),
+ ('rank_sensitivity only ampi/arithmetic varies -> one input', $$SELECT string_agg(input, ' ') FROM rezago.rank_sensitivity(2020, 4, 1, 'toy', false, true, 0, false, aggregations => ARRAY['arithmetic', 'ampi'])$$),
+ ('uncertainty_runs ampi runs -> no index outside [0, 1]', $$SELECT count(*) FILTER (WHERE index < 0 OR index > 1) FROM rezago.uncertainty_runs(2020, 5, 1, 'toy', normalisations => ARRAY['minmax', 'rank'], aggregations => ARRAY['ampi'])$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,
