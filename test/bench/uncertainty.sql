@@ -133,3 +133,41 @@ FROM (SELECT best FROM treat_times WHERE NOT varied AND runs = 1) o1,
      (SELECT best FROM treat_times WHERE NOT varied AND runs = 5000) o,
      (SELECT best FROM treat_times WHERE varied AND runs = 1) w1,
      (SELECT best FROM treat_times WHERE varied AND runs = 5000) w;
+
+\echo
+\echo '== The adjusted Mazziotta-Pareto index in the runs (issue 18): 5,000 runs drawing'
+\echo '   aggregations {arithmetic, geometric} (the default) and {arithmetic, geometric, ampi},'
+\echo '   normalisations {minmax, rank} (ampi needs bounded scores), side by side'
+CREATE TABLE ampi_times AS
+SELECT v.aggs, r AS runs, t.best, t.median
+FROM (VALUES ('default', ''), ('with ampi', ', aggregations => ARRAY[''arithmetic'', ''geometric'', ''ampi'']')) v(aggs, args)
+CROSS JOIN unnest(ARRAY[1, 5000]) r
+CROSS JOIN LATERAL pg_temp.time_ms(format('SELECT count(*) FROM rezago.rank_uncertainty(2023, %s, normalisations => ARRAY[''minmax'', ''rank'']%s)',
+                                          r, v.args), 3) t;
+SELECT aggs, runs, round(best::numeric, 1) AS best_ms, round(median::numeric, 1) AS median_ms
+FROM ampi_times ORDER BY aggs, runs;
+SELECT round(((w.best - w1.best) / (o.best - o1.best))::numeric, 2) AS per_run_ratio_ampi_to_default,
+       round((4999 * 1000 / (o.best - o1.best))::numeric, 0) AS runs_per_s_default,
+       round((4999 * 1000 / (w.best - w1.best))::numeric, 0) AS runs_per_s_with_ampi
+FROM (SELECT best FROM ampi_times WHERE aggs = 'default' AND runs = 1) o1,
+     (SELECT best FROM ampi_times WHERE aggs = 'default' AND runs = 5000) o,
+     (SELECT best FROM ampi_times WHERE aggs = 'with ampi' AND runs = 1) w1,
+     (SELECT best FROM ampi_times WHERE aggs = 'with ampi' AND runs = 5000) w;
+
+\echo
+\echo '== Where the load of varied imputation/treatment goes: one lag-score table'
+\echo '   (comuna_lag_scores, minmax) against its parts, the reference statistics'
+\echo '   (scoring_rows, which no imputation changes) and the values (scoring_values)'
+CREATE TABLE part_times AS
+SELECT x.part, x.rule, t.best, t.median
+FROM (VALUES
+    ('comuna_lag_scores', 'none/none', $$SELECT count(*) FROM rezago.comuna_lag_scores(2023, 'ufro2017', 'minmax', imputation => 'none', outlier_treatment => 'none')$$),
+    ('comuna_lag_scores', 'carry_forward/coinr', $$SELECT count(*) FROM rezago.comuna_lag_scores(2023, 'ufro2017', 'minmax', imputation => 'carry_forward', outlier_treatment => 'coinr')$$),
+    ('scoring_rows', 'none', $$SELECT count(*) FROM rezago.scoring_rows(2023, 'ufro2017', 'minmax', outlier_treatment => 'none')$$),
+    ('scoring_rows', 'coinr', $$SELECT count(*) FROM rezago.scoring_rows(2023, 'ufro2017', 'minmax', outlier_treatment => 'coinr')$$),
+    ('scoring_values', 'none', $$SELECT count(*) FROM rezago.scoring_values(2023, 'ufro2017', imputation => 'none')$$),
+    ('scoring_values', 'carry_forward', $$SELECT count(*) FROM rezago.scoring_values(2023, 'ufro2017', imputation => 'carry_forward')$$)
+  ) x(part, rule, q)
+CROSS JOIN LATERAL pg_temp.time_ms(x.q, 5) t;
+SELECT part, rule, round(best::numeric, 1) AS best_ms, round(median::numeric, 1) AS median_ms
+FROM part_times ORDER BY part, rule;
