@@ -155,19 +155,29 @@ FROM (SELECT best FROM ampi_times WHERE aggs = 'default' AND runs = 1) o1,
      (SELECT best FROM ampi_times WHERE aggs = 'with ampi' AND runs = 5000) w;
 
 \echo
-\echo '== Where the load of varied imputation/treatment goes: one lag-score table'
-\echo '   (comuna_lag_scores, minmax) against its parts, the reference statistics'
-\echo '   (scoring_rows, which no imputation changes) and the values (scoring_values)'
+\echo '== Where the load of varied imputation/treatment goes: each of the 24 lag-score'
+\echo '   tables the section above reads (comuna_lag_scores, ms, best of 3), summed over the'
+\echo '   two treatments; and the parts of one table: the reference statistics (scoring_rows,'
+\echo '   which no imputation changes, so the imputations could share them) and the values'
+CREATE TABLE load_times AS
+SELECT n.norm, i.imp, tr.treat, t.best
+FROM unnest(ARRAY['minmax', 'zscore', 'rank']) n(norm)
+CROSS JOIN unnest(ARRAY['none', 'median_region', 'median_provincia', 'carry_forward']) i(imp)
+CROSS JOIN unnest(ARRAY['none', 'coinr']) tr(treat)
+CROSS JOIN LATERAL pg_temp.time_ms(format('SELECT count(*) FROM rezago.comuna_lag_scores(2023, %L, %L, imputation => %L, outlier_treatment => %L)',
+                                          'ufro2017', n.norm, i.imp, tr.treat), 3) t;
+SELECT norm, round(sum(best) FILTER (WHERE imp = 'none')::numeric, 0) AS "none",
+       round(sum(best) FILTER (WHERE imp = 'median_region')::numeric, 0) AS median_region,
+       round(sum(best) FILTER (WHERE imp = 'median_provincia')::numeric, 0) AS median_provincia,
+       round(sum(best) FILTER (WHERE imp = 'carry_forward')::numeric, 0) AS carry_forward,
+       round(sum(best)::numeric, 0) AS total
+FROM load_times GROUP BY ROLLUP (norm) ORDER BY norm NULLS LAST;
 CREATE TABLE part_times AS
-SELECT x.part, x.rule, t.best, t.median
+SELECT x.part, t.best
 FROM (VALUES
-    ('comuna_lag_scores', 'none/none', $$SELECT count(*) FROM rezago.comuna_lag_scores(2023, 'ufro2017', 'minmax', imputation => 'none', outlier_treatment => 'none')$$),
-    ('comuna_lag_scores', 'carry_forward/coinr', $$SELECT count(*) FROM rezago.comuna_lag_scores(2023, 'ufro2017', 'minmax', imputation => 'carry_forward', outlier_treatment => 'coinr')$$),
-    ('scoring_rows', 'none', $$SELECT count(*) FROM rezago.scoring_rows(2023, 'ufro2017', 'minmax', outlier_treatment => 'none')$$),
-    ('scoring_rows', 'coinr', $$SELECT count(*) FROM rezago.scoring_rows(2023, 'ufro2017', 'minmax', outlier_treatment => 'coinr')$$),
-    ('scoring_values', 'none', $$SELECT count(*) FROM rezago.scoring_values(2023, 'ufro2017', imputation => 'none')$$),
-    ('scoring_values', 'carry_forward', $$SELECT count(*) FROM rezago.scoring_values(2023, 'ufro2017', imputation => 'carry_forward')$$)
-  ) x(part, rule, q)
+    ('scoring_rows minmax coinr', $$SELECT count(*) FROM rezago.scoring_rows(2023, 'ufro2017', 'minmax', outlier_treatment => 'coinr')$$),
+    ('scoring_values median_region', $$SELECT count(*) FROM rezago.scoring_values(2023, 'ufro2017', imputation => 'median_region')$$),
+    ('comuna_lag_scores minmax median_region coinr', $$SELECT count(*) FROM rezago.comuna_lag_scores(2023, 'ufro2017', 'minmax', imputation => 'median_region', outlier_treatment => 'coinr')$$)
+  ) x(part, q)
 CROSS JOIN LATERAL pg_temp.time_ms(x.q, 5) t;
-SELECT part, rule, round(best::numeric, 1) AS best_ms, round(median::numeric, 1) AS median_ms
-FROM part_times ORDER BY part, rule;
+SELECT part, round(best::numeric, 1) AS best_ms FROM part_times ORDER BY part;
