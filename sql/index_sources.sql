@@ -63,7 +63,11 @@ WHERE 'observations' = ANY (a.names) AND p.proname NOT IN ('require_observation_
                                                           'observation_source_checked', 'observation_source_passed',
                                                           -- the statement's text names the source; both
                                                           -- refuse some methodologies: tested below
-                                                          'comuna_states_statement', 'run_comuna_states_statement')
+                                                          'comuna_states_statement', 'run_comuna_states_statement',
+                                                          -- the whole-population statements
+                                                          -- take no methodology: tested below
+                                                          'source_extent_statement', 'run_source_extent_statement',
+                                                          'source_values_statement', 'run_source_values_statement')
   AND ('methodology' = ANY (a.names) OR 'methodology_a' = ANY (a.names) OR m.code = 'sinim4');
 -- (source NULL: the call without observations, over rezago.observation)
 CREATE TEMP TABLE digests AS
