@@ -1291,6 +1291,10 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'unit_state',                     'read'),
     ('routine',  'unit_state_values',              'read'),
     -- scoring and the index
+    ('routine',  'source_extent_statement',        'read'),
+    ('routine',  'run_source_extent_statement',    'read'),
+    ('routine',  'source_values_statement',        'read'),
+    ('routine',  'run_source_values_statement',    'read'),
     ('routine',  'variable_vintages',              'read'),
     ('routine',  'scoring_values',                 'read'),
     ('routine',  'scoring_rows',                   'read'),
