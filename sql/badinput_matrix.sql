@@ -515,7 +515,20 @@ INSERT INTO matrix (label, q) VALUES
  ('uncertainty_draws aggregations 2-D array',   $$SELECT count(*) FROM rezago.uncertainty_draws(5, 1, 'toy', aggregations => ARRAY[ARRAY['ampi'], ARRAY['geometric']])$$),
  ('comuna_rank_uncertainty ampi with zscore drawable', $$SELECT count(*) FROM rezago.comuna_rank_uncertainty(2020, 5, 1, 'toy', aggregations => ARRAY['ampi'])$$),
  ('rank_sensitivity only ampi/arithmetic varies -> one input', $$SELECT string_agg(input, ' ') FROM rezago.rank_sensitivity(2020, 4, 1, 'toy', false, true, 0, false, aggregations => ARRAY['arithmetic', 'ampi'])$$),
- ('uncertainty_runs ampi runs -> no index outside [0, 1]', $$SELECT count(*) FILTER (WHERE index < 0 OR index > 1) FROM rezago.uncertainty_runs(2020, 5, 1, 'toy', normalisations => ARRAY['minmax', 'rank'], aggregations => ARRAY['ampi'])$$);
+ ('uncertainty_runs ampi runs -> no index outside [0, 1]', $$SELECT count(*) FILTER (WHERE index < 0 OR index > 1) FROM rezago.uncertainty_runs(2020, 5, 1, 'toy', normalisations => ARRAY['minmax', 'rank'], aggregations => ARRAY['ampi'])$$),
+ -- the whole-population statements over a source (issue 19)
+ ('source_extent_statement 2020 -> one SELECT over the source grouped by variable, period', $$SELECT rezago.source_extent_statement(2020, 2020, 'rezago.observation') ~ '\nFROM rezago\.observation s\nWHERE [^\n]*\n[^\n]*\nGROUP BY s\.variable, s\.period$'$$),
+ ('source_extent_statement NULL period -> NULL', $$SELECT rezago.source_extent_statement(NULL, 2020, 'rezago.observation')$$),
+ ('source_extent_statement NULL source -> NULL', $$SELECT rezago.source_extent_statement(2020, 2020, NULL)$$),
+ ('source_extent_statement source with text columns', $$SELECT rezago.source_extent_statement(2020, 2020, 'matrix_obs')$$),
+ ('source_extent_statement an index as the source', $$SELECT rezago.source_extent_statement(2020, 2020, 'rezago.observation_period_idx')$$),
+ ('run_source_extent_statement reversed periods -> no rows', $$SELECT count(*) FROM rezago.run_source_extent_statement(2020, 2019, 'rezago.observation')$$),
+ ('run_source_extent_statement extreme periods', $$SELECT count(*) FROM rezago.run_source_extent_statement(-2147483648, 2147483647, 'rezago.observation')$$),
+ ('run_source_extent_statement NULL source -> no rows', $$SELECT count(*) FROM rezago.run_source_extent_statement(2020, 2020, NULL)$$),
+ ('source_values_statement quotes in a variable -> a constant', $$SELECT rezago.source_values_statement(ARRAY['x''); DROP TABLE t; --'], '{2020}', 'rezago.observation') ~ 'DROP TABLE t; --.*::pg_catalog.text\[\]'$$),
+ ('source_values_statement NULL variables -> NULL', $$SELECT rezago.source_values_statement(NULL, '{2020}', 'rezago.observation')$$),
+ ('run_source_values_statement empty and NULL elements -> no rows', $$SELECT count(*) FROM rezago.run_source_values_statement('{NULL}', '{}', 'rezago.observation')$$),
+ ('run_source_values_statement source with text columns', $$SELECT count(*) FROM rezago.run_source_values_statement('{empresas}', '{2020}', 'matrix_obs')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

@@ -63,7 +63,11 @@ WHERE 'observations' = ANY (a.names) AND p.proname NOT IN ('require_observation_
                                                           'observation_source_checked', 'observation_source_passed',
                                                           -- the statement's text names the source; both
                                                           -- refuse some methodologies: tested below
-                                                          'comuna_states_statement', 'run_comuna_states_statement')
+                                                          'comuna_states_statement', 'run_comuna_states_statement',
+                                                          -- the whole-population statements
+                                                          -- take no methodology: tested below
+                                                          'source_extent_statement', 'run_source_extent_statement',
+                                                          'source_values_statement', 'run_source_values_statement')
   AND ('methodology' = ANY (a.names) OR 'methodology_a' = ANY (a.names) OR m.code = 'sinim4');
 -- (source NULL: the call without observations, over rezago.observation)
 CREATE TEMP TABLE digests AS
@@ -167,6 +171,105 @@ SELECT rezago.comuna_states_statement(NULL, 'sinim4', 'obs_copy') IS NULL AS nul
        rezago.comuna_states_statement(2022, 'sinim4', NULL) IS NULL AS null_source,
        (SELECT count(*) FROM rezago.run_comuna_states_statement(2022, 'sinim4', NULL)) AS rows_null_source;
 
+-- the whole-population step over a source other than rezago.observation:
+-- top-level statements over the source (source_extent_statement: count,
+-- min and max by variable and period; source_values_statement: the sorted
+-- values, for percentiles, COINr and z-score moments), which
+-- variable_vintages and scoring_rows run instead of a subquery over the
+-- source per variable.  Their text: the source named once (schema-qualified
+-- but for a temporary table), one SELECT, one FROM, grouped by variable and
+-- period, no reader of rezago's (expected: t everywhere)
+CREATE TEMP TABLE whole_statements AS
+SELECT s.source, k.kind,
+       CASE k.kind WHEN 'extent' THEN rezago.source_extent_statement(2020, 2022, s.source::regclass)
+                   ELSE rezago.source_values_statement('{dependencia_fcm,poblacion}', '{2021,2022}', s.source::regclass) END AS st
+FROM (VALUES ('obs_copy'), ('obs_view'), ('obs_temp')) s(source)
+CROSS JOIN (VALUES ('extent'), ('values')) k(kind);
+SELECT x.source, x.kind,
+       x.st ~ ('\nFROM ' || CASE x.source WHEN 'obs_temp' THEN '' ELSE 'public\.' END || x.source || ' s\nWHERE ') AS from_source,
+       x.st ~ '\nGROUP BY s\.variable, s\.period$' AS grouped_by_variable_period,
+       (SELECT count(*) FROM regexp_matches(x.st, x.source, 'g')) = 1 AS source_named_once,
+       (SELECT count(*) FROM regexp_matches(x.st, '\m(FROM|JOIN|SELECT)\M', 'gi')) = 2 AS one_select_one_from,
+       x.st !~ 'read_observation_source|source_observations|rezago\.' AS no_reader
+FROM whole_statements x ORDER BY x.source, x.kind;
+-- EXPLAIN: an aggregate over one scan of the source, nothing else
+-- (expected: t t t)
+SELECT x.source, x.kind, split_part(p.p, E'\n', 1) ~ '^(HashAggregate|GroupAggregate)$' AS aggregate_on_top,
+       (SELECT count(*) FROM regexp_matches(p.p, '(?<!Bitmap Index) Scan ', 'g')) = 1 AS one_scan,
+       p.p !~ 'Function Scan|SubPlan|InitPlan|Subquery' AS nothing_else
+FROM whole_statements x CROSS JOIN LATERAL (SELECT pg_temp.plan(x.st)) p(p)
+WHERE x.source <> 'obs_view' ORDER BY x.source, x.kind;
+-- their rows: the same statistics computed directly over rezago.observation
+-- (an independent query; expected: 0 rows differing, and the row counts:
+-- 3 periods x the variables with values; 2 x 2 lists)
+SELECT (SELECT count(*) FROM rezago.run_source_extent_statement(2020, 2022, 'obs_temp')) AS extent_rows,
+       (SELECT count(*) FROM (
+           (SELECT * FROM rezago.run_source_extent_statement(2020, 2022, 'obs_temp')
+            EXCEPT ALL
+            SELECT o.variable, o.period, count(*), min(o.value), max(o.value) FROM rezago.observation o
+            WHERE o.period BETWEEN 2020 AND 2022 AND o.value IS NOT NULL GROUP BY o.variable, o.period)
+           UNION ALL
+           (SELECT o.variable, o.period, count(*), min(o.value), max(o.value) FROM rezago.observation o
+            WHERE o.period BETWEEN 2020 AND 2022 AND o.value IS NOT NULL GROUP BY o.variable, o.period
+            EXCEPT ALL
+            SELECT * FROM rezago.run_source_extent_statement(2020, 2022, 'obs_temp'))) d) AS extent_differing,
+       (SELECT count(*) FROM rezago.run_source_values_statement('{dependencia_fcm,poblacion}', '{2021,2022}', 'obs_copy')) AS value_lists,
+       (SELECT count(*) FROM rezago.run_source_values_statement('{dependencia_fcm,poblacion}', '{2021,2022}', 'obs_copy') r
+        FULL JOIN (SELECT o.variable, o.period, array_agg(o.value ORDER BY o.value) AS value_list FROM rezago.observation o
+                   WHERE o.variable IN ('dependencia_fcm', 'poblacion') AND o.period IN (2021, 2022) AND o.value IS NOT NULL
+                   GROUP BY o.variable, o.period) d USING (variable, period)
+        WHERE r.value_list IS DISTINCT FROM d.value_list) AS value_lists_differing;
+-- reads of the source per call of scoring_rows, variable_vintages and
+-- comuna_lag_scores under the six methodologies: scans of obs_copy, a table
+-- without indexes (pg_stat_get_xact_numscans), on a second call (the first
+-- also checks the source, once per snapshot).  Before the statements:
+-- scoring_rows 3, 3, 5, 4, 3, 4 and comuna_lag_scores 5, 7, 9, 6, 5, 6
+-- (sinim4, src_age, src_cf, src_coinr, src_rank, src_z); now the vintages'
+-- counts (1), the extent at the vintages (1) and the value lists when the
+-- methodology winsorises, uses COINr or z-scores (1)
+CREATE FUNCTION pg_temp.reads(q text) RETURNS bigint LANGUAGE plpgsql AS $$
+DECLARE n0 bigint;
+BEGIN
+    EXECUTE 'SELECT count(*) FROM (' || q || ') x';
+    n0 := pg_stat_get_xact_numscans('obs_copy'::regclass);
+    EXECUTE 'SELECT count(*) FROM (' || q || ') x';
+    RETURN pg_stat_get_xact_numscans('obs_copy'::regclass) - n0;
+END $$;
+SELECT m.code,
+       pg_temp.reads(format('SELECT * FROM rezago.variable_vintages(2022, %L, ''obs_copy'')', m.code)) AS vintages_reads,
+       pg_temp.reads(format('SELECT * FROM rezago.scoring_rows(2022, %L, observations => ''obs_copy'')', m.code)) AS scoring_rows_reads,
+       pg_temp.reads(format('SELECT * FROM rezago.comuna_lag_scores(2022, %L, observations => ''obs_copy'')', m.code)) AS lag_scores_reads
+FROM unnest(ARRAY['sinim4', 'src_age', 'src_cf', 'src_coinr', 'src_rank', 'src_z']) m(code) ORDER BY m.code;
+-- scoring_rows over a source no longer reads it through the row reader
+-- (read_observation_source), over rezago.observation never did, and runs
+-- the value lists only when needed (expected: 0 0 0, 0 0 0, 2 2 0 calls:
+-- extent twice, the vintages' and its own; values once under src_cf)
+SET LOCAL track_functions = 'pl';
+CREATE FUNCTION pg_temp.calls(q text) RETURNS TABLE (reader bigint, extent bigint, value_lists bigint) LANGUAGE plpgsql AS $$
+DECLARE r0 bigint; e0 bigint; v0 bigint;
+BEGIN
+    SELECT coalesce(sum(f.calls) FILTER (WHERE f.funcname = 'read_observation_source'), 0)::bigint,
+           coalesce(sum(f.calls) FILTER (WHERE f.funcname = 'run_source_extent_statement'), 0)::bigint,
+           coalesce(sum(f.calls) FILTER (WHERE f.funcname = 'run_source_values_statement'), 0)::bigint
+      INTO r0, e0, v0 FROM pg_stat_xact_user_functions f WHERE f.schemaname = 'rezago';
+    EXECUTE 'SELECT count(*) FROM (' || q || ') x';
+    RETURN QUERY SELECT coalesce(sum(f.calls) FILTER (WHERE f.funcname = 'read_observation_source'), 0)::bigint - r0,
+                        coalesce(sum(f.calls) FILTER (WHERE f.funcname = 'run_source_extent_statement'), 0)::bigint - e0,
+                        coalesce(sum(f.calls) FILTER (WHERE f.funcname = 'run_source_values_statement'), 0)::bigint - v0
+                 FROM pg_stat_xact_user_functions f WHERE f.schemaname = 'rezago';
+END $$;
+SELECT q.name, c.*
+FROM (VALUES (1, 'src_cf default', 'SELECT * FROM rezago.scoring_rows(2022, ''src_cf'')'),
+             (2, 'sinim4 obs_copy', 'SELECT * FROM rezago.scoring_rows(2022, ''sinim4'', observations => ''obs_copy'')'),
+             (3, 'src_cf obs_copy', 'SELECT * FROM rezago.scoring_rows(2022, ''src_cf'', observations => ''obs_copy'')')) q(n, name, q)
+CROSS JOIN LATERAL pg_temp.calls(q.q) c ORDER BY q.n;
+RESET track_functions;
+-- NULL arguments: NULL, no rows (STRICT); a bad source: refused first
+SELECT rezago.source_extent_statement(NULL, 2022, 'obs_copy') IS NULL AS null_period,
+       rezago.source_values_statement('{poblacion}', '{2022}', NULL) IS NULL AS null_source,
+       (SELECT count(*) FROM rezago.run_source_extent_statement(2020, 2022, NULL)) AS rows_null_source,
+       (SELECT count(*) FROM rezago.run_source_values_statement(NULL, '{2022}', 'obs_copy')) AS rows_null_variables;
+
 -- a temporary table as the source under forced parallel plans: the reader
 -- is PARALLEL RESTRICTED, so no worker ever reads it (expected: equal)
 SET LOCAL force_parallel_mode = on;
@@ -242,6 +345,13 @@ ORDER BY b.n;
 SELECT b.source, o.state, o.message
 FROM unnest(ARRAY['no_value', 'text_cut', 'dup_rows', 'not_a_table']) b(source)
 CROSS JOIN LATERAL pg_temp.outcome(format('SELECT rezago.comuna_states_statement(2022, ''sinim4'', %L)', b.source)) o;
+-- and so do the whole-population statements
+SELECT b.source, o.state, o.message
+FROM unnest(ARRAY['no_value', 'text_cut', 'dup_rows', 'not_a_table']) b(source)
+CROSS JOIN LATERAL pg_temp.outcome(format('SELECT rezago.source_extent_statement(2020, 2022, %L)', b.source)) o;
+SELECT b.source, o.state, o.message
+FROM unnest(ARRAY['text_value', 'nan_rows']) b(source)
+CROSS JOIN LATERAL pg_temp.outcome(format('SELECT rezago.source_values_statement(''{poblacion}'', ''{2022}'', %L)', b.source)) o;
 -- a relation that does not exist: PostgreSQL's own error, turning the name into a regclass
 SAVEPOINT s;
 SELECT count(*) FROM rezago.comuna_index(2022, 'sinim4', observations => 'no_such_table');

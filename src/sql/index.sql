@@ -372,6 +372,91 @@ COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], do
 -- How each variable is scored in a period, and the index of every comuna
 --------------------------------------------------------------------------
 
+-- The whole-population step over an observation source other than
+-- rezago.observation (issue 19) as top-level statements over the source,
+-- each reading it once, built as rezago.comuna_states_statement builds its
+-- (the source named once, constants, schema-qualified operators), so that a
+-- distributed engine such as Citus can push them down: the count, minimum
+-- and maximum of every (variable, period) (combinable aggregates: partial
+-- on each node, combined on the coordinator), and, when the methodology
+-- needs more than those (percentile limits, COINr's treatment, z-score
+-- moments), the sorted values of every (variable, vintage) (percentile_cont
+-- cannot be combined from partial states).  rezago.variable_vintages and
+-- rezago.scoring_rows take these rows over such a source instead of a
+-- subquery over it per variable and period; over rezago.observation they
+-- keep their index probes, and these statements are never run.
+CREATE FUNCTION rezago.source_extent_statement(first_period integer, last_period integer,
+                                               observations regclass)
+RETURNS text
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    src regclass := rezago.require_observation_source(observations);
+BEGIN
+    RETURN pg_catalog.format(
+        'SELECT s.variable::pg_catalog.text AS variable, s.period::pg_catalog.int4 AS period,'
+        || E'\n       pg_catalog.count(*) AS comunas, pg_catalog.min(s.value::pg_catalog.float8) AS min,'
+        || E'\n       pg_catalog.max(s.value::pg_catalog.float8) AS max'
+        || E'\nFROM %s s'
+        || E'\nWHERE s.period OPERATOR(pg_catalog.>=) %L::pg_catalog.int4 AND s.period OPERATOR(pg_catalog.<=) %L::pg_catalog.int4'
+        || E'\n  AND s.value IS NOT NULL'
+        || E'\nGROUP BY s.variable, s.period',
+        src, first_period, last_period);
+END;
+$$;
+COMMENT ON FUNCTION rezago.source_extent_statement(integer, integer, regclass) IS
+'The statement that computes, over an observation source, the number of non-NULL values (comunas), their minimum and maximum (as double precision) for every variable and period from first_period to last_period: one top-level SELECT over the source, named once, grouped by its columns variable and period (count, min and max: on Citus, partial aggregates on the workers, combined on the coordinator). rezago.run_source_extent_statement runs it; rezago.variable_vintages and rezago.scoring_rows use it over a source other than rezago.observation (doc/sources.md). STRICT: NULL for a NULL argument. Errors: a bad source, as rezago.require_observation_source (42809, 42703, 42804, 22000).';
+
+CREATE FUNCTION rezago.run_source_extent_statement(first_period integer, last_period integer,
+                                                   observations regclass)
+RETURNS TABLE (variable text, period integer, comunas bigint, min double precision, max double precision)
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED ROWS 100
+-- PARALLEL RESTRICTED: a temporary table cannot be read in a parallel worker
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY EXECUTE rezago.source_extent_statement(first_period, last_period, observations);
+END;
+$$;
+COMMENT ON FUNCTION rezago.run_source_extent_statement(integer, integer, regclass) IS
+'Runs rezago.source_extent_statement: one row per variable and period from first_period to last_period with a non-NULL value in the source, with their number (comunas), minimum and maximum. STRICT: no rows for a NULL argument. Errors: as rezago.source_extent_statement.';
+
+CREATE FUNCTION rezago.source_values_statement(variables text[], periods integer[], observations regclass)
+RETURNS text
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    src regclass := rezago.require_observation_source(observations);
+BEGIN
+    RETURN pg_catalog.format(
+        'SELECT s.variable::pg_catalog.text AS variable, s.period::pg_catalog.int4 AS period,'
+        || E'\n       pg_catalog.array_agg(s.value::pg_catalog.float8 ORDER BY s.value::pg_catalog.float8) AS value_list'
+        || E'\nFROM %s s'
+        || E'\nWHERE s.period OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.int4[])'
+        || E'\n  AND s.variable::pg_catalog.text OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+        || E'\n  AND s.value IS NOT NULL'
+        || E'\nGROUP BY s.variable, s.period',
+        src, periods, variables);
+END;
+$$;
+COMMENT ON FUNCTION rezago.source_values_statement(text[], integer[], regclass) IS
+'The statement that gathers, over an observation source, the non-NULL values (as double precision, in ascending order) of every variable of variables and period of periods: one top-level SELECT over the source, named once, grouped by its columns variable and period. The statistics that cannot be combined from partial states (percentile winsorisation limits, COINr''s treatment, the z-score moments of treated values) are computed from these lists by rezago.scoring_rows, which runs it (rezago.run_source_values_statement) over a source other than rezago.observation when the methodology needs them. STRICT: NULL for a NULL argument. Errors: a bad source, as rezago.require_observation_source (42809, 42703, 42804, 22000).';
+
+CREATE FUNCTION rezago.run_source_values_statement(variables text[], periods integer[], observations regclass)
+RETURNS TABLE (variable text, period integer, value_list double precision[])
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED ROWS 20
+-- PARALLEL RESTRICTED: a temporary table cannot be read in a parallel worker
+SET search_path = pg_catalog, pg_temp
+AS $$
+BEGIN
+    RETURN QUERY EXECUTE rezago.source_values_statement(variables, periods, observations);
+END;
+$$;
+COMMENT ON FUNCTION rezago.run_source_values_statement(text[], integer[], regclass) IS
+'Runs rezago.source_values_statement: one row per variable of variables and period of periods with a non-NULL value in the source, with the list of those values in ascending order. STRICT: no rows for a NULL argument. Errors: as rezago.source_values_statement.';
+
 CREATE FUNCTION rezago.variable_vintages(period integer, methodology text DEFAULT 'ufro2017',
                                          observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, vintage integer, comunas bigint)
@@ -380,10 +465,20 @@ BEGIN ATOMIC
     WITH m AS MATERIALIZED (
         SELECT x.max_data_age FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(variable_vintages.methodology))
+    ), st AS MATERIALIZED (
+        -- a source other than rezago.observation: the count of values of
+        -- every variable and period within age, one statement over it (a
+        -- one-time filter: never run over rezago.observation)
+        SELECT e.variable, e.period, e.comunas
+        FROM rezago.run_source_extent_statement(variable_vintages.period - (SELECT m.max_data_age FROM m),
+                                                variable_vintages.period, variable_vintages.observations) e
+        WHERE variable_vintages.observations <> 'rezago.observation'::regclass
     ), v AS MATERIALIZED (
-        -- the latest period within age with a value: one index probe per
-        -- variable and candidate period, newest first
+        -- the latest period within age with a value: over rezago.observation
+        -- one index probe per variable and candidate period, newest first;
+        -- over another source, from its counts (CASE runs one branch)
         SELECT w.variable,
+               CASE WHEN variable_vintages.observations = 'rezago.observation'::regclass THEN
                (SELECT p.p
                 FROM generate_series(variable_vintages.period,
                                      variable_vintages.period - (SELECT m.max_data_age FROM m), -1) p(p)
@@ -392,12 +487,15 @@ BEGIN ATOMIC
                 -- (rezago.source_observations) reads the whole table
                 WHERE (SELECT true FROM rezago.source_observations(variable_vintages.observations) o
                        WHERE o.period = p.p AND o.variable = w.variable AND o.value IS NOT NULL LIMIT 1)
-                ORDER BY p.p DESC LIMIT 1) AS vintage
+                ORDER BY p.p DESC LIMIT 1)
+               ELSE (SELECT max(st.period) FROM st WHERE st.variable = w.variable) END AS vintage
         FROM rezago.methodology_weights(variable_vintages.methodology) w
     )
     SELECT v.variable, v.vintage,
+           CASE WHEN variable_vintages.observations = 'rezago.observation'::regclass THEN
            (SELECT count(*) FROM rezago.source_observations(variable_vintages.observations) o
             WHERE o.period = v.vintage AND o.variable = v.variable AND o.value IS NOT NULL)
+           ELSE coalesce((SELECT st.comunas FROM st WHERE st.variable = v.variable AND st.period = v.vintage), 0) END
     FROM v
     ORDER BY v.variable;
 END;
@@ -515,6 +613,26 @@ BEGIN ATOMIC
         FROM rezago.methodology_weights(scoring_rows.methodology) w
         JOIN rezago.variable_vintages(scoring_rows.period, scoring_rows.methodology, observations => scoring_rows.observations) vt
           ON vt.variable = w.variable
+    ), st AS MATERIALIZED (
+        -- a source other than rezago.observation: the min and max of every
+        -- variable at each vintage, one statement over the source; and the
+        -- values themselves, sorted, one more statement, only when the
+        -- treatment or the normalisation needs more than min and max
+        -- (percentiles do not combine).  One-time filters: neither runs
+        -- over rezago.observation, which keeps its index probes below, and
+        -- CASE runs only the branch of the source at hand.
+        SELECT e.variable, e.period, e.min, e.max
+        FROM rezago.run_source_extent_statement((SELECT min(w.vintage) FROM w), (SELECT max(w.vintage) FROM w),
+                                                scoring_rows.observations) e
+        WHERE scoring_rows.observations <> 'rezago.observation'::regclass
+    ), sv AS MATERIALIZED (
+        SELECT e.variable, e.period, e.value_list
+        FROM rezago.run_source_values_statement((SELECT array_agg(w.variable) FROM w),
+                                                (SELECT array_agg(DISTINCT w.vintage) FROM w),
+                                                scoring_rows.observations) e
+        WHERE scoring_rows.observations <> 'rezago.observation'::regclass
+          AND (SELECT m.winsor_lower IS NOT NULL OR m.winsor_upper IS NOT NULL OR m.normalisation = 'zscore'
+                      OR (m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost') FROM m)
     ), mv AS MATERIALIZED (
         -- one row per variable with all that its score needs.  The reference
         -- population's min and max are two probes of the index on
@@ -549,31 +667,46 @@ BEGIN ATOMIC
                 SELECT t.win_lo, t.win_hi, t.log_min, t.log_offset
                 FROM rezago.coinr_treatment(
                          -- the values are read only for coinr (CASE is lazy)
-                         CASE WHEN m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost' THEN
+                         CASE WHEN m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost'
+                               AND scoring_rows.observations = 'rezago.observation'::regclass THEN
                              (SELECT array_agg(o.value ORDER BY o.value) FROM rezago.source_observations(scoring_rows.observations) o
                               WHERE o.period = w.vintage AND o.variable = w.variable AND o.value IS NOT NULL)
+                              WHEN m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost' THEN
+                             (SELECT sv.value_list FROM sv WHERE sv.variable = w.variable AND sv.period = w.vintage)
                          END,
                          m.coinr_winmax, m.coinr_skew_threshold, m.coinr_kurtosis_threshold) t
                 WHERE m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost'
             ) tr ON true
             CROSS JOIN LATERAL (
-            SELECT CASE WHEN m.winsor_lower IS NOT NULL THEN
+            SELECT CASE WHEN m.winsor_lower IS NULL THEN NULL
+                        WHEN scoring_rows.observations = 'rezago.observation'::regclass THEN
                        (SELECT percentile_cont(m.winsor_lower) WITHIN GROUP (ORDER BY o.value)
                         FROM rezago.source_observations(scoring_rows.observations) o
                         WHERE o.period = w.vintage AND o.variable = w.variable
-                          AND o.value IS NOT NULL) END AS lo,
-                   CASE WHEN m.winsor_upper IS NOT NULL THEN
+                          AND o.value IS NOT NULL)
+                        ELSE (SELECT percentile_cont(m.winsor_lower) WITHIN GROUP (ORDER BY u.x)
+                              FROM sv CROSS JOIN LATERAL unnest(sv.value_list) u(x)
+                              WHERE sv.variable = w.variable AND sv.period = w.vintage) END AS lo,
+                   CASE WHEN m.winsor_upper IS NULL THEN NULL
+                        WHEN scoring_rows.observations = 'rezago.observation'::regclass THEN
                        (SELECT percentile_cont(m.winsor_upper) WITHIN GROUP (ORDER BY o.value)
                         FROM rezago.source_observations(scoring_rows.observations) o
                         WHERE o.period = w.vintage AND o.variable = w.variable
-                          AND o.value IS NOT NULL) END AS hi
+                          AND o.value IS NOT NULL)
+                        ELSE (SELECT percentile_cont(m.winsor_upper) WITHIN GROUP (ORDER BY u.x)
+                              FROM sv CROSS JOIN LATERAL unnest(sv.value_list) u(x)
+                              WHERE sv.variable = w.variable AND sv.period = w.vintage) END AS hi
             ) pct
         ) lim
         CROSS JOIN LATERAL (
-            SELECT (SELECT min(o.value) FROM rezago.source_observations(scoring_rows.observations) o
-                    WHERE o.period = w.vintage AND o.variable = w.variable) AS lo,
+            SELECT CASE WHEN scoring_rows.observations = 'rezago.observation'::regclass THEN
+                   (SELECT min(o.value) FROM rezago.source_observations(scoring_rows.observations) o
+                    WHERE o.period = w.vintage AND o.variable = w.variable)
+                   ELSE (SELECT st.min FROM st WHERE st.variable = w.variable AND st.period = w.vintage) END AS lo,
+                   CASE WHEN scoring_rows.observations = 'rezago.observation'::regclass THEN
                    (SELECT max(o.value) FROM rezago.source_observations(scoring_rows.observations) o
-                    WHERE o.period = w.vintage AND o.variable = w.variable) AS hi
+                    WHERE o.period = w.vintage AND o.variable = w.variable)
+                   ELSE (SELECT st.max FROM st WHERE st.variable = w.variable AND st.period = w.vintage) END AS hi
         ) ext
         LEFT JOIN LATERAL (
             -- as comuna_lag_scores below: canonical sums over values
@@ -582,8 +715,14 @@ BEGIN ATOMIC
                    coalesce(rezago.canonical_stddev_samp(x.xv), 0) AS sd
             FROM (SELECT rezago.treated_value(o.value, lim.lo, lim.hi, lim.log_min, lim.log_offset) AS xv
                   FROM rezago.source_observations(scoring_rows.observations) o
-                  WHERE m.normalisation = 'zscore' AND o.period = w.vintage
-                    AND o.variable = w.variable AND o.value IS NOT NULL) x
+                  WHERE m.normalisation = 'zscore' AND scoring_rows.observations = 'rezago.observation'::regclass
+                    AND o.period = w.vintage AND o.variable = w.variable AND o.value IS NOT NULL
+                  UNION ALL
+                  -- another source: the same values, from its sorted lists
+                  SELECT rezago.treated_value(u.x, lim.lo, lim.hi, lim.log_min, lim.log_offset)
+                  FROM sv CROSS JOIN LATERAL unnest(sv.value_list) u(x)
+                  WHERE m.normalisation = 'zscore' AND scoring_rows.observations <> 'rezago.observation'::regclass
+                    AND sv.variable = w.variable AND sv.period = w.vintage) x
         ) mom ON true
     )
     SELECT mv.variable, mv.dimension, mv.dimension_no, mv.n_dimensions, mv.polarity, mv.variable_weight,
@@ -1152,6 +1291,10 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'unit_state',                     'read'),
     ('routine',  'unit_state_values',              'read'),
     -- scoring and the index
+    ('routine',  'source_extent_statement',        'read'),
+    ('routine',  'run_source_extent_statement',    'read'),
+    ('routine',  'source_values_statement',        'read'),
+    ('routine',  'run_source_values_statement',    'read'),
     ('routine',  'variable_vintages',              'read'),
     ('routine',  'scoring_values',                 'read'),
     ('routine',  'scoring_rows',                   'read'),
