@@ -478,7 +478,15 @@ INSERT INTO matrix (label, q) VALUES
  ('unit_ampi_final NULL -> NULL',           $$SELECT rezago.unit_ampi_final(NULL)$$),
  ('unit_ampi_final toy 2020 -> scores (s, 0): s/2 + 15 s^2 / (70 + 30 s) = .65 .466216216216 .294117647059 .137096774194 0', $$SELECT string_agg(cut || '=' || round(rezago.unit_ampi_final(state)::numeric, 12), ' ' ORDER BY cut) FROM rezago.comuna_unit_states(2020, 'toy')$$),
  ('unit_ampi_final z-scores (toyz 2020)',    $$SELECT max(rezago.unit_ampi_final(state)) FROM rezago.comuna_unit_states(2020, 'toyz')$$),
- ('unit_ampi_final NaN state',               $$SELECT rezago.unit_ampi_final('{1,0,1,1,1,NaN}')$$);
+ ('unit_ampi_final NaN state',               $$SELECT rezago.unit_ampi_final('{1,0,1,1,1,NaN}')$$),
+ ('territory_gaps over a NaN source',       $$SELECT count(*) FROM rezago.territory_gaps(2020, 'toy', observations => 'matrix_nan_obs')$$),
+ ('territory_gaps NULL source -> values NULL', $$SELECT count(*) || ' ' || count(value) FROM rezago.territory_gaps(2020, 'toy', observations => NULL)$$),
+ ('comuna_gap_values_statement NULL -> NULL', $$SELECT rezago.comuna_gap_values_statement(NULL, ARRAY[2020])$$),
+ ('comuna_gap_values_statement lengths differ', $$SELECT rezago.comuna_gap_values_statement(ARRAY['a', 'b'], ARRAY[2020])$$),
+ ('comuna_gap_values_statement two dimensions', $$SELECT rezago.comuna_gap_values_statement(ARRAY[['a'], ['b']], ARRAY[2020, 2020])$$),
+ ('comuna_gap_values 2020 -> agrupaciones 10 g, antenas without vintage NULL; 101..105', $$SELECT string_agg(cut || '=' || vals::text, ' ' ORDER BY cut) FROM rezago.comuna_gap_values(ARRAY['agrupaciones_sociales', 'antenas'], ARRAY[2020, NULL])$$),
+ ('comuna_gap_values no variables -> no rows', $$SELECT count(*) FROM rezago.comuna_gap_values('{}', '{}')$$),
+ ('comuna_gap_values over a NaN source',    $$SELECT count(*) FROM rezago.comuna_gap_values(ARRAY['agrupaciones_sociales'], ARRAY[2020], 'matrix_nan_obs')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

@@ -52,6 +52,9 @@ SELECT p.oid::regproc AS fn, m.code AS methodology, p.oid::regproc AS name,
              CASE WHEN 'methodology' = ANY (a.names) THEN format('methodology => %L', m.code) END,
              CASE WHEN 'n' = ANY (a.names) THEN 'n => 2' END,
              CASE WHEN 'territory' = ANY (a.names) THEN 'territory => ''prov_42''' END,
+             -- comuna_gap_values: two variables at 2022, one without a vintage
+             CASE WHEN 'vintages' = ANY (a.names)
+                  THEN 'variables => ''{gasto_municipal,dependencia_fcm,poblacion}'', vintages => ''{2022,2022,NULL}''' END,
              CASE WHEN 'methodology_a' = ANY (a.names)
                   THEN format('methodology_a => ''sinim4'', methodology_b => %L', m.code) END] AS args
 FROM pg_proc p
@@ -61,6 +64,8 @@ CROSS JOIN LATERAL (SELECT p.proargnames[1:p.pronargs] AS names) a
 CROSS JOIN (SELECT code FROM rezago.methodology WHERE code IN ('sinim4', 'src_age', 'src_cf', 'src_rank', 'src_z', 'src_coinr')) m
 WHERE 'observations' = ANY (a.names) AND p.proname NOT IN ('require_observation_source', 'read_observation_source',
                                                           'observation_source_checked', 'observation_source_passed')
+  -- the text of a statement names its source
+  AND p.proname !~ '_statement$'
   AND ('methodology' = ANY (a.names) OR 'methodology_a' = ANY (a.names) OR m.code = 'sinim4');
 -- (source NULL: the call without observations, over rezago.observation)
 CREATE TEMP TABLE digests AS
@@ -97,6 +102,23 @@ SELECT q.name, pg_temp.plan(q.q) LIKE '%read_observation_source%' AS reads_sourc
 FROM (VALUES ('scoring_values default', 'SELECT * FROM rezago.scoring_values(2022, ''sinim4'')'),
              ('scoring_values obs_copy', 'SELECT * FROM rezago.scoring_values(2022, ''sinim4'', ''obs_copy'')'),
              ('territory_index default', 'SELECT * FROM rezago.territory_index(2022, ''sinim4'')')) q(name, q);
+
+-- territory_gaps: rezago.observation is probed by its index for every member
+-- and the per-comuna statement over a source (comuna_gap_values) never runs;
+-- over a source the statement runs once and the table is never read there (expected:
+-- default t t f, obs_copy f f t)
+CREATE FUNCTION pg_temp.run_plan(q text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE l text; t text := '';
+BEGIN
+    FOR l IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP t := t || l || E'\n'; END LOOP;
+    RETURN t;
+END $$;
+SELECT q.name, p ~ ' on observation o \(actual rows=[1-9]' AS probes_run,
+       p ~ 'Function Scan on comuna_gap_values c \(never executed\)' AS statement_not_run,
+       p ~ 'Function Scan on comuna_gap_values c \(actual rows=[1-9]\d* loops=1\)' AS statement_run_once
+FROM (VALUES ('default', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'')'),
+             ('obs_copy', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'', observations => ''obs_copy'')')) q(name, q)
+CROSS JOIN LATERAL pg_temp.run_plan(q.q) p;
 
 -- a temporary table as the source under forced parallel plans: the reader
 -- is PARALLEL RESTRICTED, so no worker ever reads it (expected: equal)
