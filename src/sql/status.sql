@@ -366,23 +366,28 @@ BEGIN ATOMIC
     ), ta AS MATERIALIZED (
         SELECT array_agg(th.variable ORDER BY th.slot) AS variables,
                array_agg(th.vintage ORDER BY th.slot) AS vintages,
-               array_agg(DISTINCT th.vintage) FILTER (WHERE th.vintage IS NOT NULL) AS periods
+               array_agg(DISTINCT th.vintage) FILTER (WHERE th.vintage IS NOT NULL) AS periods,
+               -- whether the first branch of tv runs: a column, so that it
+               -- stops at the one row of ta (a condition on the argument
+               -- alone would be a one-time filter above the whole branch,
+               -- which every one of its 2 million rows at 100,000 units
+               -- would pass through)
+               territory_gaps.observations IS NOT DISTINCT FROM 'rezago.observation'::regclass AS direct
         FROM th
     ), cv AS MATERIALIZED (
-        -- run once, and only when the branch of another source runs
+        -- run once, and only over another source
         SELECT c.cut, c.vals
         FROM ta, rezago.comuna_gap_values(ta.variables, ta.vintages, territory_gaps.observations) c
+        WHERE territory_gaps.observations IS DISTINCT FROM 'rezago.observation'::regclass
     ), tv AS (
         -- rezago.observation, read directly (the branch below reads any
         -- other source): one territory after the other (its members in the
         -- order of the primary key), each member's rows of the vintages by
         -- one index probe on (period, cut), every variable of the territory
-        -- in one aggregate: memory of one territory at a time.  The
-        -- condition on the source is a one-time filter of each branch, so
-        -- that the probe of every member is a plain index scan (reading
-        -- through rezago.source_observations put an append of both sources
-        -- under each of the 100,000 probes: 9% more instructions,
-        -- doc/performance.md)
+        -- in one aggregate: memory of one territory at a time.  The probe
+        -- of every member is a plain index scan (reading through
+        -- rezago.source_observations put an append of both sources under
+        -- each of the 100,000 probes, doc/performance.md)
         SELECT tm.territory,
                rezago.territory_means(o.variable, o.period, o.value, ta.variables, ta.vintages) AS means
         FROM rezago.territory_member tm
@@ -393,7 +398,7 @@ BEGIN ATOMIC
             WHERE o.cut = tm.cut AND o.period = ANY (ta.periods)
             OFFSET 0
         ) o ON true
-        WHERE territory_gaps.observations = 'rezago.observation'::regclass
+        WHERE ta.direct
         GROUP BY tm.territory
         UNION ALL
         -- another source (or NULL: no rows): each comuna's values at the
@@ -406,6 +411,7 @@ BEGIN ATOMIC
         LEFT JOIN cv ON cv.cut = tm.cut
         LEFT JOIN LATERAL ROWS FROM (pg_catalog.unnest(ta.variables), pg_catalog.unnest(ta.vintages),
                                     pg_catalog.unnest(cv.vals)) u(variable, period, value) ON true
+        -- (a one-time filter: this branch is never run with rezago.observation)
         WHERE territory_gaps.observations IS DISTINCT FROM 'rezago.observation'::regclass
         GROUP BY tm.territory
     ), g AS (
