@@ -486,6 +486,7 @@ INSERT INTO matrix (label, q) VALUES
  ('comuna_gap_values_statement two dimensions', $$SELECT rezago.comuna_gap_values_statement(ARRAY[['a'], ['b']], ARRAY[2020, 2020])$$),
  ('comuna_gap_values 2020 -> agrupaciones 10 g, antenas without vintage NULL; 101..105', $$SELECT string_agg(cut || '=' || vals::text, ' ' ORDER BY cut) FROM rezago.comuna_gap_values(ARRAY['agrupaciones_sociales', 'antenas'], ARRAY[2020, NULL])$$),
  ('comuna_gap_values no variables -> no rows', $$SELECT count(*) FROM rezago.comuna_gap_values('{}', '{}')$$),
+ ('comuna_gap_values NULL vintages -> no rows', $$SELECT count(*) FROM rezago.comuna_gap_values(ARRAY['antenas'], NULL)$$),
  ('comuna_gap_values over a NaN source',    $$SELECT count(*) FROM rezago.comuna_gap_values(ARRAY['agrupaciones_sociales'], ARRAY[2020], 'matrix_nan_obs')$$);
 
 SELECT m.id, m.label,

@@ -91,10 +91,10 @@ GROUP BY x.fn ORDER BY x.fn::text;
 -- the direct path still reads rezago.observation itself, with its indexes,
 -- and never the source reader; a source, never the table (expected: f t,
 -- t f, f t)
-CREATE FUNCTION pg_temp.plan(q text) RETURNS text LANGUAGE plpgsql AS $$
+CREATE FUNCTION pg_temp.plan(q text, options text DEFAULT 'COSTS OFF') RETURNS text LANGUAGE plpgsql AS $$
 DECLARE l text; t text := '';
 BEGIN
-    FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP t := t || l || E'\n'; END LOOP;
+    FOR l IN EXECUTE 'EXPLAIN (' || options || ') ' || q LOOP t := t || l || E'\n'; END LOOP;
     RETURN t;
 END $$;
 SELECT q.name, pg_temp.plan(q.q) LIKE '%read_observation_source%' AS reads_source,
@@ -107,17 +107,11 @@ FROM (VALUES ('scoring_values default', 'SELECT * FROM rezago.scoring_values(202
 -- and the per-comuna statement over a source (comuna_gap_values) never runs;
 -- over a source the statement runs once and the table is never read there (expected:
 -- default t f, obs_copy f t)
-CREATE FUNCTION pg_temp.run_plan(q text) RETURNS text LANGUAGE plpgsql AS $$
-DECLARE l text; t text := '';
-BEGIN
-    FOR l IN EXECUTE 'EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ' || q LOOP t := t || l || E'\n'; END LOOP;
-    RETURN t;
-END $$;
 SELECT q.name, p ~ ' on observation o \(actual rows=[1-9]' AS probes_run,
        p ~ 'Function Scan on comuna_gap_values c \(actual rows=[1-9]\d* loops=1\)' AS statement_run_once
 FROM (VALUES ('default', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'')'),
              ('obs_copy', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'', observations => ''obs_copy'')')) q(name, q)
-CROSS JOIN LATERAL pg_temp.run_plan(q.q) p;
+CROSS JOIN LATERAL pg_temp.plan(q.q, 'ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF') p;
 
 -- a temporary table as the source under forced parallel plans: the reader
 -- is PARALLEL RESTRICTED, so no worker ever reads it (expected: equal)

@@ -336,11 +336,17 @@ LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
 -- PARALLEL RESTRICTED: a temporary table cannot be read in a parallel worker
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+    statement text;
 BEGIN
     IF rezago.require_observation_source(observations) IS NULL THEN
         RETURN;
     END IF;
-    RETURN QUERY EXECUTE rezago.comuna_gap_values_statement(variables, vintages, observations);
+    statement := rezago.comuna_gap_values_statement(variables, vintages, observations);
+    -- NULL arrays: no rows
+    IF statement IS NOT NULL THEN
+        RETURN QUERY EXECUTE statement;
+    END IF;
 END;
 $$;
 COMMENT ON FUNCTION rezago.comuna_gap_values(text[], integer[], regclass) IS
