@@ -433,7 +433,7 @@ BEGIN ATOMIC
     ORDER BY g.territory, g.variable;
 END;
 COMMENT ON FUNCTION rezago.territory_gaps(integer, text, text, regclass) IS
-'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' observed (never imputed) raw values at the variable''s vintage (rezago.variable_vintages); threshold from rezago.variable_thresholds (with threshold_rule: NULL = the methodology''s); gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL).';
+'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' observed (never imputed) raw values at the variable''s vintage (rezago.variable_vintages); threshold from rezago.variable_thresholds (with threshold_rule: NULL = the methodology''s); gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL). Over rezago.observation each member''s values are read by an index probe; over another source, by the one statement of rezago.comuna_gap_values (grouped by cut, so that Citus can run it on its workers), the means then taken over rezago.territory_member: the same bits either way.';
 
 CREATE FUNCTION rezago.territory_exit(period integer, methodology text DEFAULT 'ufro2017',
                                       threshold_rule text DEFAULT NULL,
