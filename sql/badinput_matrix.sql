@@ -528,7 +528,16 @@ INSERT INTO matrix (label, q) VALUES
  ('source_values_statement quotes in a variable -> a constant', $$SELECT rezago.source_values_statement(ARRAY['x''); DROP TABLE t; --'], '{2020}', 'rezago.observation') ~ 'DROP TABLE t; --.*::pg_catalog.text\[\]'$$),
  ('source_values_statement NULL variables -> NULL', $$SELECT rezago.source_values_statement(NULL, '{2020}', 'rezago.observation')$$),
  ('run_source_values_statement empty and NULL elements -> no rows', $$SELECT count(*) FROM rezago.run_source_values_statement('{NULL}', '{}', 'rezago.observation')$$),
- ('run_source_values_statement source with text columns', $$SELECT count(*) FROM rezago.run_source_values_statement('{empresas}', '{2020}', 'matrix_obs')$$);
+ ('run_source_values_statement source with text columns', $$SELECT count(*) FROM rezago.run_source_values_statement('{empresas}', '{2020}', 'matrix_obs')$$),
+ ('territory_gaps over a NaN source',       $$SELECT count(*) FROM rezago.territory_gaps(2020, 'toy', observations => 'matrix_nan_obs')$$),
+ ('territory_gaps NULL source -> values NULL', $$SELECT count(*) || ' ' || count(value) FROM rezago.territory_gaps(2020, 'toy', observations => NULL)$$),
+ ('comuna_gap_values_statement NULL -> NULL', $$SELECT rezago.comuna_gap_values_statement(NULL, ARRAY[2020])$$),
+ ('comuna_gap_values_statement lengths differ', $$SELECT rezago.comuna_gap_values_statement(ARRAY['a', 'b'], ARRAY[2020])$$),
+ ('comuna_gap_values_statement two dimensions', $$SELECT rezago.comuna_gap_values_statement(ARRAY[['a'], ['b']], ARRAY[2020, 2020])$$),
+ ('comuna_gap_values 2020 -> agrupaciones 10 g, antenas without vintage NULL; 101..105', $$SELECT string_agg(cut || '=' || vals::text, ' ' ORDER BY cut) FROM rezago.comuna_gap_values(ARRAY['agrupaciones_sociales', 'antenas'], ARRAY[2020, NULL])$$),
+ ('comuna_gap_values no variables -> no rows', $$SELECT count(*) FROM rezago.comuna_gap_values('{}', '{}')$$),
+ ('comuna_gap_values NULL vintages -> no rows', $$SELECT count(*) FROM rezago.comuna_gap_values(ARRAY['antenas'], NULL)$$),
+ ('comuna_gap_values over a NaN source',    $$SELECT count(*) FROM rezago.comuna_gap_values(ARRAY['agrupaciones_sociales'], ARRAY[2020], 'matrix_nan_obs')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

@@ -52,6 +52,9 @@ SELECT p.oid::regproc AS fn, m.code AS methodology, p.oid::regproc AS name,
              CASE WHEN 'methodology' = ANY (a.names) THEN format('methodology => %L', m.code) END,
              CASE WHEN 'n' = ANY (a.names) THEN 'n => 2' END,
              CASE WHEN 'territory' = ANY (a.names) THEN 'territory => ''prov_42''' END,
+             -- comuna_gap_values: two variables at 2022, one without a vintage
+             CASE WHEN 'vintages' = ANY (a.names)
+                  THEN 'variables => ''{gasto_municipal,dependencia_fcm,poblacion}'', vintages => ''{2022,2022,NULL}''' END,
              CASE WHEN 'methodology_a' = ANY (a.names)
                   THEN format('methodology_a => ''sinim4'', methodology_b => %L', m.code) END] AS args
 FROM pg_proc p
@@ -60,14 +63,10 @@ JOIN pg_depend d ON d.classid = 'pg_proc'::regclass AND d.objid = p.oid AND d.de
 CROSS JOIN LATERAL (SELECT p.proargnames[1:p.pronargs] AS names) a
 CROSS JOIN (SELECT code FROM rezago.methodology WHERE code IN ('sinim4', 'src_age', 'src_cf', 'src_rank', 'src_z', 'src_coinr')) m
 WHERE 'observations' = ANY (a.names) AND p.proname NOT IN ('require_observation_source', 'read_observation_source',
-                                                          'observation_source_checked', 'observation_source_passed',
-                                                          -- the statement's text names the source; both
-                                                          -- refuse some methodologies: tested below
-                                                          'comuna_states_statement', 'run_comuna_states_statement',
-                                                          -- the whole-population statements
-                                                          -- take no methodology: tested below
-                                                          'source_extent_statement', 'run_source_extent_statement',
-                                                          'source_values_statement', 'run_source_values_statement')
+                                                          'observation_source_checked', 'observation_source_passed')
+  -- the text of a statement names its source, and some refuse methodologies:
+  -- the statements are tested below
+  AND p.proname !~ '_statement$'
   AND ('methodology' = ANY (a.names) OR 'methodology_a' = ANY (a.names) OR m.code = 'sinim4');
 -- (source NULL: the call without observations, over rezago.observation)
 CREATE TEMP TABLE digests AS
@@ -93,10 +92,10 @@ GROUP BY x.fn ORDER BY x.fn::text;
 -- the direct path still reads rezago.observation itself, with its indexes,
 -- and never the source reader; a source, never the table (expected: f t,
 -- t f, f t)
-CREATE FUNCTION pg_temp.plan(q text) RETURNS text LANGUAGE plpgsql AS $$
+CREATE FUNCTION pg_temp.plan(q text, options text DEFAULT 'COSTS OFF') RETURNS text LANGUAGE plpgsql AS $$
 DECLARE l text; t text := '';
 BEGIN
-    FOR l IN EXECUTE 'EXPLAIN (COSTS OFF) ' || q LOOP t := t || l || E'\n'; END LOOP;
+    FOR l IN EXECUTE 'EXPLAIN (' || options || ') ' || q LOOP t := t || l || E'\n'; END LOOP;
     RETURN t;
 END $$;
 SELECT q.name, pg_temp.plan(q.q) LIKE '%read_observation_source%' AS reads_source,
@@ -269,6 +268,16 @@ SELECT rezago.source_extent_statement(NULL, 2022, 'obs_copy') IS NULL AS null_pe
        rezago.source_values_statement('{poblacion}', '{2022}', NULL) IS NULL AS null_source,
        (SELECT count(*) FROM rezago.run_source_extent_statement(2020, 2022, NULL)) AS rows_null_source,
        (SELECT count(*) FROM rezago.run_source_values_statement(NULL, '{2022}', 'obs_copy')) AS rows_null_variables;
+
+-- territory_gaps: rezago.observation is probed by its index for every member
+-- and the per-comuna statement over a source (comuna_gap_values) never runs;
+-- over a source the statement runs once and the table is never read there (expected:
+-- default t f, obs_copy f t)
+SELECT q.name, p ~ ' on observation o \(actual rows=[1-9]' AS probes_run,
+       p ~ 'Function Scan on comuna_gap_values c \(actual rows=[1-9]\d* loops=1\)' AS statement_run_once
+FROM (VALUES ('default', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'')'),
+             ('obs_copy', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'', observations => ''obs_copy'')')) q(name, q)
+CROSS JOIN LATERAL pg_temp.plan(q.q, 'ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF') p;
 
 -- a temporary table as the source under forced parallel plans: the reader
 -- is PARALLEL RESTRICTED, so no worker ever reads it (expected: equal)

@@ -289,6 +289,69 @@ END;
 COMMENT ON FUNCTION rezago.variable_thresholds(integer, text, text, regclass) IS
 'Threshold (umbral) of every variable of the methodology for a period, where it came from, and the number of comunas with a value. An official threshold (rezago.official_threshold) wins (source official); otherwise the methodology''s threshold_rule (or the one passed in threshold_rule, for a what-if) over the comunas with an observed (never imputed) value at the variable''s vintage (rezago.variable_vintages), nationally: mean (default), median, percentile p (source ''percentile p'', linear interpolation as percentile_cont), or fixed (methodology_variable.threshold_fixed). NULL threshold when no comuna has data (or no fixed value is set): the variable is then not evaluated. Errors: unknown or incomplete methodology, unknown rule, percentile without threshold_percentile (rezago.require_rule).';
 
+CREATE FUNCTION rezago.comuna_gap_values_statement(variables text[], vintages integer[],
+                                                   observations regclass DEFAULT 'rezago.observation')
+RETURNS text
+LANGUAGE plpgsql STABLE PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    cols text;
+BEGIN
+    IF variables IS NULL OR vintages IS NULL OR observations IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF pg_catalog.array_ndims(variables) > 1 OR pg_catalog.array_ndims(vintages) > 1
+       OR coalesce(pg_catalog.cardinality(variables), 0) <> coalesce(pg_catalog.cardinality(vintages), 0) THEN
+        RAISE EXCEPTION 'variables and vintages must be one-dimensional arrays of the same length'
+            USING ERRCODE = 'invalid_parameter_value',
+                  DETAIL = pg_catalog.format('Received %s variables and %s vintages.',
+                                             coalesce(pg_catalog.cardinality(variables), 0),
+                                             coalesce(pg_catalog.cardinality(vintages), 0)),
+                  HINT = 'Pass the variables of the methodology once each, with one vintage per variable (rezago.variable_vintages).';
+    END IF;
+    -- element i: the comuna's value of variables[i] in period vintages[i]
+    -- (max of the one row a checked source holds for it); NULL without a
+    -- vintage
+    SELECT pg_catalog.string_agg(
+               CASE WHEN x.vintage IS NULL OR x.variable IS NULL THEN 'NULL::double precision'
+                    ELSE pg_catalog.format('max(s.value::double precision) FILTER (WHERE s.variable::text = %L AND s.period = %s)',
+                                           x.variable, x.vintage) END,
+               ', ' ORDER BY x.n)
+      INTO cols
+      FROM ROWS FROM (pg_catalog.unnest(variables), pg_catalog.unnest(vintages)) WITH ORDINALITY x(variable, vintage, n);
+    RETURN pg_catalog.format(
+        'SELECT s.cut::integer AS cut, ARRAY[%s]::double precision[] AS vals FROM %s s'
+        ' WHERE s.variable::text = ANY (%L::text[]) AND s.period = ANY (%L::integer[]) GROUP BY s.cut',
+        coalesce(cols, ''), observations, variables, vintages);
+END;
+$$;
+COMMENT ON FUNCTION rezago.comuna_gap_values_statement(text[], integer[], regclass) IS
+'The statement rezago.comuna_gap_values runs: one top-level query over the observation source, grouped by cut, giving each comuna''s values at the vintages as an array in the order of variables (element i: the value of variables[i] in period vintages[i], NULL when the comuna has none or the vintage is NULL), with the variables and vintages written in as constants, so that a distributed engine (Citus, a table distributed by cut) runs it on its workers. The source is not checked here. NULL argument: NULL. Errors: arrays of more than one dimension or of different lengths 22023.';
+
+CREATE FUNCTION rezago.comuna_gap_values(variables text[], vintages integer[],
+                                         observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, vals double precision[])
+LANGUAGE plpgsql STABLE PARALLEL RESTRICTED
+-- PARALLEL RESTRICTED: a temporary table cannot be read in a parallel worker
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+    statement text;
+BEGIN
+    IF rezago.require_observation_source(observations) IS NULL THEN
+        RETURN;
+    END IF;
+    statement := rezago.comuna_gap_values_statement(variables, vintages, observations);
+    -- NULL arrays: no rows
+    IF statement IS NOT NULL THEN
+        RETURN QUERY EXECUTE statement;
+    END IF;
+END;
+$$;
+COMMENT ON FUNCTION rezago.comuna_gap_values(text[], integer[], regclass) IS
+'Each comuna''s values of the variables at their vintages, one row per comuna with an observation of one of them (vals in the order of variables; NULL where it has none), by the one statement of rezago.comuna_gap_values_statement over the source (checked by rezago.require_observation_source): the per-comuna step of rezago.territory_gaps over a source other than rezago.observation, whose territory means are then taken over rezago.territory_member. NULL source or arrays: no rows. Errors: those of rezago.require_observation_source and rezago.comuna_gap_values_statement.';
+
 CREATE FUNCTION rezago.territory_gaps(period integer, methodology text DEFAULT 'ufro2017',
                                       threshold_rule text DEFAULT NULL,
                                       observations regclass DEFAULT 'rezago.observation')
@@ -309,23 +372,53 @@ BEGIN ATOMIC
     ), ta AS MATERIALIZED (
         SELECT array_agg(th.variable ORDER BY th.slot) AS variables,
                array_agg(th.vintage ORDER BY th.slot) AS vintages,
-               array_agg(DISTINCT th.vintage) FILTER (WHERE th.vintage IS NOT NULL) AS periods
+               array_agg(DISTINCT th.vintage) FILTER (WHERE th.vintage IS NOT NULL) AS periods,
+               -- whether the first branch of tv runs: a column, so that it
+               -- stops at the one row of ta (a condition on the argument
+               -- alone would be a one-time filter above the whole branch,
+               -- which every one of its 2 million rows at 100,000 units
+               -- would pass through)
+               territory_gaps.observations IS NOT DISTINCT FROM 'rezago.observation'::regclass AS direct
         FROM th
+    ), cv AS MATERIALIZED (
+        -- run once, and only over another source
+        SELECT c.cut, c.vals
+        FROM ta, rezago.comuna_gap_values(ta.variables, ta.vintages, territory_gaps.observations) c
+        WHERE territory_gaps.observations IS DISTINCT FROM 'rezago.observation'::regclass
     ), tv AS (
-        -- one territory after the other (its members in the order of the
-        -- primary key), each member's rows of the vintages by one index
-        -- probe on (period, cut), every variable of the territory in one
-        -- aggregate: memory of one territory at a time
+        -- rezago.observation, read directly (the branch below reads any
+        -- other source): one territory after the other (its members in the
+        -- order of the primary key), each member's rows of the vintages by
+        -- one index probe on (period, cut), every variable of the territory
+        -- in one aggregate: memory of one territory at a time.  The probe
+        -- of every member is a plain index scan (reading through
+        -- rezago.source_observations put an append of both sources under
+        -- each of the 100,000 probes, doc/performance.md)
         SELECT tm.territory,
                rezago.territory_means(o.variable, o.period, o.value, ta.variables, ta.vintages) AS means
         FROM rezago.territory_member tm
         CROSS JOIN ta
         LEFT JOIN LATERAL (
             SELECT o.variable, o.period, o.value
-            FROM rezago.source_observations(territory_gaps.observations) o
+            FROM rezago.observation o
             WHERE o.cut = tm.cut AND o.period = ANY (ta.periods)
             OFFSET 0
         ) o ON true
+        WHERE ta.direct
+        GROUP BY tm.territory
+        UNION ALL
+        -- another source (or NULL: no rows): each comuna's values at the
+        -- vintages by one statement over the source, grouped by cut
+        -- (rezago.comuna_gap_values), then the means of the members here
+        SELECT tm.territory,
+               rezago.territory_means(u.variable, u.period, u.value, ta.variables, ta.vintages)
+        FROM rezago.territory_member tm
+        CROSS JOIN ta
+        LEFT JOIN cv ON cv.cut = tm.cut
+        LEFT JOIN LATERAL ROWS FROM (pg_catalog.unnest(ta.variables), pg_catalog.unnest(ta.vintages),
+                                    pg_catalog.unnest(cv.vals)) u(variable, period, value) ON true
+        -- (a one-time filter: this branch is never run with rezago.observation)
+        WHERE territory_gaps.observations IS DISTINCT FROM 'rezago.observation'::regclass
         GROUP BY tm.territory
     ), g AS (
         SELECT tv.territory, th.variable, tv.means[th.slot] AS value, th.threshold,
@@ -340,7 +433,7 @@ BEGIN ATOMIC
     ORDER BY g.territory, g.variable;
 END;
 COMMENT ON FUNCTION rezago.territory_gaps(integer, text, text, regclass) IS
-'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' observed (never imputed) raw values at the variable''s vintage (rezago.variable_vintages); threshold from rezago.variable_thresholds (with threshold_rule: NULL = the methodology''s); gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL).';
+'Gap of every territory in every variable of the methodology (doc/method.md section 4): value = mean of the member comunas'' observed (never imputed) raw values at the variable''s vintage (rezago.variable_vintages); threshold from rezago.variable_thresholds (with threshold_rule: NULL = the methodology''s); gap = polarity * (threshold - value), positive = still behind; overcome = gap <= 0. value, gap and overcome are NULL when no member has a value (or the threshold is NULL). Over rezago.observation each member''s values are read by an index probe; over another source, by the one statement of rezago.comuna_gap_values (grouped by cut, so that Citus can run it on its workers), the means then taken over rezago.territory_member: the same bits either way.';
 
 CREATE FUNCTION rezago.territory_exit(period integer, methodology text DEFAULT 'ufro2017',
                                       threshold_rule text DEFAULT NULL,
@@ -561,6 +654,8 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'entry_status_final',   'read'),
     ('routine',  'entry_status',         'read'),
     ('routine',  'variable_thresholds',  'read'),
+    ('routine',  'comuna_gap_values_statement', 'read'),
+    ('routine',  'comuna_gap_values',    'read'),
     ('routine',  'territory_gaps',       'read'),
     ('routine',  'territory_exit',       'read'),
     ('routine',  'comuna_poverty_ranks', 'read'),
