@@ -27,6 +27,10 @@
 --                   see plan_settings.sql (JIT is switched on for the
 --                   recorded calls only, not for this script's catalogue
 --                   queries)
+--   -v allow_missing_calls=on
+--                   skip the calls of lib/record_calls.sql whose function
+--                   does not exist (upgrade.sh's deltas that forget one);
+--                   otherwise that is an error in the version being built
 --   -v only=REGEX   only the lines whose "function|arguments" (or "view
 --                   NAME|", "aggregate NAME|what", "table NAME") matches
 --   -v skip=REGEX   not the lines whose "function|arguments" (...) matches
