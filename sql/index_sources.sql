@@ -279,6 +279,26 @@ FROM (VALUES ('default', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'')'
              ('obs_copy', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'', observations => ''obs_copy'')')) q(name, q)
 CROSS JOIN LATERAL pg_temp.plan(q.q, 'ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF') p;
 
+-- the gaps' statement (comuna_gap_values_statement): the source named once,
+-- grouped by cut, no reader of rezago's (expected: t t t); and it binds
+-- pg_catalog's objects whatever the search_path: run under a search_path
+-- whose max adds 1000 it gives what comuna_gap_values gives (expected: t)
+CREATE TEMP TABLE gap_statement AS
+SELECT rezago.comuna_gap_values_statement('{gasto_municipal,dependencia_fcm,poblacion}', '{2022,2021,NULL}', 'obs_copy') AS st;
+SELECT (SELECT count(*) FROM regexp_matches(g.st, 'obs_copy', 'g')) = 1 AS source_named_once,
+       g.st ~ ' FROM public\.obs_copy s WHERE .* GROUP BY s\.cut$' AS grouped_by_cut,
+       g.st !~ 'read_observation_source|source_observations|rezago\.' AS no_reader
+FROM gap_statement g;
+CREATE SCHEMA gap_shadow;
+CREATE FUNCTION gap_shadow.plus(a double precision, b double precision) RETURNS double precision
+LANGUAGE sql IMMUTABLE RETURN a + b;
+CREATE AGGREGATE gap_shadow.max(double precision) (sfunc = gap_shadow.plus, stype = double precision, initcond = '1000');
+SET search_path = gap_shadow, pg_catalog, public;
+SELECT pg_temp.digest((SELECT g.st FROM pg_temp.gap_statement g))
+       = pg_temp.digest('SELECT * FROM rezago.comuna_gap_values(''{gasto_municipal,dependencia_fcm,poblacion}'', ''{2022,2021,NULL}'', ''obs_copy'')') AS binds_pg_catalog;
+RESET search_path;
+DROP SCHEMA gap_shadow CASCADE;
+
 -- a temporary table as the source under forced parallel plans: the reader
 -- is PARALLEL RESTRICTED, so no worker ever reads it (expected: equal)
 SET LOCAL force_parallel_mode = on;

@@ -314,15 +314,19 @@ BEGIN
     -- (max of the one row a checked source holds for it); NULL without a
     -- vintage
     SELECT pg_catalog.string_agg(
-               CASE WHEN x.vintage IS NULL OR x.variable IS NULL THEN 'NULL::double precision'
-                    ELSE pg_catalog.format('max(s.value::double precision) FILTER (WHERE s.variable::text = %L AND s.period = %s)',
+               -- operators, functions and types schema-qualified, as in
+               -- rezago.comuna_states_statement: the text binds the same
+               -- objects whatever the search_path of whoever runs it
+               CASE WHEN x.vintage IS NULL OR x.variable IS NULL THEN 'NULL::pg_catalog.float8'
+                    ELSE pg_catalog.format('pg_catalog.max(s.value::pg_catalog.float8) FILTER (WHERE s.variable::pg_catalog.text OPERATOR(pg_catalog.=) %L AND s.period OPERATOR(pg_catalog.=) %s)',
                                            x.variable, x.vintage) END,
                ', ' ORDER BY x.n)
       INTO cols
       FROM ROWS FROM (pg_catalog.unnest(variables), pg_catalog.unnest(vintages)) WITH ORDINALITY x(variable, vintage, n);
     RETURN pg_catalog.format(
-        'SELECT s.cut::integer AS cut, ARRAY[%s]::double precision[] AS vals FROM %s s'
-        ' WHERE s.variable::text = ANY (%L::text[]) AND s.period = ANY (%L::integer[]) GROUP BY s.cut',
+        'SELECT s.cut::pg_catalog.int4 AS cut, ARRAY[%s]::pg_catalog.float8[] AS vals FROM %s s'
+        ' WHERE s.variable::pg_catalog.text OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+        ' AND s.period OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.int4[]) GROUP BY s.cut',
         coalesce(cols, ''), observations, variables, vintages);
 END;
 $$;
