@@ -843,7 +843,9 @@ DECLARE
     src regclass := rezago.require_observation_source(observations);
     sc record;
     rk record;
+    vt record;
     ranks double precision[] := '{}';
+    rows_read text;
     why text;
 BEGIN
     SELECT * INTO m FROM rezago.methodology x WHERE x.code = rezago.require_methodology(methodology);
@@ -852,8 +854,6 @@ BEGIN
     -- rank table
     why := CASE WHEN m.outlier_treatment = 'coinr' AND m.normalisation <> 'rank'
                     THEN 'outlier_treatment coinr may log-transform values, which a scoring table cannot say'
-                WHEN m.max_data_age > 0
-                    THEN pg_catalog.format('it reads each variable at its vintage (max_data_age %s)', m.max_data_age)
                 WHEN m.imputation <> 'none'
                     THEN pg_catalog.format('it imputes missing values (imputation %s)', m.imputation)
            END;
@@ -862,10 +862,35 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = pg_catalog.format('Under methodology %s %s; rezago.comuna_unit_states computes its states reading the source whole.',
                                              m.code, why),
-                  HINT = 'Call rezago.comuna_unit_states or rezago.comuna_index with observations => the source. A statement exists for methodologies without vintages, imputation or COINr''s outlier treatment (but for the rank normalisation, which may use it).';
+                  HINT = 'Call rezago.comuna_unit_states or rezago.comuna_index with observations => the source. A statement exists for methodologies without imputation or COINr''s outlier treatment (but for the rank normalisation, which may use it).';
     END IF;
     SELECT s.variables, s.scoring, s.min_coverage INTO sc
     FROM rezago.variable_scoring(period, methodology, observations => src) s;
+    -- the rows read: the period's, or with vintages (max_data_age > 0) each
+    -- variable's at its own vintage (rezago.variable_vintages), the rows of
+    -- rezago.scoring_values without imputation; under rank or vintages only
+    -- the methodology's variables, as the paths they replace read them
+    IF m.max_data_age > 0 THEN
+        SELECT pg_catalog.array_agg(v.variable ORDER BY v.variable) AS variables,
+               pg_catalog.array_agg(v.vintage ORDER BY v.variable) AS vintages,
+               pg_catalog.array_agg(DISTINCT v.vintage) AS periods
+          INTO vt
+          FROM rezago.variable_vintages(period, methodology, observations => src) v
+         WHERE v.vintage IS NOT NULL;
+        rows_read := pg_catalog.format(
+            E'\nWHERE s.period OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.int4[]) AND s.value IS NOT NULL'
+            || E'\n  AND s.variable::pg_catalog.text OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+            || E'\n  AND s.period OPERATOR(pg_catalog.=) (%L::pg_catalog.int4[])[pg_catalog.array_position(%L::pg_catalog.text[], s.variable::pg_catalog.text)]',
+            vt.periods, vt.variables, vt.vintages, vt.variables);
+    ELSIF m.normalisation = 'rank' THEN
+        rows_read := pg_catalog.format(
+            E'\nWHERE s.period OPERATOR(pg_catalog.=) %L::pg_catalog.int4 AND s.value IS NOT NULL'
+            || E'\n  AND s.variable::pg_catalog.text OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])',
+            period, sc.variables);
+    ELSE
+        rows_read := pg_catalog.format(
+            E'\nWHERE s.period OPERATOR(pg_catalog.=) %L::pg_catalog.int4 AND s.value IS NOT NULL', period);
+    END IF;
     IF m.normalisation <> 'rank' THEN
         -- the same aggregate, over the same rows, as the first branch of
         -- rezago.comuna_unit_states over rezago.observation: the same
@@ -877,9 +902,9 @@ BEGIN
             || E'\n           %L::pg_catalog.float8[],'
             || E'\n           %L::pg_catalog.float8) AS state'
             || E'\nFROM %s s'
-            || E'\nWHERE s.period OPERATOR(pg_catalog.=) %L::pg_catalog.int4 AND s.value IS NOT NULL'
+            || rows_read
             || E'\nGROUP BY s.cut',
-            sc.variables, sc.scoring, sc.min_coverage, src, period);
+            sc.variables, sc.scoring, sc.min_coverage, src);
     END IF;
     -- the rank normalisation: the whole-population step once (each
     -- variable's distinct values and their scores, rezago.rank_scores),
@@ -906,14 +931,13 @@ BEGIN
         || E'\n           %L::pg_catalog.float8[],'
         || E'\n           %L::pg_catalog.float8) AS state'
         || E'\nFROM %s s'
-        || E'\nWHERE s.period OPERATOR(pg_catalog.=) %L::pg_catalog.int4 AND s.value IS NOT NULL'
-        || E'\n  AND s.variable::pg_catalog.text OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+        || rows_read
         || E'\nGROUP BY s.cut',
-        sc.variables, sc.scoring, ranks, sc.min_coverage, src, period, sc.variables);
+        sc.variables, sc.scoring, ranks, sc.min_coverage, src);
 END;
 $$;
 COMMENT ON FUNCTION rezago.comuna_states_statement(integer, text, regclass) IS
-'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without vintages (max_data_age 0), imputation or outlier_treatment coinr (coinr is allowed under the rank normalisation): one top-level SELECT over the source, grouped by its column cut, of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form); under the rank normalisation, of rezago.unit_state_ranks over the methodology''s variables, with the rank table of rezago.rank_scores (each variable''s distinct values and their scores, computed first) written in as well. The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation. STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
+'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without imputation or outlier_treatment coinr (coinr is allowed under the rank normalisation): one top-level SELECT over the source, grouped by its column cut, over the period''s rows (with vintages, max_data_age > 0: each variable''s rows at its vintage, rezago.variable_vintages, the pairs written in; under rank or vintages, the methodology''s variables only), of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form); under the rank normalisation, of rezago.unit_state_ranks over the methodology''s variables, with the rank table of rezago.rank_scores (each variable''s distinct values and their scores, computed first) written in as well. The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation. STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
 
 CREATE FUNCTION rezago.run_comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
                                                    observations regclass DEFAULT 'rezago.observation')
@@ -927,7 +951,7 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION rezago.run_comuna_states_statement(integer, text, regclass) IS
-'Runs rezago.comuna_states_statement: the state (rezago.unit_state_values) of every comuna with a non-NULL observation in the period in the source, equal to the bit to what rezago.comuna_unit_states gives over rezago.observation holding the same rows. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement (0A000 for a methodology with vintages, imputation, rank or coinr).';
+'Runs rezago.comuna_states_statement: the state (rezago.unit_state_values) of every comuna with a non-NULL observation in the period in the source, equal to the bit to what rezago.comuna_unit_states gives over rezago.observation holding the same rows. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement (0A000 for a methodology with imputation, or coinr without rank).';
 
 CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text DEFAULT 'ufro2017',
                                              normalisation text DEFAULT NULL,
@@ -1054,7 +1078,7 @@ BEGIN ATOMIC
         SELECT * FROM rezago.variable_scoring(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations)
     ), g AS MATERIALIZED (
         SELECT CASE WHEN m.normalisation = 'rank'
-                         AND (m.max_data_age > 0 OR m.imputation <> 'none'
+                         AND (m.imputation <> 'none'
                               OR comuna_unit_states.observations IS NULL
                               OR comuna_unit_states.observations = 'rezago.observation'::regclass) THEN 'rank'
                     -- rank over another source: one statement (the rank
@@ -1064,9 +1088,12 @@ BEGIN ATOMIC
                     -- scoring table of the unit_*_values aggregates cannot
                     -- say: its scores come from comuna_lag_scores
                     WHEN m.outlier_treatment = 'coinr' THEN 'scored'
-                    -- vintages or imputation: the values of scoring_values
-                    WHEN m.max_data_age > 0 OR m.imputation <> 'none'
-                         OR comuna_unit_states.observations IS NULL THEN 'values'
+                    -- imputation, or vintages over rezago.observation: the
+                    -- values of scoring_values (vintages over another
+                    -- source: the statement, which reads them there)
+                    WHEN m.imputation <> 'none' OR comuna_unit_states.observations IS NULL
+                         OR (m.max_data_age > 0
+                             AND comuna_unit_states.observations = 'rezago.observation'::regclass) THEN 'values'
                     -- the period's observations, scored by the scoring table:
                     -- rezago.observation read by its index, any other source
                     -- by one top-level statement over it
@@ -1093,7 +1120,8 @@ BEGIN ATOMIC
                                             comuna_unit_states.observations) x
     WHERE (SELECT g.path = 'statement' FROM g)
     UNION ALL
-    -- with vintages or imputation: the values of rezago.scoring_values
+    -- with imputation, or vintages over rezago.observation: the values of
+    -- rezago.scoring_values
     SELECT v.cut,
            rezago.unit_state_values(v.variable, v.value, (SELECT sc.variables FROM sc),
                                     (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
@@ -1117,7 +1145,7 @@ BEGIN ATOMIC
     GROUP BY r.cut;
 END;
 COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text, regclass) IS
-'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. Over a source other than rezago.observation, a methodology without vintages, imputation or outlier_treatment coinr (coinr allowed under the rank normalisation) is computed by one top-level statement over the source, grouped by cut (rezago.comuna_states_statement; under rank with the rank table of rezago.rank_scores computed first; doc/sources.md); the others read the source through rezago.source_observations. NULL period: no rows. Errors: unknown (42704, also for NULL) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
+'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. Over a source other than rezago.observation, a methodology without imputation or outlier_treatment coinr (coinr allowed under the rank normalisation) is computed by one top-level statement over the source, grouped by cut (rezago.comuna_states_statement; under rank with the rank table of rezago.rank_scores computed first; doc/sources.md); the others read the source through rezago.source_observations. NULL period: no rows. Errors: unknown (42704, also for NULL) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
 
 CREATE FUNCTION rezago.comuna_geometric_states(period integer, methodology text DEFAULT 'ufro2017',
                                                observations regclass DEFAULT 'rezago.observation')
