@@ -386,6 +386,52 @@ SELECT pg_temp.reads('SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimens
                       FROM rezago.ranked_lag_score_rows(2022, ''src_rank'', observations => ''obs_copy'') r GROUP BY r.cut') AS reads_before,
        pg_temp.reads('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank'', ''obs_copy'')') AS reads_now;
 
+-- vintages without imputation (max_data_age > 0, imputation none) over a
+-- source: the same statement, each variable read at its own vintage, the
+-- (variable, vintage) pairs written in; min-max (src_vint) and rank
+-- (src_vint_rank).  A source where the vintages differ, by hand:
+-- gasto_municipal has no value from 2022 on (vintage 2021, 10 comunas),
+-- dependencia_fcm in 2022 only for the odd cuts (vintage 2022, 5 comunas),
+-- the others as in rezago.observation (2022: 11 and 12 comunas)
+SELECT rezago.copy_methodology('sinim4', m) FROM unnest(ARRAY['src_vint', 'src_vint_rank']) m;
+UPDATE rezago.methodology SET max_data_age = 2 WHERE code IN ('src_vint', 'src_vint_rank');
+UPDATE rezago.methodology SET normalisation = 'rank' WHERE code = 'src_vint_rank';
+CREATE TEMP TABLE obs_vint AS SELECT * FROM rezago.observation
+WHERE NOT (variable = 'gasto_municipal' AND period >= 2022) AND NOT (variable = 'dependencia_fcm' AND period = 2022 AND cut % 2 = 0);
+SELECT * FROM rezago.variable_vintages(2022, 'src_vint', 'obs_vint');
+-- the text: the vintages' periods, the variables and the pairs (expected:
+-- the periods {2021,2022}, vintages {2022,2022,2021,2022} in the order of
+-- the variables)
+SELECT substring(rezago.comuna_states_statement(2022, 'src_vint', 'obs_vint') from '\nWHERE .*\nGROUP BY s\.cut$') AS rows_read;
+-- its states equal, over the source, those of the path it replaces: the
+-- values of scoring_values aggregated by unit_state_values (min-max), the
+-- rank rows by unit_state (rank), to the bit (expected: 12 comunas, t
+-- for each)
+SELECT m.code, (SELECT count(*) FROM rezago.run_comuna_states_statement(2022, m.code, 'obs_vint')) AS comunas,
+       pg_temp.digest(format('SELECT * FROM rezago.run_comuna_states_statement(2022, %L, ''obs_vint'')', m.code))
+       = pg_temp.digest(CASE m.code WHEN 'src_vint' THEN
+             'SELECT v.cut, rezago.unit_state_values(v.variable, v.value, sc.variables, sc.scoring, sc.min_coverage)
+              FROM rezago.scoring_values(2022, ''src_vint'', observations => ''obs_vint'') v,
+                   rezago.variable_scoring(2022, ''src_vint'', ''obs_vint'') sc GROUP BY v.cut'
+             ELSE 'SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage)
+                   FROM rezago.ranked_lag_score_rows(2022, ''src_vint_rank'', observations => ''obs_vint'') r GROUP BY r.cut' END) AS equal
+FROM unnest(ARRAY['src_vint', 'src_vint_rank']) m(code) ORDER BY m.code;
+-- comuna_unit_states over the copy (the statement) equals it over
+-- rezago.observation (the values path, the rank rows), to the bit, in a
+-- period with data (2022), one whose vintages are a year back (2024: every
+-- variable at 2023) and one without any (2030: no rows) (expected: t)
+SELECT m.code, p.p, (SELECT count(*) FROM rezago.comuna_unit_states(p.p, m.code)) AS comunas,
+       pg_temp.digest(format('SELECT * FROM rezago.comuna_unit_states(%s, %L, ''obs_copy'')', p.p, m.code))
+       = pg_temp.digest(format('SELECT * FROM rezago.comuna_unit_states(%s, %L)', p.p, m.code)) AS equal
+FROM unnest(ARRAY['src_vint', 'src_vint_rank']) m(code) CROSS JOIN unnest(ARRAY[2022, 2024, 2030]) p(p)
+ORDER BY m.code, p.p;
+-- EXPLAIN: an aggregate over one scan of the source, nothing else
+-- (expected: t t t)
+SELECT split_part(p.p, E'\n', 1) ~ '^(HashAggregate|GroupAggregate)$' AS aggregate_on_top,
+       (SELECT count(*) FROM regexp_matches(p.p, '(?<!Bitmap Index) Scan ', 'g')) = 1 AS one_scan,
+       p.p !~ 'Function Scan|SubPlan|InitPlan|Subquery' AS nothing_else
+FROM pg_temp.plan(rezago.comuna_states_statement(2022, 'src_vint', 'obs_vint')) p(p);
+
 -- territory_gaps: rezago.observation is probed by its index for every member
 -- and the per-comuna statement over a source (comuna_gap_values) never runs;
 -- over a source the statement runs once and the table is never read there (expected:
