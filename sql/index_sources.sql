@@ -432,6 +432,39 @@ SELECT split_part(p.p, E'\n', 1) ~ '^(HashAggregate|GroupAggregate)$' AS aggrega
        p.p !~ 'Function Scan|SubPlan|InitPlan|Subquery' AS nothing_else
 FROM pg_temp.plan(rezago.comuna_states_statement(2022, 'src_vint', 'obs_vint')) p(p);
 
+-- the thresholds over a source: the sorted values at the vintages by one
+-- statement (source_values_statement), the mean (canonical), the median
+-- and percentiles (percentile_cont) over those lists: equal to the bit to
+-- rezago.observation's under every rule, without and with vintages
+-- (expected: t x 8)
+UPDATE rezago.methodology SET threshold_percentile = 0.3 WHERE code IN ('sinim4', 'src_vint');
+SELECT m.code, r.rule,
+       pg_temp.digest(format('SELECT * FROM rezago.variable_thresholds(2022, %L, %L, ''obs_copy'')', m.code, r.rule))
+       = pg_temp.digest(format('SELECT * FROM rezago.variable_thresholds(2022, %L, %L)', m.code, r.rule)) AS equal
+FROM (VALUES ('sinim4'), ('src_vint')) m(code) CROSS JOIN (VALUES ('mean'), ('median'), ('percentile'), ('fixed')) r(rule)
+ORDER BY m.code, r.rule;
+-- by hand over obs_vint, mean rule: gasto_municipal at its vintage 2021
+-- (10 comunas) and dependencia_fcm at 2022 (the 5 odd cuts) against plain
+-- avg and count over the table (expected: t t per variable)
+SELECT t.variable, t.comunas = o.n AS count_equal, abs(t.threshold - o.mean) < 1e-12 AS mean_equal
+FROM rezago.variable_thresholds(2022, 'src_vint', 'mean', 'obs_vint') t
+JOIN (SELECT variable, count(*) AS n, avg(value) AS mean FROM obs_vint
+      WHERE (variable, period) IN (('gasto_municipal', 2021), ('dependencia_fcm', 2022)) AND value IS NOT NULL
+      GROUP BY variable) o USING (variable)
+ORDER BY t.variable;
+-- over a source, variable_thresholds and territory_gaps (so territory_exit)
+-- no longer call the row reader (read_observation_source): the vintages'
+-- counts (extent), the sorted values (thresholds) and, for gaps, the
+-- per-comuna statement (expected: 0 1 1; 0 2 1, the vintages of the gaps
+-- themselves once more; the thresholds filtered on, so that the planner
+-- does not leave their statistics out)
+SET LOCAL track_functions = 'pl';
+SELECT q.name, c.*
+FROM (VALUES (1, 'variable_thresholds obs_copy', 'SELECT * FROM rezago.variable_thresholds(2022, ''sinim4'', observations => ''obs_copy'') t WHERE t.threshold IS NOT NULL'),
+             (2, 'territory_gaps obs_copy', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'', observations => ''obs_copy'')')) q(n, name, q)
+CROSS JOIN LATERAL pg_temp.calls(q.q) c ORDER BY q.n;
+RESET track_functions;
+
 -- territory_gaps: rezago.observation is probed by its index for every member
 -- and the per-comuna statement over a source (comuna_gap_values) never runs;
 -- over a source the statement runs once and the table is never read there (expected:
