@@ -41,19 +41,27 @@ SELECT f.fn,
          = pg_temp.digest(format('SELECT * FROM rezago.%I(2023, ''sinim4_age1'', observations => ''obs_copy'')', f.fn)) AS general_equal
 FROM unnest(ARRAY['comuna_index', 'comuna_dimension_scores', 'territory_index']) f(fn);
 
--- best of ten, the three ways interleaved per function
-SELECT f.fn,
-       round(t.tab::numeric, 1) AS observation_ms,
-       round(t.stmt::numeric, 1) AS copy_statement_ms,
-       round(t.gen::numeric, 1) AS copy_vintages_statement_ms,
-       round((t.stmt / t.tab)::numeric, 2) AS statement_ratio,
-       round((t.gen / t.tab)::numeric, 2) AS vintages_statement_ratio
+-- best of ten, the three ways interleaved per function (the third: the
+-- copy under sinim4_age1, now the statement with vintages)
+CREATE FUNCTION pg_temp.three_ways(q_table text, q_copy text, q_third text, OUT observation_ms numeric,
+                                   OUT copy_statement_ms numeric, OUT third_ms numeric,
+                                   OUT statement_ratio numeric, OUT third_ratio numeric)
+LANGUAGE plpgsql AS $$
+DECLARE tab double precision := pg_temp.best_ms(q_table, 10);
+        stmt double precision := pg_temp.best_ms(q_copy, 10);
+        third double precision := pg_temp.best_ms(q_third, 10);
+BEGIN
+    observation_ms := round(tab::numeric, 1);
+    copy_statement_ms := round(stmt::numeric, 1);
+    third_ms := round(third::numeric, 1);
+    statement_ratio := round((stmt / tab)::numeric, 2);
+    third_ratio := round((third / tab)::numeric, 2);
+END $$;
+SELECT f.fn, w.*
 FROM unnest(ARRAY['comuna_index', 'comuna_dimension_scores', 'territory_index']) f(fn)
-CROSS JOIN LATERAL (
-    SELECT pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4'')', f.fn), 10) AS tab,
-           pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4'', observations => ''obs_copy'')', f.fn), 10) AS stmt,
-           pg_temp.best_ms(format('SELECT * FROM rezago.%I(2023, ''sinim4_age1'', observations => ''obs_copy'')', f.fn), 10) AS gen
-) t;
+CROSS JOIN LATERAL pg_temp.three_ways(format('SELECT * FROM rezago.%I(2023, ''sinim4'')', f.fn),
+                                      format('SELECT * FROM rezago.%I(2023, ''sinim4'', observations => ''obs_copy'')', f.fn),
+                                      format('SELECT * FROM rezago.%I(2023, ''sinim4_age1'', observations => ''obs_copy'')', f.fn)) w;
 -- the statement alone, and the whole-population step it starts with
 SELECT round(pg_temp.best_ms('SELECT rezago.variable_scoring(2023, ''sinim4'', observations => ''obs_copy'')', 5)::numeric, 1)
            AS variable_scoring_copy_ms,
@@ -81,18 +89,13 @@ SELECT r.methodology,
        pg_temp.digest(format('SELECT * FROM rezago.comuna_unit_states(2023, %L)', r.methodology))
          = pg_temp.digest(r.q) AS replaced_equal
 FROM replaced r ORDER BY r.methodology;
-SELECT r.methodology,
-       round(t.tab::numeric, 1) AS observation_ms,
-       round(t.stmt::numeric, 1) AS copy_statement_ms,
-       round(t.gen::numeric, 1) AS copy_replaced_ms,
-       round((t.stmt / t.tab)::numeric, 2) AS statement_ratio,
-       round((t.gen / t.tab)::numeric, 2) AS replaced_ratio
+-- (the third: the path replaced)
+SELECT r.methodology, w.*
 FROM replaced r
-CROSS JOIN LATERAL (
-    SELECT pg_temp.best_ms(format('SELECT * FROM rezago.comuna_unit_states(2023, %L)', r.methodology), 10) AS tab,
-           pg_temp.best_ms(format('SELECT * FROM rezago.comuna_unit_states(2023, %L, ''obs_copy'')', r.methodology), 10) AS stmt,
-           pg_temp.best_ms(r.q, 10) AS gen
-) t ORDER BY r.methodology;
+CROSS JOIN LATERAL pg_temp.three_ways(format('SELECT * FROM rezago.comuna_unit_states(2023, %L)', r.methodology),
+                                      format('SELECT * FROM rezago.comuna_unit_states(2023, %L, ''obs_copy'')', r.methodology),
+                                      r.q) w
+ORDER BY r.methodology;
 -- the thresholds over the copy (the sorted values by one statement) and over
 -- rezago.observation (index probes)
 SELECT round(pg_temp.best_ms('SELECT * FROM rezago.variable_thresholds(2023, ''sinim4'')', 10)::numeric, 1) AS thresholds_observation_ms,
