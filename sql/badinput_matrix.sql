@@ -537,7 +537,38 @@ INSERT INTO matrix (label, q) VALUES
  ('comuna_gap_values 2020 -> agrupaciones 10 g, antenas without vintage NULL; 101..105', $$SELECT string_agg(cut || '=' || vals::text, ' ' ORDER BY cut) FROM rezago.comuna_gap_values(ARRAY['agrupaciones_sociales', 'antenas'], ARRAY[2020, NULL])$$),
  ('comuna_gap_values no variables -> no rows', $$SELECT count(*) FROM rezago.comuna_gap_values('{}', '{}')$$),
  ('comuna_gap_values NULL vintages -> no rows', $$SELECT count(*) FROM rezago.comuna_gap_values(ARRAY['antenas'], NULL)$$),
- ('comuna_gap_values over a NaN source',    $$SELECT count(*) FROM rezago.comuna_gap_values(ARRAY['agrupaciones_sociales'], ARRAY[2020], 'matrix_nan_obs')$$);
+ ('comuna_gap_values over a NaN source',    $$SELECT count(*) FROM rezago.comuna_gap_values(ARRAY['agrupaciones_sociales'], ARRAY[2020], 'matrix_nan_obs')$$),
+ -- the rank normalisation as one statement (rank_scores, unit_state_ranks);
+ -- toy 2020 under rank: agrupaciones 10..50, polarity +1, k greater of 5
+ -- values scores k/4: 10 -> 1, 20 -> .75, ..., 50 -> 0; antenas all 5: 0
+ ('rank_scores toy 2020 -> agrupaciones {10..50} {1,.75,.5,.25,0}; antenas {5} {0}', $$SELECT string_agg(variable || ' ' || vintage || ' ' || value_list::text || ' ' || scores::text, '; ' ORDER BY variable) FROM rezago.rank_scores(2020, 'toy')$$),
+ ('rank_scores toy 2021, one comuna -> {10} {0}; {3} {0}', $$SELECT string_agg(variable || ' ' || value_list::text || ' ' || scores::text, '; ' ORDER BY variable) FROM rezago.rank_scores(2021, 'toy')$$),
+ ('rank_scores toy 2022, -1.7e308, 0, 1.7e308 -> 2, 1, 0 greater of 3: 1, .5, 0; tiny equal -> 0', $$SELECT string_agg(variable || ' ' || value_list::text || ' ' || scores::text, '; ' ORDER BY variable) FROM rezago.rank_scores(2022, 'toy')$$),
+ ('rank_scores 1990, no data -> vintage NULL, empty lists', $$SELECT string_agg(variable || ' ' || coalesce(vintage::text, 'NULL') || ' ' || value_list::text || scores::text, '; ' ORDER BY variable) FROM rezago.rank_scores(1990, 'toy')$$),
+ ('rank_scores NULL period -> empty lists', $$SELECT string_agg(variable || ' ' || coalesce(vintage::text, 'NULL') || ' ' || value_list::text || scores::text, '; ' ORDER BY variable) FROM rezago.rank_scores(NULL, 'toy')$$),
+ ('rank_scores NULL source -> empty lists', $$SELECT string_agg(variable || ' ' || value_list::text || scores::text, '; ' ORDER BY variable) FROM rezago.rank_scores(2020, 'toy', NULL)$$),
+ ('rank_scores unknown methodology',        $$SELECT count(*) FROM rezago.rank_scores(2020, 'nope')$$),
+ ('rank_scores over a NaN source',          $$SELECT count(*) FROM rezago.rank_scores(2020, 'toy', 'matrix_nan_obs')$$),
+ -- state: F=4 fields, W=3, R rows; n 1, mincov 0, not slotted, dw 1; rows sorted
+ ('unit_state_ranks 5 and 1 -> header 4,3,2; 1,0,0,1; rows (1,1,0), (1,1,1)', $$SELECT rezago.unit_state_ranks('antenas', x, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{2,1,5,1,0}', 0)::text FROM (VALUES (5::float8), (1)) v(x)$$),
+ ('unit_state_ranks NULL, NaN, Infinity -> missing: rows (1,-1,0) x3', $$SELECT rezago.unit_state_ranks('antenas', x, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text FROM (VALUES (NULL::float8), ('NaN'), ('-Infinity')) v(x)$$),
+ ('unit_state_ranks unknown or NULL variable -> no row', $$SELECT rezago.unit_state_ranks(v, 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text FROM (VALUES ('nope'), (NULL)) v(v)$$),
+ ('unit_state_ranks empty input -> NULL',   $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0) FROM (SELECT 1 WHERE false) e$$),
+ ('unit_state_ranks a value not ranked',    $$SELECT rezago.unit_state_ranks('antenas', 6, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text$$),
+ ('unit_state_ranks NULL ranks',            $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', NULL, 0)::text$$),
+ ('unit_state_ranks m beyond the array',    $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{3,5,0}', 0)::text$$),
+ ('unit_state_ranks m not whole',           $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{0.5,5,0}', 0)::text$$),
+ ('unit_state_ranks elements left over',    $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0,7}', 0)::text$$),
+ ('unit_state_ranks values not ascending',  $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{2,5,1,0,1}', 0)::text$$),
+ ('unit_state_ranks NaN value in the table', $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,NaN,0}', 0)::text$$),
+ ('unit_state_ranks score above 1',         $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,1.5}', 0)::text$$),
+ ('unit_state_ranks NULL in ranks',         $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,NULL}', 0)::text$$),
+ ('unit_state_ranks two-dimensional ranks', $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{{1,5,0}}', 0)::text$$),
+ ('unit_state_ranks NULL min_coverage',     $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', NULL)::text$$),
+ ('unit_state_ranks bad scoring table',     $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1}}', '{1,5,0}', 0)::text$$),
+ ('unit_state_ranks toy 2020 rank table -> index .5 .375 .25 .125 0', $$SELECT string_agg(x.cut || '=' || rezago.unit_index_final(x.s), ' ' ORDER BY x.cut) FROM (SELECT o.cut, rezago.unit_state_ranks(o.variable, o.value, s.variables, s.scoring, k.ranks, s.min_coverage) AS s FROM rezago.observation o, rezago.variable_scoring(2020, 'toy') s, (SELECT array_agg(e ORDER BY r.variable, p, i) AS ranks FROM rezago.rank_scores(2020, 'toy') r CROSS JOIN LATERAL (SELECT 0 AS p, 0::bigint AS i, cardinality(r.value_list)::float8 AS e UNION ALL SELECT 1, i, x FROM unnest(r.value_list) WITH ORDINALITY u(x, i) UNION ALL SELECT 2, i, x FROM unnest(r.scores) WITH ORDINALITY u(x, i)) f) k WHERE o.period = 2020 GROUP BY o.cut) x$$),
+ ('unit_ranks_accum called directly -> the state of one row', $$SELECT rezago.unit_ranks_accum(NULL, 'antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text$$),
+ ('unit_ranks_accum a forged state',        $$SELECT rezago.unit_ranks_accum('{1,2,3}', 'antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

@@ -162,8 +162,9 @@ SELECT calls AS statement_runs FROM pg_stat_xact_user_functions
 WHERE schemaname = 'rezago' AND funcname = 'run_comuna_states_statement';
 RESET track_functions;
 -- the methodologies without a statement: 0A000, the reason in the detail
+-- (src_rank has one: below)
 SELECT m.code, o.state, o.message, o.detail, o.hint <> '' AS has_hint
-FROM unnest(ARRAY['src_age', 'src_cf', 'src_rank', 'src_coinr']) m(code)
+FROM unnest(ARRAY['src_age', 'src_cf', 'src_coinr']) m(code)
 CROSS JOIN LATERAL pg_temp.outcome(format('SELECT rezago.comuna_states_statement(2022, %L, ''obs_copy'')', m.code)) o;
 -- NULL arguments: NULL, no rows (STRICT)
 SELECT rezago.comuna_states_statement(NULL, 'sinim4', 'obs_copy') IS NULL AS null_period,
@@ -268,6 +269,201 @@ SELECT rezago.source_extent_statement(NULL, 2022, 'obs_copy') IS NULL AS null_pe
        rezago.source_values_statement('{poblacion}', '{2022}', NULL) IS NULL AS null_source,
        (SELECT count(*) FROM rezago.run_source_extent_statement(2020, 2022, NULL)) AS rows_null_source,
        (SELECT count(*) FROM rezago.run_source_values_statement(NULL, '{2022}', 'obs_copy')) AS rows_null_variables;
+
+-- the rank normalisation over a source other than rezago.observation: the
+-- whole-population step once (rank_scores: every variable's distinct values
+-- at its vintage and their scores, from the sorted values of
+-- source_values_statement), then one statement over the source grouped by
+-- cut (comuna_states_statement, of unit_state_ranks), the rank table
+-- written in as constants.  rank_scores over the copy gives the (variable,
+-- value, score) rows of ranked_lag_score_rows over rezago.observation (its
+-- window over the whole table; expected: 45 values, the 11, 11, 11 and 12
+-- distinct values of the four variables, 0 differing either way)
+SELECT (SELECT count(*) FROM rezago.rank_scores(2022, 'src_rank', 'obs_copy') r, unnest(r.value_list)) AS ranked_values,
+       (SELECT count(*) FROM (
+           (SELECT r.variable, u.x, u.s FROM rezago.rank_scores(2022, 'src_rank', 'obs_copy') r, unnest(r.value_list, r.scores) u(x, s)
+            EXCEPT SELECT k.variable, k.value, k.score FROM rezago.ranked_lag_score_rows(2022, 'src_rank') k)
+           UNION ALL
+           (SELECT k.variable, k.value, k.score FROM rezago.ranked_lag_score_rows(2022, 'src_rank') k
+            EXCEPT SELECT r.variable, u.x, u.s FROM rezago.rank_scores(2022, 'src_rank', 'obs_copy') r, unnest(r.value_list, r.scores) u(x, s))) d)
+           AS differing;
+-- ties, by hand: gasto_municipal (polarity +1) in 2022 has the 11 values
+-- 4.9 13 14.9 21.1 23 24.9 29.2 31.1 33 39.2 41.1 (scores 1, .9, ..., 0:
+-- k greater of 11, k/10); with 41.1 lowered to 39.2, 39.2 twice has 0
+-- greater (score 0), 33 has 2 (.2), ..., 4.9 still 10 (1): 10 distinct
+-- values, scores 1 .9 .8 .7 .6 .5 .4 .3 .2 0
+CREATE TEMP TABLE obs_tie AS SELECT * FROM rezago.observation;
+UPDATE obs_tie SET value = 39.2 WHERE variable = 'gasto_municipal' AND period = 2022 AND value = 41.1;
+SELECT r.value_list, r.scores FROM rezago.rank_scores(2022, 'src_rank', 'obs_tie') r WHERE r.variable = 'gasto_municipal';
+-- and the states of the statement over it are those the rank rows give
+-- (ranked_lag_score_rows, reading the source whole) aggregated as
+-- comuna_unit_states aggregated them before (unit_state; expected: t)
+SELECT pg_temp.digest('SELECT * FROM rezago.run_comuna_states_statement(2022, ''src_rank'', ''obs_tie'')')
+     = pg_temp.digest('SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage)
+                       FROM rezago.ranked_lag_score_rows(2022, ''src_rank'', observations => ''obs_tie'') r GROUP BY r.cut') AS tie_states_equal;
+-- the statement's text: unit_state_ranks over the source, named once, the
+-- methodology's variables in the period, grouped by cut; one SELECT, one
+-- FROM, no reader of rezago's (expected: t everywhere)
+CREATE TEMP TABLE rank_statements AS
+SELECT s.source, rezago.comuna_states_statement(2022, 'src_rank', s.source::regclass) AS st
+FROM (VALUES ('obs_copy'), ('obs_view'), ('obs_temp')) s(source);
+SELECT x.source,
+       x.st ~ '^SELECT s\.cut::pg_catalog\.int4 AS cut,\n +rezago\.unit_state_ranks\(s\.variable::pg_catalog\.text, s\.value::pg_catalog\.float8,' AS selects_aggregate,
+       x.st ~ ('\nFROM ' || CASE x.source WHEN 'obs_temp' THEN '' ELSE 'public\.' END || x.source || ' s\nWHERE s\.period OPERATOR\(pg_catalog\.=\) ''2022''::pg_catalog\.int4 AND s\.value IS NOT NULL\n'
+               || '  AND s\.variable::pg_catalog\.text OPERATOR\(pg_catalog\.=\) ANY \(''\{agrupaciones_sociales,dependencia_fcm,gasto_municipal,profesionalizacion_municipal\}''::pg_catalog\.text\[\]\)\nGROUP BY s\.cut$') AS from_source_grouped_by_cut,
+       (SELECT count(*) FROM regexp_matches(x.st, x.source, 'g')) = 1 AS source_named_once,
+       (SELECT count(*) FROM regexp_matches(x.st, '\m(FROM|JOIN|SELECT)\M', 'gi')) = 2 AS one_select_one_from,
+       x.st !~ 'read_observation_source|source_observations|rezago\.observation|variable_scoring|rank_scores' AS no_reader
+FROM rank_statements x ORDER BY x.source;
+-- the constants: the scoring table of variable_scoring and the rank table
+-- of rank_scores (per variable of the scoring table: m, m values, m
+-- scores), to the bit (expected: t t)
+SELECT x.source,
+       (regexp_match(x.st, '''(\{\{[^'']*\}\})''::pg_catalog\.float8\[\]'))[1]::float8[] = v.scoring AS scoring_exact,
+       (regexp_match(x.st, '''(\{[^{'']*\})''::pg_catalog\.float8\[\]'))[1]::float8[]
+       = (SELECT array_agg(e.e ORDER BY n.n, e.part, e.i)
+          FROM unnest(v.variables) WITH ORDINALITY n(variable, n)
+          JOIN rezago.rank_scores(2022, 'src_rank', x.source::regclass) r ON r.variable = n.variable
+          CROSS JOIN LATERAL (SELECT 0 AS part, 0::bigint AS i, cardinality(r.value_list)::float8 AS e
+                              UNION ALL SELECT 1, u.i, u.x FROM unnest(r.value_list) WITH ORDINALITY u(x, i)
+                              UNION ALL SELECT 2, u.i, u.x FROM unnest(r.scores) WITH ORDINALITY u(x, i)) e) AS ranks_exact
+FROM rank_statements x CROSS JOIN LATERAL rezago.variable_scoring(2022, 'src_rank', x.source::regclass) v
+ORDER BY x.source;
+-- EXPLAIN: an aggregate over one scan of the source, nothing else
+-- (expected: t t t)
+SELECT x.source, split_part(p.p, E'\n', 1) ~ '^(HashAggregate|GroupAggregate)$' AS aggregate_on_top,
+       (SELECT count(*) FROM regexp_matches(p.p, '(?<!Bitmap Index) Scan ', 'g')) = 1 AS one_scan,
+       p.p !~ 'Function Scan|SubPlan|InitPlan|Subquery' AS nothing_else
+FROM rank_statements x CROSS JOIN LATERAL (SELECT pg_temp.plan(x.st)) p(p)
+WHERE x.source <> 'obs_view' ORDER BY x.source;
+-- run, it gives comuna_unit_states over rezago.observation (the rank rows
+-- aggregated by unit_state), to the bit (expected: t for each)
+SELECT x.source,
+       pg_temp.digest(format('SELECT * FROM rezago.run_comuna_states_statement(2022, ''src_rank'', %L)', x.source))
+       = (SELECT d.d FROM digests d WHERE d.fn = 'rezago.comuna_unit_states'::regproc
+                                      AND d.methodology = 'src_rank' AND d.source IS NULL) AS equal
+FROM rank_statements x ORDER BY x.source;
+-- with winsorisation under rank: comuna_unit_states over the copy (the
+-- statement) equals it over rezago.observation (the rank rows), to the bit
+-- (expected: t, 12 comunas)
+SELECT rezago.copy_methodology('src_rank', m) FROM unnest(ARRAY['src_rank_pct', 'src_rank_coinr']) m;
+UPDATE rezago.methodology SET winsor_lower = 0.1, winsor_upper = 0.9 WHERE code = 'src_rank_pct';
+SELECT pg_temp.digest('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank_pct'', ''obs_copy'')')
+       = pg_temp.digest('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank_pct'')') AS equal,
+       (SELECT count(*) FROM rezago.comuna_unit_states(2022, 'src_rank_pct')) AS comunas;
+-- COINr's treatment under rank, which ties what it winsorises, by hand:
+-- gasto_municipal's three largest 2022 values (33, 39.2, 41.1) made 1e4, 1e5
+-- and 1e6; with at most one value winsorised, COINr clamps 1e6 to 1e5
+-- (scoring_rows: win_hi 100000), so 1e5 and 1e6 tie with 0 greater (score
+-- 0), 1e4 has 2 greater of 11 (.2), 31.1 3 (.3), ..., 4.9 10 (1); and the
+-- statement's states over it equal the rank rows' (expected: t)
+UPDATE rezago.methodology SET outlier_treatment = 'coinr', coinr_winmax = 1 WHERE code = 'src_rank_coinr';
+CREATE TEMP TABLE obs_skew AS SELECT * FROM rezago.observation;
+UPDATE obs_skew SET value = CASE WHEN value > 40 THEN 1e6 WHEN value > 35 THEN 1e5 WHEN value > 32 THEN 1e4 ELSE value END
+WHERE variable = 'gasto_municipal' AND period = 2022;
+SELECT r.win_hi FROM rezago.scoring_rows(2022, 'src_rank_coinr', observations => 'obs_skew') r WHERE r.variable = 'gasto_municipal';
+SELECT r.value_list, r.scores FROM rezago.rank_scores(2022, 'src_rank_coinr', 'obs_skew') r WHERE r.variable = 'gasto_municipal';
+SELECT pg_temp.digest('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank_coinr'', ''obs_skew'')')
+     = pg_temp.digest('SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage)
+                       FROM rezago.ranked_lag_score_rows(2022, ''src_rank_coinr'', observations => ''obs_skew'') r GROUP BY r.cut') AS coinr_states_equal;
+-- comuna_unit_states (so comuna_index) under rank runs the statement over a
+-- source, not over rezago.observation (expected: 1, then still 1); scans
+-- of the copy per call: before, 4 (the vintages and the extent, then the
+-- rank rows read the source whole); now 6, all statements: the scoring
+-- table (the vintages and the extent: 2), the rank table (the same 2 and
+-- the sorted values: 3) and the statement grouped by cut (1)
+SET LOCAL track_functions = 'pl';
+CREATE TEMP TABLE rank_calls0 AS SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_xact_user_functions
+WHERE schemaname = 'rezago' AND funcname = 'run_comuna_states_statement';
+SELECT count(*) AS comunas FROM rezago.comuna_index(2022, 'src_rank', observations => 'obs_copy');
+SELECT coalesce(sum(calls), 0) - (SELECT n FROM rank_calls0) AS statement_runs FROM pg_stat_xact_user_functions
+WHERE schemaname = 'rezago' AND funcname = 'run_comuna_states_statement';
+SELECT count(*) AS comunas FROM rezago.comuna_index(2022, 'src_rank');
+SELECT coalesce(sum(calls), 0) - (SELECT n FROM rank_calls0) AS statement_runs FROM pg_stat_xact_user_functions
+WHERE schemaname = 'rezago' AND funcname = 'run_comuna_states_statement';
+RESET track_functions;
+SELECT pg_temp.reads('SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage)
+                      FROM rezago.ranked_lag_score_rows(2022, ''src_rank'', observations => ''obs_copy'') r GROUP BY r.cut') AS reads_before,
+       pg_temp.reads('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank'', ''obs_copy'')') AS reads_now;
+
+-- vintages without imputation (max_data_age > 0, imputation none) over a
+-- source: the same statement, each variable read at its own vintage, the
+-- (variable, vintage) pairs written in; min-max (src_vint) and rank
+-- (src_vint_rank).  A source where the vintages differ, by hand:
+-- gasto_municipal has no value from 2022 on (vintage 2021, 10 comunas),
+-- dependencia_fcm in 2022 only for the odd cuts (vintage 2022, 5 comunas),
+-- the others as in rezago.observation (2022: 11 and 12 comunas)
+SELECT rezago.copy_methodology('sinim4', m) FROM unnest(ARRAY['src_vint', 'src_vint_rank']) m;
+UPDATE rezago.methodology SET max_data_age = 2 WHERE code IN ('src_vint', 'src_vint_rank');
+UPDATE rezago.methodology SET normalisation = 'rank' WHERE code = 'src_vint_rank';
+CREATE TEMP TABLE obs_vint AS SELECT * FROM rezago.observation
+WHERE NOT (variable = 'gasto_municipal' AND period >= 2022) AND NOT (variable = 'dependencia_fcm' AND period = 2022 AND cut % 2 = 0);
+SELECT * FROM rezago.variable_vintages(2022, 'src_vint', 'obs_vint');
+-- the text: the vintages' periods, the variables and the pairs (expected:
+-- the periods {2021,2022}, vintages {2022,2022,2021,2022} in the order of
+-- the variables)
+SELECT substring(rezago.comuna_states_statement(2022, 'src_vint', 'obs_vint') from '\nWHERE .*\nGROUP BY s\.cut$') AS rows_read;
+-- its states equal, over the source, those of the path it replaces: the
+-- values of scoring_values aggregated by unit_state_values (min-max), the
+-- rank rows by unit_state (rank), to the bit (expected: 12 comunas, t
+-- for each)
+SELECT m.code, (SELECT count(*) FROM rezago.run_comuna_states_statement(2022, m.code, 'obs_vint')) AS comunas,
+       pg_temp.digest(format('SELECT * FROM rezago.run_comuna_states_statement(2022, %L, ''obs_vint'')', m.code))
+       = pg_temp.digest(CASE m.code WHEN 'src_vint' THEN
+             'SELECT v.cut, rezago.unit_state_values(v.variable, v.value, sc.variables, sc.scoring, sc.min_coverage)
+              FROM rezago.scoring_values(2022, ''src_vint'', observations => ''obs_vint'') v,
+                   rezago.variable_scoring(2022, ''src_vint'', ''obs_vint'') sc GROUP BY v.cut'
+             ELSE 'SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage)
+                   FROM rezago.ranked_lag_score_rows(2022, ''src_vint_rank'', observations => ''obs_vint'') r GROUP BY r.cut' END) AS equal
+FROM unnest(ARRAY['src_vint', 'src_vint_rank']) m(code) ORDER BY m.code;
+-- comuna_unit_states over the copy (the statement) equals it over
+-- rezago.observation (the values path, the rank rows), to the bit, in a
+-- period with data (2022), one whose vintages are a year back (2024: every
+-- variable at 2023) and one without any (2030: no rows) (expected: t)
+SELECT m.code, p.p, (SELECT count(*) FROM rezago.comuna_unit_states(p.p, m.code)) AS comunas,
+       pg_temp.digest(format('SELECT * FROM rezago.comuna_unit_states(%s, %L, ''obs_copy'')', p.p, m.code))
+       = pg_temp.digest(format('SELECT * FROM rezago.comuna_unit_states(%s, %L)', p.p, m.code)) AS equal
+FROM unnest(ARRAY['src_vint', 'src_vint_rank']) m(code) CROSS JOIN unnest(ARRAY[2022, 2024, 2030]) p(p)
+ORDER BY m.code, p.p;
+-- EXPLAIN: an aggregate over one scan of the source, nothing else
+-- (expected: t t t)
+SELECT split_part(p.p, E'\n', 1) ~ '^(HashAggregate|GroupAggregate)$' AS aggregate_on_top,
+       (SELECT count(*) FROM regexp_matches(p.p, '(?<!Bitmap Index) Scan ', 'g')) = 1 AS one_scan,
+       p.p !~ 'Function Scan|SubPlan|InitPlan|Subquery' AS nothing_else
+FROM pg_temp.plan(rezago.comuna_states_statement(2022, 'src_vint', 'obs_vint')) p(p);
+
+-- the thresholds over a source: the sorted values at the vintages by one
+-- statement (source_values_statement), the mean (canonical), the median
+-- and percentiles (percentile_cont) over those lists: equal to the bit to
+-- rezago.observation's under every rule, without and with vintages
+-- (expected: t x 8)
+UPDATE rezago.methodology SET threshold_percentile = 0.3 WHERE code IN ('sinim4', 'src_vint');
+SELECT m.code, r.rule,
+       pg_temp.digest(format('SELECT * FROM rezago.variable_thresholds(2022, %L, %L, ''obs_copy'')', m.code, r.rule))
+       = pg_temp.digest(format('SELECT * FROM rezago.variable_thresholds(2022, %L, %L)', m.code, r.rule)) AS equal
+FROM (VALUES ('sinim4'), ('src_vint')) m(code) CROSS JOIN (VALUES ('mean'), ('median'), ('percentile'), ('fixed')) r(rule)
+ORDER BY m.code, r.rule;
+-- by hand over obs_vint, mean rule: gasto_municipal at its vintage 2021
+-- (10 comunas) and dependencia_fcm at 2022 (the 5 odd cuts) against plain
+-- avg and count over the table (expected: t t per variable)
+SELECT t.variable, t.comunas = o.n AS count_equal, abs(t.threshold - o.mean) < 1e-12 AS mean_equal
+FROM rezago.variable_thresholds(2022, 'src_vint', 'mean', 'obs_vint') t
+JOIN (SELECT variable, count(*) AS n, avg(value) AS mean FROM obs_vint
+      WHERE (variable, period) IN (('gasto_municipal', 2021), ('dependencia_fcm', 2022)) AND value IS NOT NULL
+      GROUP BY variable) o USING (variable)
+ORDER BY t.variable;
+-- over a source, variable_thresholds and territory_gaps (so territory_exit)
+-- no longer call the row reader (read_observation_source): the vintages'
+-- counts (extent), the sorted values (thresholds) and, for gaps, the
+-- per-comuna statement (expected: 0 1 1; 0 2 1, the vintages of the gaps
+-- themselves once more; the thresholds filtered on, so that the planner
+-- does not leave their statistics out)
+SET LOCAL track_functions = 'pl';
+SELECT q.name, c.*
+FROM (VALUES (1, 'variable_thresholds obs_copy', 'SELECT * FROM rezago.variable_thresholds(2022, ''sinim4'', observations => ''obs_copy'') t WHERE t.threshold IS NOT NULL'),
+             (2, 'territory_gaps obs_copy', 'SELECT * FROM rezago.territory_gaps(2022, ''sinim4'', observations => ''obs_copy'')')) q(n, name, q)
+CROSS JOIN LATERAL pg_temp.calls(q.q) c ORDER BY q.n;
+RESET track_functions;
 
 -- territory_gaps: rezago.observation is probed by its index for every member
 -- and the per-comuna statement over a source (comuna_gap_values) never runs;

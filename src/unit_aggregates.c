@@ -671,6 +671,10 @@ typedef struct UnitScoringVar
 	bool		has_win_hi;
 	float8		win_lo;
 	float8		win_hi;
+	/* rank table (unit_state_ranks): distinct values ascending, their scores */
+	int			rank_n;
+	const float8 *rank_values;
+	const float8 *rank_scores;
 } UnitScoringVar;
 
 typedef struct UnitScoring
@@ -678,10 +682,13 @@ typedef struct UnitScoring
 	/* the argument datums it was built from, to recognise them */
 	Pointer		vars_ptr;
 	Pointer		scoring_ptr;
+	Pointer		ranks_ptr;		/* NULL: no rank table */
 	char	   *vars_copy;
 	char	   *scoring_copy;
+	char	   *ranks_copy;
 	Size		vars_size;
 	Size		scoring_size;
+	Size		ranks_size;
 	MemoryContext mcxt;			/* holds this entry alone */
 	int			n_dimensions;
 	int			nvar;
@@ -743,8 +750,10 @@ scoring_probe(const UnitScoring *sc, const char *s, int len)
  * Reads and checks the scoring table into a new cache entry, in a memory
  * context of its own under parent.
  */
+static void scoring_build_ranks(UnitScoring *sc, Datum ranks_d, const char *fn);
+
 static UnitScoring *
-scoring_build(Datum vars_d, Datum scoring_d, MemoryContext parent, const char *fn)
+scoring_build(Datum vars_d, Datum scoring_d, Datum ranks_d, MemoryContext parent, const char *fn)
 {
 	MemoryContext mcxt = AllocSetContextCreate(parent, "rezago unit scoring",
 											   ALLOCSET_SMALL_SIZES);
@@ -853,25 +862,83 @@ scoring_build(Datum vars_d, Datum scoring_d, MemoryContext parent, const char *f
 	memcpy(sc->vars_copy, DatumGetPointer(vars_d), sc->vars_size);
 	sc->scoring_copy = palloc(sc->scoring_size);
 	memcpy(sc->scoring_copy, DatumGetPointer(scoring_d), sc->scoring_size);
+	if (ranks_d != (Datum) 0)
+	{
+		sc->ranks_ptr = DatumGetPointer(ranks_d);
+		sc->ranks_size = VARSIZE_ANY(DatumGetPointer(ranks_d));
+		sc->ranks_copy = palloc(sc->ranks_size);
+		memcpy(sc->ranks_copy, DatumGetPointer(ranks_d), sc->ranks_size);
+		scoring_build_ranks(sc, ranks_d, fn);
+	}
 	sc->mcxt = mcxt;
 	MemoryContextSwitchTo(old);
 	return sc;
 }
 
+/*
+ * The rank table of unit_state_ranks (in the entry's context): ranks is a
+ * one-dimensional float8[] holding, for each variable of the scoring table
+ * in its order, m (the number of its distinct values), its m distinct
+ * values in strictly ascending order, then their m lag scores in [0, 1]:
+ * the whole-population step of the rank normalisation, computed once
+ * (rezago.rank_scores), which the aggregate looks values up in.
+ */
+static void
+scoring_build_ranks(UnitScoring *sc, Datum ranks_d, const char *fn)
+{
+	ArrayType  *ra = DatumGetArrayTypePCopy(ranks_d);
+	const float8 *e;
+	int			ne,
+				pos = 0;
+
+	if (ARR_NDIM(ra) > 1 || ARR_ELEMTYPE(ra) != FLOAT8OID || ARR_HASNULL(ra))
+		scoring_error(fn, "ranks must be a one-dimensional float8 array without NULLs");
+	ne = ARR_NDIM(ra) == 0 ? 0 : ARR_DIMS(ra)[0];
+	e = (const float8 *) ARR_DATA_PTR(ra);
+	for (int i = 0; i < sc->nvar; i++)
+	{
+		UnitScoringVar *v = &sc->vars[i];
+		float8		m = pos < ne ? e[pos] : -1;
+
+		if (!(m >= 0 && m <= (ne - pos - 1) / 2) || m != floor(m))
+			scoring_error(fn, psprintf("ranks: variable %s must begin with the number m of its values, followed by m values and m scores",
+									   v->code));
+		v->rank_n = (int) m;
+		v->rank_values = e + pos + 1;
+		v->rank_scores = e + pos + 1 + v->rank_n;
+		for (int j = 0; j < v->rank_n; j++)
+		{
+			if (isnan(v->rank_values[j]) || isinf(v->rank_values[j]) ||
+				(j > 0 && !(v->rank_values[j - 1] < v->rank_values[j])))
+				scoring_error(fn, psprintf("ranks: the values of variable %s must be finite and strictly ascending", v->code));
+			if (!(v->rank_scores[j] >= 0 && v->rank_scores[j] <= 1))
+				scoring_error(fn, psprintf("ranks: the scores of variable %s must be numbers in [0, 1]", v->code));
+		}
+		pos += 1 + 2 * v->rank_n;
+	}
+	if (pos != ne)
+		scoring_error(fn, psprintf("ranks has %d elements after the tables of the %d variables", ne - pos, sc->nvar));
+}
+
 static bool
-scoring_same(const UnitScoring *sc, Datum vars_d, Datum scoring_d)
+scoring_same(const UnitScoring *sc, Datum vars_d, Datum scoring_d, Datum ranks_d)
 {
 	Pointer		vp = DatumGetPointer(vars_d),
-				sp = DatumGetPointer(scoring_d);
+				sp = DatumGetPointer(scoring_d),
+				rp = DatumGetPointer(ranks_d);
 
 	return VARSIZE_ANY(vp) == sc->vars_size && VARSIZE_ANY(sp) == sc->scoring_size &&
 		memcmp(vp, sc->vars_copy, sc->vars_size) == 0 &&
-		memcmp(sp, sc->scoring_copy, sc->scoring_size) == 0;
+		memcmp(sp, sc->scoring_copy, sc->scoring_size) == 0 &&
+		(rp == NULL ? sc->ranks_copy == NULL :
+		 sc->ranks_copy != NULL && VARSIZE_ANY(rp) == sc->ranks_size &&
+		 memcmp(rp, sc->ranks_copy, sc->ranks_size) == 0);
 }
 
 /*
- * Whether the variables and scoring arguments of this aggregate call are
- * each a Const or a Param (a scalar subquery becomes an InitPlan's Param,
+ * Whether the variables and scoring arguments (and ranks, for
+ * unit_state_ranks: aggregate arguments 2..last_table_arg of nargs) of this
+ * aggregate call are each a Const or a Param (a scalar subquery becomes an InitPlan's Param,
  * a function argument an external one).  Such a value changes only when the
  * Agg node is rescanned, and a rescan starts every group again, at whose
  * first row the table is compared in full.  Any other expression (a column
@@ -883,14 +950,14 @@ scoring_same(const UnitScoring *sc, Datum vars_d, Datum scoring_d)
  * aggregate (no Aggref: a direct call, a window aggregate).
  */
 static bool
-scoring_args_stable(FunctionCallInfo fcinfo)
+scoring_args_stable(FunctionCallInfo fcinfo, int nargs, int last_table_arg)
 {
 	Aggref	   *aggref = AggGetAggref(fcinfo);
 	int			argno;
 
-	if (aggref == NULL || list_length(aggref->args) != 5)
+	if (aggref == NULL || list_length(aggref->args) != nargs)
 		return false;
-	for (argno = 2; argno <= 3; argno++)
+	for (argno = 2; argno <= last_table_arg; argno++)
 	{
 		Node	   *arg = (Node *) ((TargetEntry *) list_nth(aggref->args, argno))->expr;
 
@@ -979,6 +1046,71 @@ scoring_lookup(UnitScoring *sc, const char *s, int len)
 }
 
 /*
+ * The scoring table of this aggregate call (arguments vars_argno and
+ * vars_argno + 1, and ranks_argno for a rank table, 0 for none; nargs
+ * aggregate arguments).  The table is meant to be the same for every row of
+ * a group (a scalar subquery; a query may pass another table in each group,
+ * e.g. one per period).  It is cached per call site (fn_extra, which lives
+ * as long as one execution of the query: a prepared statement or a plpgsql
+ * function builds it again at each execution), the last few tables
+ * (UnitScoringCache).  The table is compared in full with the cached ones
+ * at the first row of every group, and at every row unless the arguments
+ * are a Const or a Param (scoring_args_stable): only then do the same
+ * address and size within a group prove the same table.  A table that is
+ * not in the cache is read again.
+ */
+static UnitScoring *
+scoring_cached(FunctionCallInfo fcinfo, int vars_argno, int ranks_argno, int nargs,
+			   const char *fn)
+{
+	Datum		vars_d = PG_GETARG_DATUM(vars_argno),
+				scoring_d = PG_GETARG_DATUM(vars_argno + 1),
+				ranks_d = ranks_argno > 0 ? PG_GETARG_DATUM(ranks_argno) : (Datum) 0;
+	UnitScoringCache *cache = (UnitScoringCache *) fcinfo->flinfo->fn_extra;
+	UnitScoring *sc;
+	int			i;
+
+	if (cache == NULL)
+	{
+		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UnitScoringCache));
+		cache->args_stable = scoring_args_stable(fcinfo, nargs,
+												 ranks_argno > 0 ? ranks_argno - 1 : vars_argno);
+		fcinfo->flinfo->fn_extra = cache;
+	}
+	sc = cache->n > 0 ? cache->entry[0] : NULL;
+	if (sc != NULL && cache->args_stable && !PG_ARGISNULL(0) &&
+		sc->vars_ptr == DatumGetPointer(vars_d) &&
+		sc->scoring_ptr == DatumGetPointer(scoring_d) &&
+		VARSIZE_ANY(DatumGetPointer(vars_d)) == sc->vars_size &&
+		VARSIZE_ANY(DatumGetPointer(scoring_d)) == sc->scoring_size &&
+		(ranks_argno == 0 ||
+		 (sc->ranks_ptr == DatumGetPointer(ranks_d) &&
+		  VARSIZE_ANY(DatumGetPointer(ranks_d)) == sc->ranks_size)))
+		return sc;				/* the table of this group's earlier rows */
+	for (i = 0; i < cache->n; i++)
+		if (scoring_same(cache->entry[i], vars_d, scoring_d, ranks_d))
+			break;
+	if (i < cache->n)
+	{
+		sc = cache->entry[i];
+		sc->vars_ptr = DatumGetPointer(vars_d);
+		sc->scoring_ptr = DatumGetPointer(scoring_d);
+		sc->ranks_ptr = DatumGetPointer(ranks_d);
+	}
+	else
+	{
+		sc = scoring_build(vars_d, scoring_d, ranks_d, fcinfo->flinfo->fn_mcxt, fn);
+		if (cache->n == UNIT_SCORING_CACHE)
+			MemoryContextDelete(cache->entry[--cache->n]->mcxt);
+		i = cache->n++;
+	}
+	/* most recently used first */
+	memmove(&cache->entry[1], &cache->entry[0], sizeof(UnitScoring *) * i);
+	cache->entry[0] = sc;
+	return sc;
+}
+
+/*
  * Transition: (state, variable, value, variables, scoring, min_coverage).
  * A row whose variable is NULL or not in the table is ignored; a NULL, NaN
  * or infinite value is a missing value of its variable.
@@ -1001,60 +1133,7 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 	else
 		mincov = rezago_get_min_coverage(fcinfo, 5, fn);
 
-	/*
-	 * The scoring table is meant to be the same for every row of a group (a
-	 * scalar subquery; a query may pass another table in each group, e.g.
-	 * one per period).  It is cached per call site (fn_extra, which lives as
-	 * long as one execution of the query: a prepared statement or a plpgsql
-	 * function builds it again at each execution), the last few tables
-	 * (UnitScoringCache).  The table is compared in full with the cached
-	 * ones at the first row of every group, and at every row unless the
-	 * arguments are a Const or a Param (scoring_args_stable): only then do
-	 * the same address and size within a group prove the same table.  A
-	 * table that is not in the cache is read again.
-	 */
-	{
-		Datum		vars_d = PG_GETARG_DATUM(3),
-					scoring_d = PG_GETARG_DATUM(4);
-		UnitScoringCache *cache = (UnitScoringCache *) fcinfo->flinfo->fn_extra;
-		int			i;
-
-		if (cache == NULL)
-		{
-			cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UnitScoringCache));
-			cache->args_stable = scoring_args_stable(fcinfo);
-			fcinfo->flinfo->fn_extra = cache;
-		}
-		sc = cache->n > 0 ? cache->entry[0] : NULL;
-		if (sc != NULL && cache->args_stable && !PG_ARGISNULL(0) &&
-			sc->vars_ptr == DatumGetPointer(vars_d) &&
-			sc->scoring_ptr == DatumGetPointer(scoring_d) &&
-			VARSIZE_ANY(DatumGetPointer(vars_d)) == sc->vars_size &&
-			VARSIZE_ANY(DatumGetPointer(scoring_d)) == sc->scoring_size)
-			;					/* the table of this group's earlier rows */
-		else
-		{
-			for (i = 0; i < cache->n; i++)
-				if (scoring_same(cache->entry[i], vars_d, scoring_d))
-					break;
-			if (i < cache->n)
-			{
-				sc = cache->entry[i];
-				sc->vars_ptr = DatumGetPointer(vars_d);
-				sc->scoring_ptr = DatumGetPointer(scoring_d);
-			}
-			else
-			{
-				sc = scoring_build(vars_d, scoring_d, fcinfo->flinfo->fn_mcxt, fn);
-				if (cache->n == UNIT_SCORING_CACHE)
-					MemoryContextDelete(cache->entry[--cache->n]->mcxt);
-				i = cache->n++;
-			}
-			/* most recently used first */
-			memmove(&cache->entry[1], &cache->entry[0], sizeof(UnitScoring *) * i);
-			cache->entry[0] = sc;
-		}
-	}
+	sc = scoring_cached(fcinfo, 3, 0, 5, fn);
 
 	if (!PG_ARGISNULL(1))
 	{
@@ -1089,6 +1168,84 @@ rezago_unit_values_accum(PG_FUNCTION_ARGS)
 		unit_add(r, slot, v->dimension, !scored, score, v->weight, v->dweight, fn);
 	}
 	PG_RETURN_POINTER(r);
+}
+
+/*
+ * The lag score of x (finite) under the rank normalisation: the score its
+ * variable's rank table gives the value (a binary search); a value that is
+ * not in the table is an error, since the table is the whole reference
+ * population (rezago.rank_scores) and every value scored is one of it.
+ */
+static float8
+scoring_rank(const UnitScoringVar *v, float8 x, const char *fn)
+{
+	int			lo = 0,
+				hi = v->rank_n - 1;
+
+	while (lo <= hi)
+	{
+		int			mid = lo + (hi - lo) / 2;
+
+		if (v->rank_values[mid] == x)
+			return v->rank_scores[mid];
+		if (v->rank_values[mid] < x)
+			lo = mid + 1;
+		else
+			hi = mid - 1;
+	}
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("a value is not in the rank table of its variable"),
+			 errdetail("Function %s received the value %g of variable %s, which is not one of its %d ranked values.",
+					   fn, x, v->code, v->rank_n),
+			 errhint("Build ranks with rezago.rank_scores over the same observations, period and methodology as the rows.")));
+	return 0;					/* not reached */
+}
+
+PG_FUNCTION_INFO_V1(rezago_unit_ranks_accum);
+
+/*
+ * Transition of rezago.unit_state_ranks: (state, variable, value, variables,
+ * scoring, ranks, min_coverage).  The state is the float8[] state of
+ * rezago.unit_state (rows, not slotted), and each row is what unit_state
+ * receives from rezago.ranked_lag_score_rows: the variable's dimension,
+ * weight and dimension weight from the scoring table, its lag score from the
+ * rank table; so the state, sorted by unit_state_trim, is the one
+ * unit_state gives over those rows, to the bit.  A row whose variable is
+ * NULL or not in the table is ignored; a NULL, NaN or infinite value is a
+ * missing value.
+ */
+Datum
+rezago_unit_ranks_accum(PG_FUNCTION_ARGS)
+{
+	const char *fn = "rezago.unit_state_ranks";
+	UnitScoring *sc;
+	RezagoRows	r;
+	float8		mincov,
+				x;
+	int			slot = -1;
+
+	rezago_require_not_null(fcinfo, 3, "variables", HINT_SCORING, fn);
+	rezago_require_not_null(fcinfo, 4, "scoring", HINT_SCORING, fn);
+	rezago_require_not_null(fcinfo, 5, "ranks", "Build ranks with rezago.rank_scores(period, methodology, observations).", fn);
+	mincov = rezago_get_min_coverage(fcinfo, 6, fn);
+	sc = scoring_cached(fcinfo, 3, 5, 6, fn);
+	unit_state(fcinfo, sc->n_dimensions, mincov, 0, &r, fn);
+	if (!PG_ARGISNULL(1))
+	{
+		text	   *t = PG_GETARG_TEXT_PP(1);
+
+		slot = scoring_lookup(sc, VARDATA_ANY(t), VARSIZE_ANY_EXHDR(t));
+	}
+	if (slot >= 0)
+	{
+		const UnitScoringVar *v = &sc->vars[slot];
+		bool		scored = rezago_raw_value(fcinfo, 2, &x);
+
+		unit_add(&r, -1, v->dimension, !scored, scored ? scoring_rank(v, x, fn) : 0,
+				 v->weight, v->dweight, fn);
+	}
+	PG_RETURN_ARRAYTYPE_P(rezago_rows_result(fcinfo, &r, fn));
 }
 
 /* A copy of state in the current context, checked in full. */

@@ -368,6 +368,26 @@ CREATE AGGREGATE rezago.unit_state_values(variable text, value double precision,
 COMMENT ON AGGREGATE rezago.unit_state_values(text, double precision, text[], double precision[], double precision) IS
 'As rezago.unit_state, from one row per raw observation and a scoring table, in the slotted form: one row per variable of the scoring table, in its order (inputs, NULL policy and errors as rezago.unit_index_values; a variable twice in one group: 22023).';
 
+-- The same state from raw observations under the rank normalisation: the
+-- scores come from a rank table computed once for the whole population
+-- (rezago.rank_scores), in which the aggregate looks each value up, so
+-- that one statement grouped by comuna computes what
+-- rezago.ranked_lag_score_rows and unit_state compute over the whole
+-- source (comuna_states_statement).  Its state is unit_state's, not the
+-- slotted one, so that the two give the same arrays.
+CREATE FUNCTION rezago.unit_ranks_accum(double precision[], text, double precision, text[],
+                                        double precision[], double precision[], double precision)
+RETURNS double precision[] AS 'MODULE_PATHNAME', 'rezago_unit_ranks_accum'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.unit_ranks_accum(double precision[], text, double precision, text[], double precision[], double precision[], double precision) IS 'Transition function of rezago.unit_state_ranks; not for direct use.';
+
+CREATE AGGREGATE rezago.unit_state_ranks(variable text, value double precision, variables text[],
+        scoring double precision[], ranks double precision[], min_coverage double precision) (
+    SFUNC = rezago.unit_ranks_accum, STYPE = double precision[], SSPACE = 640,
+    FINALFUNC = rezago.unit_state_trim, COMBINEFUNC = rezago.unit_combine, PARALLEL = SAFE);
+COMMENT ON AGGREGATE rezago.unit_state_ranks(text, double precision, text[], double precision[], double precision[], double precision) IS
+'As rezago.unit_state, from one row per raw observation under the rank normalisation: each row''s variable is looked up in the scoring table (variables and scoring as rezago.variable_scoring gives them: its dimension number, n_dimensions, weight and dimension weight; the bounds are not used) and its value in the rank table ranks, whose score it takes: a one-dimensional float8[] holding, for each variable in the order of variables, m, its m distinct values in strictly ascending order, then their m lag scores in [0,1] (rezago.rank_scores computes them once for the whole population; comuna_states_statement writes them in). The state is the one rezago.unit_state gives over the rows of rezago.ranked_lag_score_rows (not slotted), to the bit. A row whose variable is NULL or not in the table is ignored (a group of such rows alone: a state without rows); a NULL, NaN or infinite value is a missing value. Errors: NULL variables, scoring, ranks or min_coverage (22004); a malformed scoring or rank table, a value not in its variable''s rank table (22023, with the problem in the detail). Empty input: NULL.';
+
 --------------------------------------------------------------------------
 -- How each variable is scored in a period, and the index of every comuna
 --------------------------------------------------------------------------
@@ -758,6 +778,48 @@ END;
 COMMENT ON FUNCTION rezago.variable_scoring(integer, text, regclass) IS
 'rezago.scoring_rows as the arguments of the unit_*_values aggregates: variables (codes, in order) and scoring (one row per variable: dimension number, n_dimensions, weight, dimension weight, polarity, 1 for zscore else 0, lo, hi, winsorisation low and high), plus n_dimensions, the dimension codes by number, min_coverage and normalisation. One row. Errors: unknown or incomplete methodology.';
 
+-- The whole-population step of the rank normalisation, once: each
+-- variable's distinct observed values at its vintage and the lag score
+-- rezago.ranked_lag_score_rows gives each (percent_rank() of polarity x the
+-- treated value, descending, ties sharing it), from the sorted values of
+-- rezago.source_values_statement (one statement over the source, grouped
+-- by variable and period).  rezago.comuna_states_statement writes them into
+-- its statement for rezago.unit_state_ranks.
+CREATE FUNCTION rezago.rank_scores(period integer, methodology text DEFAULT 'ufro2017',
+                                   observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (variable text, vintage integer, value_list double precision[], scores double precision[])
+LANGUAGE sql STABLE PARALLEL RESTRICTED ROWS 20
+SET jit = off
+BEGIN ATOMIC
+    WITH sr AS MATERIALIZED (
+        SELECT r.variable, r.vintage, r.polarity, r.win_lo, r.win_hi, r.log_min, r.log_offset
+        FROM rezago.scoring_rows(rank_scores.period, rank_scores.methodology, 'rank',
+                                 observations => rank_scores.observations) r
+    ), sv AS MATERIALIZED (
+        SELECT e.variable, e.period, e.value_list
+        FROM rezago.run_source_values_statement((SELECT array_agg(sr.variable) FROM sr WHERE sr.vintage IS NOT NULL),
+                                                (SELECT array_agg(DISTINCT sr.vintage) FROM sr WHERE sr.vintage IS NOT NULL),
+                                                rank_scores.observations) e
+    )
+    SELECT sr.variable, sr.vintage,
+           coalesce(array_agg(k.x ORDER BY k.x) FILTER (WHERE k.x IS NOT NULL), '{}'),
+           coalesce(array_agg(k.score ORDER BY k.x) FILTER (WHERE k.x IS NOT NULL), '{}')
+    FROM sr
+    LEFT JOIN sv ON sv.variable = sr.variable AND sv.period = sr.vintage
+    LEFT JOIN LATERAL (
+        -- the window of rezago.ranked_lag_score_rows over the same values
+        SELECT DISTINCT ON (u.x) u.x, u.score
+        FROM (SELECT x.x,
+                     percent_rank() OVER (ORDER BY sr.polarity * rezago.treated_value(x.x, sr.win_lo, sr.win_hi, sr.log_min, sr.log_offset) DESC) AS score
+              FROM unnest(sv.value_list) x(x)) u
+        ORDER BY u.x
+    ) k ON true
+    GROUP BY sr.variable, sr.vintage
+    ORDER BY sr.variable;
+END;
+COMMENT ON FUNCTION rezago.rank_scores(integer, text, regclass) IS
+'The whole-population step of the rank normalisation, computed once: for every variable of the methodology, its vintage (rezago.variable_vintages), its distinct observed values at the vintage in ascending order (value_list; empty without a vintage) and the lag score of each (scores): what rezago.ranked_lag_score_rows gives a comuna with that value, percent_rank() of polarity x the treated value (the methodology''s winsorisation or COINr treatment, rezago.scoring_rows), descending, ties sharing a score. Under the rank normalisation whatever the methodology''s own. Read from the sorted values of rezago.source_values_statement, one statement over the source. rezago.comuna_states_statement writes them into its statement (rezago.unit_state_ranks). NULL period or source: every variable with empty lists. Errors: unknown (42704) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
+
 -- The per-comuna step of the index over an observation source as one
 -- top-level statement (issue 19): the scoring table, the whole-population
 -- step, is computed first (rezago.variable_scoring) and written into the
@@ -780,17 +842,18 @@ DECLARE
     m rezago.methodology;
     src regclass := rezago.require_observation_source(observations);
     sc record;
+    rk record;
+    vt record;
+    ranks double precision[] := '{}';
+    rows_read text;
     why text;
 BEGIN
     SELECT * INTO m FROM rezago.methodology x WHERE x.code = rezago.require_methodology(methodology);
     -- the paths of rezago.comuna_unit_states that read values other than the
-    -- period's own observations, or score them otherwise than a scoring table
-    why := CASE WHEN m.normalisation = 'rank'
-                    THEN 'the rank normalisation scores each value by its rank among all comunas'
-                WHEN m.outlier_treatment = 'coinr'
+    -- period's own observations, or score them otherwise than a scoring or
+    -- rank table
+    why := CASE WHEN m.outlier_treatment = 'coinr' AND m.normalisation <> 'rank'
                     THEN 'outlier_treatment coinr may log-transform values, which a scoring table cannot say'
-                WHEN m.max_data_age > 0
-                    THEN pg_catalog.format('it reads each variable at its vintage (max_data_age %s)', m.max_data_age)
                 WHEN m.imputation <> 'none'
                     THEN pg_catalog.format('it imputes missing values (imputation %s)', m.imputation)
            END;
@@ -799,27 +862,82 @@ BEGIN
             USING ERRCODE = 'feature_not_supported',
                   DETAIL = pg_catalog.format('Under methodology %s %s; rezago.comuna_unit_states computes its states reading the source whole.',
                                              m.code, why),
-                  HINT = 'Call rezago.comuna_unit_states or rezago.comuna_index with observations => the source. A statement exists for methodologies without vintages, imputation, the rank normalisation or COINr''s outlier treatment.';
+                  HINT = 'Call rezago.comuna_unit_states or rezago.comuna_index with observations => the source. A statement exists for methodologies without imputation or COINr''s outlier treatment (but for the rank normalisation, which may use it).';
     END IF;
     SELECT s.variables, s.scoring, s.min_coverage INTO sc
     FROM rezago.variable_scoring(period, methodology, observations => src) s;
-    -- the same aggregate, over the same rows, as the first branch of
-    -- rezago.comuna_unit_states over rezago.observation: the same states,
-    -- to the bit (the aggregate does not depend on row order)
+    -- the rows read: the period's, or with vintages (max_data_age > 0) each
+    -- variable's at its own vintage (rezago.variable_vintages), the rows of
+    -- rezago.scoring_values without imputation; under rank or vintages only
+    -- the methodology's variables, as the paths they replace read them
+    IF m.max_data_age > 0 THEN
+        SELECT pg_catalog.array_agg(v.variable ORDER BY v.variable) AS variables,
+               pg_catalog.array_agg(v.vintage ORDER BY v.variable) AS vintages,
+               pg_catalog.array_agg(DISTINCT v.vintage) AS periods
+          INTO vt
+          FROM rezago.variable_vintages(period, methodology, observations => src) v
+         WHERE v.vintage IS NOT NULL;
+        rows_read := pg_catalog.format(
+            E'\nWHERE s.period OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.int4[]) AND s.value IS NOT NULL'
+            || E'\n  AND s.variable::pg_catalog.text OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])'
+            || E'\n  AND s.period OPERATOR(pg_catalog.=) (%L::pg_catalog.int4[])[pg_catalog.array_position(%L::pg_catalog.text[], s.variable::pg_catalog.text)]',
+            vt.periods, vt.variables, vt.vintages, vt.variables);
+    ELSIF m.normalisation = 'rank' THEN
+        rows_read := pg_catalog.format(
+            E'\nWHERE s.period OPERATOR(pg_catalog.=) %L::pg_catalog.int4 AND s.value IS NOT NULL'
+            || E'\n  AND s.variable::pg_catalog.text OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.text[])',
+            period, sc.variables);
+    ELSE
+        rows_read := pg_catalog.format(
+            E'\nWHERE s.period OPERATOR(pg_catalog.=) %L::pg_catalog.int4 AND s.value IS NOT NULL', period);
+    END IF;
+    IF m.normalisation <> 'rank' THEN
+        -- the same aggregate, over the same rows, as the first branch of
+        -- rezago.comuna_unit_states over rezago.observation: the same
+        -- states, to the bit (the aggregate does not depend on row order)
+        RETURN pg_catalog.format(
+            'SELECT s.cut::pg_catalog.int4 AS cut,'
+            || E'\n       rezago.unit_state_values(s.variable::pg_catalog.text, s.value::pg_catalog.float8,'
+            || E'\n           %L::pg_catalog.text[],'
+            || E'\n           %L::pg_catalog.float8[],'
+            || E'\n           %L::pg_catalog.float8) AS state'
+            || E'\nFROM %s s'
+            || rows_read
+            || E'\nGROUP BY s.cut',
+            sc.variables, sc.scoring, sc.min_coverage, src);
+    END IF;
+    -- the rank normalisation: the whole-population step once (each
+    -- variable's distinct values and their scores, rezago.rank_scores),
+    -- flattened in the order of the scoring table as rezago.unit_state_ranks
+    -- reads it; then the rows of rezago.ranked_lag_score_rows (the
+    -- methodology's variables, observed in the period) looked up in it and
+    -- aggregated as rezago.comuna_unit_states aggregates them (unit_state):
+    -- the same states, to the bit
+    FOR rk IN
+        SELECT COALESCE(pg_catalog.cardinality(r.value_list), 0)::pg_catalog.float8 AS m,
+               COALESCE(r.value_list, '{}') AS value_list, COALESCE(r.scores, '{}') AS scores
+        FROM pg_catalog.unnest(sc.variables) WITH ORDINALITY v(variable, n)
+        LEFT JOIN rezago.rank_scores(period, methodology, src) r ON r.variable OPERATOR(pg_catalog.=) v.variable
+        ORDER BY v.n
+    LOOP
+        ranks := ranks OPERATOR(pg_catalog.||) rk.m OPERATOR(pg_catalog.||) rk.value_list
+                       OPERATOR(pg_catalog.||) rk.scores;
+    END LOOP;
     RETURN pg_catalog.format(
         'SELECT s.cut::pg_catalog.int4 AS cut,'
-        || E'\n       rezago.unit_state_values(s.variable::pg_catalog.text, s.value::pg_catalog.float8,'
+        || E'\n       rezago.unit_state_ranks(s.variable::pg_catalog.text, s.value::pg_catalog.float8,'
         || E'\n           %L::pg_catalog.text[],'
+        || E'\n           %L::pg_catalog.float8[],'
         || E'\n           %L::pg_catalog.float8[],'
         || E'\n           %L::pg_catalog.float8) AS state'
         || E'\nFROM %s s'
-        || E'\nWHERE s.period OPERATOR(pg_catalog.=) %L::pg_catalog.int4 AND s.value IS NOT NULL'
+        || rows_read
         || E'\nGROUP BY s.cut',
-        sc.variables, sc.scoring, sc.min_coverage, src, period);
+        sc.variables, sc.scoring, ranks, sc.min_coverage, src);
 END;
 $$;
 COMMENT ON FUNCTION rezago.comuna_states_statement(integer, text, regclass) IS
-'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without vintages (max_data_age 0), imputation, the rank normalisation or outlier_treatment coinr: one top-level SELECT over the source, grouped by its column cut, of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form). The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation. STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
+'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without imputation or outlier_treatment coinr (coinr is allowed under the rank normalisation): one top-level SELECT over the source, grouped by its column cut, over the period''s rows (with vintages, max_data_age > 0: each variable''s rows at its vintage, rezago.variable_vintages, the pairs written in; under rank or vintages, the methodology''s variables only), of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form); under the rank normalisation, of rezago.unit_state_ranks over the methodology''s variables, with the rank table of rezago.rank_scores (each variable''s distinct values and their scores, computed first) written in as well. The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation. STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
 
 CREATE FUNCTION rezago.run_comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
                                                    observations regclass DEFAULT 'rezago.observation')
@@ -833,7 +951,7 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION rezago.run_comuna_states_statement(integer, text, regclass) IS
-'Runs rezago.comuna_states_statement: the state (rezago.unit_state_values) of every comuna with a non-NULL observation in the period in the source, equal to the bit to what rezago.comuna_unit_states gives over rezago.observation holding the same rows. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement (0A000 for a methodology with vintages, imputation, rank or coinr).';
+'Runs rezago.comuna_states_statement: the state (rezago.unit_state_values) of every comuna with a non-NULL observation in the period in the source, equal to the bit to what rezago.comuna_unit_states gives over rezago.observation holding the same rows. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement (0A000 for a methodology with imputation, or coinr without rank).';
 
 CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text DEFAULT 'ufro2017',
                                              normalisation text DEFAULT NULL,
@@ -959,14 +1077,23 @@ BEGIN ATOMIC
     WITH sc AS MATERIALIZED (
         SELECT * FROM rezago.variable_scoring(comuna_unit_states.period, comuna_unit_states.methodology, observations => comuna_unit_states.observations)
     ), g AS MATERIALIZED (
-        SELECT CASE WHEN m.normalisation = 'rank' THEN 'rank'
+        SELECT CASE WHEN m.normalisation = 'rank'
+                         AND (m.imputation <> 'none'
+                              OR comuna_unit_states.observations IS NULL
+                              OR comuna_unit_states.observations = 'rezago.observation'::regclass) THEN 'rank'
+                    -- rank over another source: one statement (the rank
+                    -- table computed first, rezago.comuna_states_statement)
+                    WHEN m.normalisation = 'rank' THEN 'statement'
                     -- COINr's treatment may log-transform values, which the
                     -- scoring table of the unit_*_values aggregates cannot
                     -- say: its scores come from comuna_lag_scores
                     WHEN m.outlier_treatment = 'coinr' THEN 'scored'
-                    -- vintages or imputation: the values of scoring_values
-                    WHEN m.max_data_age > 0 OR m.imputation <> 'none'
-                         OR comuna_unit_states.observations IS NULL THEN 'values'
+                    -- imputation, or vintages over rezago.observation: the
+                    -- values of scoring_values (vintages over another
+                    -- source: the statement, which reads them there)
+                    WHEN m.imputation <> 'none' OR comuna_unit_states.observations IS NULL
+                         OR (m.max_data_age > 0
+                             AND comuna_unit_states.observations = 'rezago.observation'::regclass) THEN 'values'
                     -- the period's observations, scored by the scoring table:
                     -- rezago.observation read by its index, any other source
                     -- by one top-level statement over it
@@ -993,7 +1120,8 @@ BEGIN ATOMIC
                                             comuna_unit_states.observations) x
     WHERE (SELECT g.path = 'statement' FROM g)
     UNION ALL
-    -- with vintages or imputation: the values of rezago.scoring_values
+    -- with imputation, or vintages over rezago.observation: the values of
+    -- rezago.scoring_values
     SELECT v.cut,
            rezago.unit_state_values(v.variable, v.value, (SELECT sc.variables FROM sc),
                                     (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
@@ -1017,7 +1145,7 @@ BEGIN ATOMIC
     GROUP BY r.cut;
 END;
 COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text, regclass) IS
-'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. Over a source other than rezago.observation, a methodology without vintages, imputation, the rank normalisation or outlier_treatment coinr is computed by one top-level statement over the source, grouped by cut (rezago.comuna_states_statement; doc/sources.md); the others read the source through rezago.source_observations. NULL period: no rows. Errors: unknown (42704, also for NULL) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
+'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. Over a source other than rezago.observation, a methodology without imputation or outlier_treatment coinr (coinr allowed under the rank normalisation) is computed by one top-level statement over the source, grouped by cut (rezago.comuna_states_statement; under rank with the rank table of rezago.rank_scores computed first; doc/sources.md); the others read the source through rezago.source_observations. NULL period: no rows. Errors: unknown (42704, also for NULL) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
 
 CREATE FUNCTION rezago.comuna_geometric_states(period integer, methodology text DEFAULT 'ufro2017',
                                                observations regclass DEFAULT 'rezago.observation')
@@ -1290,6 +1418,8 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'unit_missing_dimensions_values', 'read'),
     ('routine',  'unit_state',                     'read'),
     ('routine',  'unit_state_values',              'read'),
+    ('routine',  'unit_ranks_accum',               'read'),
+    ('routine',  'unit_state_ranks',               'read'),
     -- scoring and the index
     ('routine',  'source_extent_statement',        'read'),
     ('routine',  'run_source_extent_statement',    'read'),
@@ -1300,6 +1430,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'scoring_rows',                   'read'),
     ('routine',  'variable_scoring',               'read'),
     ('routine',  'ranked_lag_score_rows',          'read'),
+    ('routine',  'rank_scores',                    'read'),
     ('routine',  'comuna_states_statement',        'read'),
     ('routine',  'run_comuna_states_statement',    'read'),
     ('routine',  'comuna_unit_states',             'read'),

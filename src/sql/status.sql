@@ -256,6 +256,17 @@ BEGIN ATOMIC
           ON v.methodology = variable_thresholds.methodology AND v.variable = w.variable
         JOIN rezago.variable_vintages(variable_thresholds.period, variable_thresholds.methodology, observations => variable_thresholds.observations) vt
           ON vt.variable = w.variable
+    ), sv AS MATERIALIZED (
+        -- a source other than rezago.observation: the values of every
+        -- variable at its vintage, sorted, by one statement over the source
+        -- grouped by variable and period (rezago.source_values_statement),
+        -- whose lists the statistics below are taken over (a one-time
+        -- filter: never run over rezago.observation, read by its index)
+        SELECT e.variable, e.period, e.value_list
+        FROM rezago.run_source_values_statement((SELECT array_agg(mv.variable) FROM mv WHERE mv.vintage IS NOT NULL),
+                                                (SELECT array_agg(DISTINCT mv.vintage) FROM mv WHERE mv.vintage IS NOT NULL),
+                                                variable_thresholds.observations) e
+        WHERE variable_thresholds.observations <> 'rezago.observation'::regclass
     )
     SELECT mv.variable,
            CASE WHEN ot.variable IS NOT NULL THEN ot.value
@@ -270,7 +281,10 @@ BEGIN ATOMIC
            coalesce(st.n, 0)
     FROM mv CROSS JOIN m
     -- one aggregate per variable over its index range (period, variable,
-    -- value): no sort or hash of all the rows, memory of one variable at a time
+    -- value): no sort or hash of all the rows, memory of one variable at a
+    -- time; over another source the same aggregates over its sorted list
+    -- (the canonical mean and percentile_cont do not depend on the order of
+    -- their input: the same bits)
     LEFT JOIN LATERAL (
         SELECT count(*) AS n,
                rezago.canonical_avg(o.value) FILTER (WHERE m.rule = 'mean') AS mean,
@@ -278,8 +292,15 @@ BEGIN ATOMIC
                percentile_cont(CASE m.rule WHEN 'percentile' THEN m.pct ELSE 0.5 END)
                    WITHIN GROUP (ORDER BY o.value)
                    FILTER (WHERE m.rule IN ('median', 'percentile')) AS pct
-        FROM rezago.source_observations(variable_thresholds.observations) o
-        WHERE o.variable = mv.variable AND o.period = mv.vintage AND o.value IS NOT NULL
+        FROM (SELECT o.value
+              FROM rezago.source_observations(variable_thresholds.observations) o
+              WHERE variable_thresholds.observations = 'rezago.observation'::regclass
+                AND o.variable = mv.variable AND o.period = mv.vintage AND o.value IS NOT NULL
+              UNION ALL
+              SELECT u.x
+              FROM sv CROSS JOIN LATERAL unnest(sv.value_list) u(x)
+              WHERE variable_thresholds.observations <> 'rezago.observation'::regclass
+                AND sv.variable = mv.variable AND sv.period = mv.vintage) o
     ) st ON true
     LEFT JOIN rezago.official_threshold ot
       ON ot.variable = mv.variable AND ot.period = variable_thresholds.period
@@ -287,7 +308,7 @@ BEGIN ATOMIC
     ORDER BY mv.variable;
 END;
 COMMENT ON FUNCTION rezago.variable_thresholds(integer, text, text, regclass) IS
-'Threshold (umbral) of every variable of the methodology for a period, where it came from, and the number of comunas with a value. An official threshold (rezago.official_threshold) wins (source official); otherwise the methodology''s threshold_rule (or the one passed in threshold_rule, for a what-if) over the comunas with an observed (never imputed) value at the variable''s vintage (rezago.variable_vintages), nationally: mean (default), median, percentile p (source ''percentile p'', linear interpolation as percentile_cont), or fixed (methodology_variable.threshold_fixed). NULL threshold when no comuna has data (or no fixed value is set): the variable is then not evaluated. Errors: unknown or incomplete methodology, unknown rule, percentile without threshold_percentile (rezago.require_rule).';
+'Threshold (umbral) of every variable of the methodology for a period, where it came from, and the number of comunas with a value. An official threshold (rezago.official_threshold) wins (source official); otherwise the methodology''s threshold_rule (or the one passed in threshold_rule, for a what-if) over the comunas with an observed (never imputed) value at the variable''s vintage (rezago.variable_vintages), nationally: mean (default), median, percentile p (source ''percentile p'', linear interpolation as percentile_cont), or fixed (methodology_variable.threshold_fixed). NULL threshold when no comuna has data (or no fixed value is set): the variable is then not evaluated. Over rezago.observation each variable''s values are read by its index; over another source by one statement grouped by variable and period (rezago.source_values_statement: the sorted values at the vintages), the same statistics taken over those lists: the same bits. Errors: unknown or incomplete methodology, unknown rule, percentile without threshold_percentile (rezago.require_rule).';
 
 CREATE FUNCTION rezago.comuna_gap_values_statement(variables text[], vintages integer[],
                                                    observations regclass DEFAULT 'rezago.observation')

@@ -183,6 +183,19 @@ FROM (VALUES
       FROM (SELECT DISTINCT x.period FROM rezago.observation x) p
       CROSS JOIN LATERAL rezago.variable_scoring(p.period, ''sinim4'') s
       JOIN rezago.observation o ON o.period = p.period AND o.variable = ANY (s.variables) GROUP BY 1, 2'),
+    ('unit_state_ranks of observations by cut, period, with the rank table of rank_scores (sinim4)',
+     'rezago.unit_state_ranks(text,double precision,text[],double precision[],double precision[],double precision)',
+     'SELECT o.period, o.cut, rezago.unit_state_ranks(o.variable, o.value, s.variables, s.scoring, k.ranks, s.min_coverage)
+      FROM (SELECT DISTINCT x.period FROM rezago.observation x) p
+      CROSS JOIN LATERAL rezago.variable_scoring(p.period, ''sinim4'') s
+      CROSS JOIN LATERAL (
+          SELECT array_agg(f.e ORDER BY n.n, f.part, f.i) AS ranks
+          FROM unnest(s.variables) WITH ORDINALITY n(variable, n)
+          JOIN rezago.rank_scores(p.period, ''sinim4'') r ON r.variable = n.variable
+          CROSS JOIN LATERAL (SELECT 0 AS part, 0::bigint AS i, cardinality(r.value_list)::float8 AS e
+                              UNION ALL SELECT 1, u.i, u.x FROM unnest(r.value_list) WITH ORDINALITY u(x, i)
+                              UNION ALL SELECT 2, u.i, u.x FROM unnest(r.scores) WITH ORDINALITY u(x, i)) f) k
+      JOIN rezago.observation o ON o.period = p.period AND o.variable = ANY (s.variables) GROUP BY 1, 2'),
     ('exit_status(value, threshold, polarity [, 20, 0.3, 0.6, 0.5]) of territory_gaps by territory, period',
      'rezago.exit_status(double precision,double precision,integer)',
      'SELECT p.period, g.territory, rezago.exit_status(g.value, g.threshold, v.polarity),

@@ -64,4 +64,28 @@ FROM rezago.territory_index(2024, 'publico', observations => 'official') o
 JOIN whatif_index w USING (territory)
 WHERE o.rank IS DISTINCT FROM w.rank OR o.index IS DISTINCT FROM w.index
 ORDER BY w.rank;
+
+-- 3. vintages without imputation and the rank normalisation, each one
+-- statement over a source grouped by cut (comuna_states_statement: each
+-- variable at its own vintage; under rank with the rank table of
+-- rank_scores): over a copy, the index of rezago.observation to the bit,
+-- and the oracle's to 1e-9 (publico without imputation: vintages within 7
+-- years, every variable at its own; and the same under rank)
+SELECT rezago.copy_methodology('publico', m) FROM unnest(ARRAY['publico_vint', 'publico_rank']) m;
+UPDATE rezago.methodology SET imputation = 'none' WHERE code IN ('publico_vint', 'publico_rank');
+UPDATE rezago.methodology SET normalisation = 'rank' WHERE code = 'publico_rank';
+CREATE TEMP TABLE copy_now AS SELECT * FROM rezago.observation;
+SELECT count(DISTINCT v.vintage) AS vintages FROM rezago.variable_vintages(2024, 'publico_vint', 'copy_now') v;
+SELECT m.code,
+       (SELECT md5(string_agg(r::text, E'\n' ORDER BY r::text)) FROM rezago.comuna_index(2024, m.code) r)
+     = (SELECT md5(string_agg(r::text, E'\n' ORDER BY r::text)) FROM rezago.comuna_index(2024, m.code, observations => 'copy_now') r)
+         AS comuna_index_equal,
+       (SELECT md5(string_agg(r::text, E'\n' ORDER BY r::text)) FROM rezago.territory_index(2024, m.code) r)
+     = (SELECT md5(string_agg(r::text, E'\n' ORDER BY r::text)) FROM rezago.territory_index(2024, m.code, observations => 'copy_now') r)
+         AS territory_index_equal,
+       (SELECT count(*) FROM rezago.comuna_index(2024, m.code, observations => 'copy_now') w
+        JOIN oracle.comuna_index(2024, m.code) o USING (cut)
+        WHERE abs(w.index - o.index) < 1e-9 OR (w.index IS NULL AND o.index IS NULL)) AS equal_to_oracle,
+       (SELECT count(*) FROM rezago.comuna_index(2024, m.code) c) AS comunas
+FROM unnest(ARRAY['publico_vint', 'publico_rank']) m(code) ORDER BY m.code;
 ROLLBACK;
