@@ -922,12 +922,15 @@ CREATE FUNCTION rezago.comuna_regions(day date)
 RETURNS TABLE (cut integer, region_code integer)
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
-    SELECT c.cut,
-           coalesce((SELECT h.region_code FROM rezago.comuna_region_history h
-                     WHERE h.cut = c.cut AND h.valid_to >= comuna_regions.day
-                     ORDER BY h.valid_to LIMIT 1),
-                    c.region_code)
+    -- one join with the comunas' first history row on or after the day
+    -- (DISTINCT ON over the few history rows), not one probe per comuna:
+    -- territory_entry reads every comuna (doc/performance.md)
+    SELECT c.cut, coalesce(h.region_code, c.region_code)
     FROM rezago.comuna c
+    LEFT JOIN (SELECT DISTINCT ON (h.cut) h.cut, h.region_code
+               FROM rezago.comuna_region_history h
+               WHERE h.valid_to >= comuna_regions.day
+               ORDER BY h.cut, h.valid_to) h ON h.cut = c.cut
     ORDER BY c.cut;
 END;
 COMMENT ON FUNCTION rezago.comuna_regions(date) IS

@@ -513,20 +513,26 @@ RETURNS TABLE (cut integer, region_code integer, poverty double precision, natio
                regional_rank bigint, regional_count bigint)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
-    -- each comuna in its región on 31 December of the period (doc/method.md section 5)
-    SELECT o.cut, c.region_code, o.value,
-           rank() OVER (ORDER BY o.value DESC),
-           CASE WHEN c.region_code IS NOT NULL
-                THEN rank() OVER (PARTITION BY c.region_code ORDER BY o.value DESC) END,
-           CASE WHEN c.region_code IS NOT NULL
-                THEN count(*) OVER (PARTITION BY c.region_code) END
-    FROM rezago.source_observations(comuna_poverty_ranks.observations) o
+    -- each comuna in its región on 31 December of the period (doc/method.md section 5).
+    -- The national rank is taken over the observations before the join: every
+    -- observation's comuna is in rezago.comuna (a foreign key; a source is
+    -- checked for it on every read), so the join drops none and the ranks are
+    -- the same, with one sort fewer (the window's order comes first).  The
+    -- regional rank and count share one window (rank() ignores the frame), so
+    -- one pass computes both
+    SELECT n.cut, c.region_code, n.value, n.national_rank,
+           CASE WHEN c.region_code IS NOT NULL THEN rank() OVER w END,
+           CASE WHEN c.region_code IS NOT NULL THEN count(*) OVER w END
+    FROM (SELECT o.cut, o.value, rank() OVER (ORDER BY o.value DESC) AS national_rank
+          FROM rezago.source_observations(comuna_poverty_ranks.observations) o
+          WHERE o.variable = 'pobreza_ingresos' AND o.period = comuna_poverty_ranks.period
+            AND o.value IS NOT NULL) n
     JOIN rezago.comuna_regions(CASE WHEN comuna_poverty_ranks.period BETWEEN 1 AND 9999
                                     THEN pg_catalog.make_date(comuna_poverty_ranks.period, 12, 31) END) c
-      ON c.cut = o.cut
-    WHERE o.variable = 'pobreza_ingresos' AND o.period = comuna_poverty_ranks.period
-      AND o.value IS NOT NULL
-    ORDER BY o.cut;
+      ON c.cut = n.cut
+    WINDOW w AS (PARTITION BY c.region_code ORDER BY n.value DESC
+                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+    ORDER BY n.cut;
 END;
 COMMENT ON FUNCTION rezago.comuna_poverty_ranks(integer, regclass) IS
 'Income-poverty ranks of every comuna with a non-NULL pobreza_ingresos in the period: national_rank among the comunas of the country with data, regional_rank within its región on 31 December of the period (rezago.comuna_regions: the Ñuble comunas are ranked in Biobío before 2018), region_code that región, and regional_count, the comunas of the región with data (1 = poorest; ties share a rank, 1,1,3). Comunas without a región code get NULL regional rank and count.';
@@ -545,23 +551,22 @@ BEGIN ATOMIC
         SELECT x.entry_national_top, x.entry_regional_share, x.entry_isolation_share, x.entry_min_criteria
         FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(territory_entry.methodology))
-    ), loc AS (
-        SELECT o.cut,
-               max(o.value) FILTER (WHERE o.variable = 'localidades') AS localities,
-               max(o.value) FILTER (WHERE o.variable = 'localidades_aisladas') AS isolated
-        FROM rezago.source_observations(territory_entry.observations) o
-        WHERE o.variable IN ('localidades', 'localidades_aisladas') AND o.period = territory_entry.period
-        GROUP BY o.cut
     ), e AS (
+        -- localidades and localidades_aisladas joined one variable each (a
+        -- source has one row per comuna, variable and period): two hash
+        -- joins instead of a grouping of both variables' rows by comuna
         SELECT tm.territory,
                rezago.entry_status(r.national_rank, r.regional_rank, r.regional_count,
-                                   loc.localities, loc.isolated,
+                                   l.value, i.value,
                                    m.entry_national_top, m.entry_regional_share,
                                    m.entry_isolation_share, m.entry_min_criteria) AS st
         FROM rezago.territory_member tm
         CROSS JOIN m
         LEFT JOIN rezago.comuna_poverty_ranks(territory_entry.period, observations => territory_entry.observations) r ON r.cut = tm.cut
-        LEFT JOIN loc ON loc.cut = tm.cut
+        LEFT JOIN rezago.source_observations(territory_entry.observations) l
+          ON l.cut = tm.cut AND l.variable = 'localidades' AND l.period = territory_entry.period
+        LEFT JOIN rezago.source_observations(territory_entry.observations) i
+          ON i.cut = tm.cut AND i.variable = 'localidades_aisladas' AND i.period = territory_entry.period
         GROUP BY tm.territory
     )
     SELECT t.code, (e.st).e1_national, (e.st).e2_regional, (e.st).e3_isolation,
