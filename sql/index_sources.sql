@@ -150,8 +150,9 @@ SELECT x.source, x.methodology,
                                       AND d.methodology = x.methodology AND d.source IS NULL) AS equal
 FROM statements x ORDER BY x.source, x.methodology;
 -- comuna_unit_states (and so comuna_index) runs the statement for sinim4
--- over a source, not for src_age (vintages and imputation) nor over
--- rezago.observation (expected: 1 call, then still 1, then still 1)
+-- over a source, not for src_age (vintages and imputation), and for sinim4
+-- over rezago.observation too, where it may run in parallel workers
+-- (index_parallel; expected: 1 call, then still 1, then 2)
 SET LOCAL track_functions = 'pl';
 SELECT count(*) AS comunas FROM rezago.comuna_index(2022, 'sinim4', observations => 'obs_copy');
 SELECT calls AS statement_runs FROM pg_stat_xact_user_functions

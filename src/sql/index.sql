@@ -937,7 +937,7 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION rezago.comuna_states_statement(integer, text, regclass) IS
-'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without imputation or outlier_treatment coinr (coinr is allowed under the rank normalisation): one top-level SELECT over the source, grouped by its column cut, over the period''s rows (with vintages, max_data_age > 0: each variable''s rows at its vintage, rezago.variable_vintages, the pairs written in; under rank or vintages, the methodology''s variables only), of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form); under the rank normalisation, of rezago.unit_state_ranks over the methodology''s variables, with the rank table of rezago.rank_scores (each variable''s distinct values and their scores, computed first) written in as well. The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation. STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
+'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without imputation or outlier_treatment coinr (coinr is allowed under the rank normalisation): one top-level SELECT over the source, grouped by its column cut, over the period''s rows (with vintages, max_data_age > 0: each variable''s rows at its vintage, rezago.variable_vintages, the pairs written in; under rank or vintages, the methodology''s variables only), of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form); under the rank normalisation, of rezago.unit_state_ranks over the methodology''s variables, with the rank table of rezago.rank_scores (each variable''s distinct values and their scores, computed first) written in as well. The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation, and over rezago.observation for those without vintages or the rank normalisation as well (a statement PostgreSQL may run in parallel workers). STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
 
 CREATE FUNCTION rezago.run_comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
                                                    observations regclass DEFAULT 'rezago.observation')
@@ -1064,6 +1064,14 @@ LANGUAGE sql STABLE PARALLEL RESTRICTED
 -- variable) delivers them keeps one state live at a time (100,000 units:
 -- 0.75 s of CPU instead of 1.32 s, doc/performance.md)
 SET enable_hashagg = off
+-- parallel_tuple_cost = 0.01 (default 0.1): the statement over the period's
+-- rows (below) sends one partial state per unit through its Gather Merge, and
+-- a parallel index-only scan in (period, cut) order hands each worker whole
+-- units, so a worker's partial states are final ones, not duplicates to
+-- combine; at the default the planner kept 100,000 units serial (cost 125.7k
+-- against 131k in parallel; 115k at 0.01).  parallel_setup_cost keeps its
+-- default, which keeps Chile's 346 comunas serial (doc/performance.md)
+SET parallel_tuple_cost = 0.01
 -- jit = off: the branches for vintages and rank, which a methodology rules
 -- out, are planned (not run) too, and JIT would compile them all on every
 -- call: 100,000 units took 2.5 s with JIT, 0.9 s without
@@ -1095,26 +1103,24 @@ BEGIN ATOMIC
                          OR (m.max_data_age > 0
                              AND comuna_unit_states.observations = 'rezago.observation'::regclass) THEN 'values'
                     -- the period's observations, scored by the scoring table:
-                    -- rezago.observation read by its index, any other source
-                    -- by one top-level statement over it
-                    WHEN comuna_unit_states.observations = 'rezago.observation'::regclass THEN 'table'
+                    -- one top-level statement over the source, rezago.observation
+                    -- included (below)
                     ELSE 'statement'
                END AS path
         FROM rezago.methodology m
         WHERE m.code = (SELECT rezago.require_methodology(comuna_unit_states.methodology))
     )
-    SELECT o.cut,
-           rezago.unit_state_values(o.variable, o.value, (SELECT sc.variables FROM sc),
-                                    (SELECT sc.scoring FROM sc), (SELECT sc.min_coverage FROM sc))
-    FROM rezago.observation o
-    WHERE o.period = comuna_unit_states.period AND o.value IS NOT NULL
-      AND (SELECT g.path = 'table' FROM g)
-    GROUP BY o.cut
-    UNION ALL
-    -- another source: the same aggregate over the same rows, as one
-    -- top-level statement over the source grouped by cut
-    -- (rezago.comuna_states_statement, which computes the scoring table
-    -- itself), so that a distributed source is aggregated where its rows are
+    -- the period's observations scored by the scoring table: one top-level
+    -- statement over the source grouped by cut (rezago.comuna_states_statement,
+    -- which computes the scoring table itself and writes it in as constants),
+    -- run by plpgsql's RETURN QUERY EXECUTE.  Over rezago.observation too:
+    -- with the table as constants (not InitPlans of this query, which keep a
+    -- plan in the leader) and planned on its own, the statement may run as a
+    -- Partial GroupAggregate in parallel workers when the period is large
+    -- (PostgreSQL 14+ runs RETURN QUERY in parallel), and serially over the
+    -- index on (period, cut, variable) when it is small; the states are the
+    -- same to the bit whichever worker saw which row (unit_values_combine).
+    -- Over a distributed source, the rows are aggregated where they are.
     SELECT x.cut, x.state
     FROM rezago.run_comuna_states_statement(comuna_unit_states.period, comuna_unit_states.methodology,
                                             comuna_unit_states.observations) x
@@ -1145,7 +1151,7 @@ BEGIN ATOMIC
     GROUP BY r.cut;
 END;
 COMMENT ON FUNCTION rezago.comuna_unit_states(integer, text, regclass) IS
-'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. Over a source other than rezago.observation, a methodology without imputation or outlier_treatment coinr (coinr allowed under the rank normalisation) is computed by one top-level statement over the source, grouped by cut (rezago.comuna_states_statement; under rank with the rank table of rezago.rank_scores computed first; doc/sources.md); the others read the source through rezago.source_observations. NULL period: no rows. Errors: unknown (42704, also for NULL) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
+'The unit_* aggregate state (rezago.unit_state) of every comuna with an observation in the period: pass it to rezago.unit_index_final, unit_dimension_scores_final, unit_dimension_coverage_final or unit_missing_dimensions_final (dimensions numbered 1..n in code order). comuna_index and comuna_dimension_scores are built on it. Over a source other than rezago.observation, a methodology without imputation or outlier_treatment coinr (coinr allowed under the rank normalisation) is computed by one top-level statement over the source, grouped by cut (rezago.comuna_states_statement; under rank with the rank table of rezago.rank_scores computed first; doc/sources.md); so is, over rezago.observation, a methodology without imputation, vintages (max_data_age 0), outlier_treatment coinr or the rank normalisation: with the scoring table written in as constants, PostgreSQL may run the statement in parallel workers when the period is large (the same states to the bit; doc/performance.md); the others read the source through rezago.source_observations. NULL period: no rows. Errors: unknown (42704, also for NULL) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
 
 CREATE FUNCTION rezago.comuna_geometric_states(period integer, methodology text DEFAULT 'ufro2017',
                                                observations regclass DEFAULT 'rezago.observation')
