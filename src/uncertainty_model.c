@@ -660,7 +660,7 @@ load_model(const UncOptions *o, bool with_data)
 					if (norm_used[i] && imp_used[j] && treat_used[k])
 						load_scores(m, o, i, j, k);
 		for (i = 0; i < N_THR; i++)
-			if (thr_used[i] && o->comunas)
+			if (thr_used[i] && (o->comunas || o->ranks_only))
 				m->stage[i] = palloc0(sizeof(uint8) * (m->nt + 1));	/* unused */
 			else if (thr_used[i])
 				load_stages(m, o, i);
