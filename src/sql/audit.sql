@@ -189,6 +189,9 @@ BEGIN ATOMIC
     CROSS JOIN LATERAL (
         SELECT coalesce(pg_catalog.bit_count(sa.present OPERATOR(pg_catalog.&) sb.present), 0) AS n,
                rezago.correlation(sa.a, sb.a, variable_correlations.method) AS r
+        -- OFFSET 0: computed once per pair (pulled up, the correlation was
+        -- computed for each of the three columns that read it)
+        OFFSET 0
     ) c
     ORDER BY p.dimension, p.variable,
              CASE p.kind WHEN 'variable' THEN 1 WHEN 'dimension' THEN 2 ELSE 3 END, p.other;
