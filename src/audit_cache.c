@@ -38,6 +38,13 @@ PG_FUNCTION_INFO_V1(rezago_audit_comuna_index);
 /* entries kept per transaction (an audit of two methodologies needs 6) */
 #define AUDIT_CACHE_SIZE 16
 
+/*
+ * A reading larger than this is returned but not kept (Chile's lag scores
+ * take under 1 MB; 100,000 units' 18 variables some 200 MB, which a
+ * transaction should not hold on to)
+ */
+#define AUDIT_CACHE_MAX_BYTES ((Size) 64 * 1024 * 1024)
+
 typedef enum AuditReading
 {
 	READING_LAG_SCORES,
@@ -70,7 +77,8 @@ typedef struct AuditEntry
 	TransactionId *subxip;
 	bool		suboverflowed;
 	CommandId	curcid;
-	/* the rows */
+	/* the rows, in a context of their own */
+	MemoryContext cxt;
 	TupleDesc	tupdesc;
 	int			nrows;
 	HeapTuple  *rows;
@@ -170,6 +178,8 @@ entry_read(AuditEntry *e, Datum *args, const bool *nulls)
 	MemoryContextSwitchTo(cxt);
 }
 
+static void put_rows(ReturnSetInfo *rsinfo, const AuditEntry *e);
+
 static Datum
 cached_reading(FunctionCallInfo fcinfo, AuditReading reading)
 {
@@ -204,44 +214,69 @@ cached_reading(FunctionCallInfo fcinfo, AuditReading reading)
 	key.curcid = snap->curcid;
 
 	cache_check_transaction();
-	old = MemoryContextSwitchTo(cache_cxt);
 	key.xip = xids_copy(snap->xip, snap->xcnt);
 	key.subxip = xids_copy(snap->subxip, snap->subxcnt > 0 ? snap->subxcnt : 0);
+	old = MemoryContextSwitchTo(cache_cxt);
 	for (i = 0; i < cache_n; i++)
 		if (entry_matches(cache[i], &key))
 		{
 			e = cache[i];
 			break;
 		}
+	pfree(key.xip);
+	pfree(key.subxip);
 	if (e == NULL)
 	{
-		/* read, then keep: an error while reading leaves no entry */
+		/*
+		 * read, then keep: an error while reading leaves no entry (the
+		 * entry's context, unlisted, goes with the transaction)
+		 */
+		MemoryContext ecxt = AllocSetContextCreate(cache_cxt, "rezago audit cache entry",
+												   ALLOCSET_DEFAULT_SIZES);
+		bool		keep;
+
+		MemoryContextSwitchTo(ecxt);
 		e = palloc(sizeof(AuditEntry));
 		*e = key;
+		e->cxt = ecxt;
+		e->xip = xids_copy(snap->xip, snap->xcnt);
+		e->subxip = xids_copy(snap->subxip, snap->subxcnt > 0 ? snap->subxcnt : 0);
 		if (e->methodology != NULL)
 			e->methodology = pstrdup(e->methodology);
 		entry_read(e, args, nulls);
-		if (cache_n == AUDIT_CACHE_SIZE)
+		keep = MemoryContextMemAllocated(ecxt, true) <= AUDIT_CACHE_MAX_BYTES;
+		if (keep)
 		{
-			/* the oldest goes (its memory stays until the transaction ends) */
-			memmove(&cache[0], &cache[1], sizeof(AuditEntry *) * (AUDIT_CACHE_SIZE - 1));
-			cache_n--;
+			if (cache_n == AUDIT_CACHE_SIZE)
+			{
+				/* the oldest goes */
+				MemoryContextDelete(cache[0]->cxt);
+				memmove(&cache[0], &cache[1], sizeof(AuditEntry *) * (AUDIT_CACHE_SIZE - 1));
+				cache_n--;
+			}
+			cache[cache_n++] = e;
 		}
-		cache[cache_n++] = e;
-	}
-	else
-	{
-		pfree(key.xip);
-		pfree(key.subxip);
+		MemoryContextSwitchTo(old);
+		put_rows(rsinfo, e);
+		if (!keep)
+			MemoryContextDelete(ecxt);	/* too large to keep */
+		return (Datum) 0;
 	}
 	MemoryContextSwitchTo(old);
+	put_rows(rsinfo, e);
+	return (Datum) 0;
+}
+
+static void
+put_rows(ReturnSetInfo *rsinfo, const AuditEntry *e)
+{
+	int			i;
 
 	if (e->tupdesc->natts != rsinfo->setDesc->natts)
 		elog(ERROR, "rezago audit cache: the reading has %d columns, the function %d",
 			 e->tupdesc->natts, rsinfo->setDesc->natts);
 	for (i = 0; i < e->nrows; i++)
 		tuplestore_puttuple(rsinfo->setResult, e->rows[i]);
-	return (Datum) 0;
 }
 
 Datum
