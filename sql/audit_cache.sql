@@ -11,20 +11,7 @@ SET extra_float_digits = 0;
 SET track_functions = 'all';
 \set VERBOSITY terse
 BEGIN;
-DELETE FROM rezago.territory;
-INSERT INTO rezago.methodology (code, name) VALUES ('toy', 'audit cache example');
-INSERT INTO rezago.methodology_dimension VALUES ('toy', 'capital_social', 1), ('toy', 'capital_institucional', 1);
-INSERT INTO rezago.methodology_variable (methodology, variable) VALUES
-  ('toy', 'agrupaciones_sociales'), ('toy', 'participacion_electoral'), ('toy', 'gasto_municipal');
-INSERT INTO rezago.comuna (cut, name) VALUES (901, 'A'), (902, 'B'), (903, 'C'), (904, 'D'), (905, 'E');
-INSERT INTO rezago.observation (cut, variable, period, value)
-SELECT c, v, 2020, x FROM (VALUES
-  (901, 'agrupaciones_sociales', 0), (902, 'agrupaciones_sociales', 10), (903, 'agrupaciones_sociales', 20),
-  (904, 'agrupaciones_sociales', 30), (905, 'agrupaciones_sociales', 40),
-  (901, 'participacion_electoral', 0), (902, 'participacion_electoral', 20), (903, 'participacion_electoral', 10),
-  (904, 'participacion_electoral', 40), (905, 'participacion_electoral', 30),
-  (901, 'gasto_municipal', 0), (902, 'gasto_municipal', 1), (903, 'gasto_municipal', 2),
-  (904, 'gasto_municipal', 3), (905, 'gasto_municipal', 10)) o(c, v, x);
+\i test/fixtures/audit_toy.sql
 COMMIT;
 
 -- calls of the definitions not yet reported to the statistics system
@@ -95,6 +82,23 @@ SELECT index FROM rezago.audit_comuna_index(2020, 'toy', 'rezago.observation') W
 ROLLBACK TO SAVEPOINT s;
 SELECT index FROM rezago.audit_comuna_index(2020, 'toy', 'rezago.observation') WHERE cut = 902;  -- .6875
 SELECT index FROM rezago.comuna_index(2020, 'toy') WHERE cut = 902;                               -- .6875
+ROLLBACK;
+-- a read after a write in a subtransaction that then aborts: the write is
+-- gone, and so is what was read (the cache empties on a subtransaction's
+-- abort; the command id does not go back)
+BEGIN;
+SAVEPOINT a;
+UPDATE rezago.observation SET value = 4 WHERE cut = 905 AND variable = 'gasto_municipal' AND period = 2020;
+SELECT index FROM rezago.audit_comuna_index(2020, 'toy', 'rezago.observation') WHERE cut = 902;  -- .6875
+ROLLBACK TO SAVEPOINT a;
+SELECT index FROM rezago.audit_comuna_index(2020, 'toy', 'rezago.observation') WHERE cut = 902;  -- .7625
+DO $$ BEGIN
+    UPDATE rezago.observation SET value = 4 WHERE cut = 905 AND variable = 'gasto_municipal' AND period = 2020;
+    PERFORM count(*) FROM rezago.audit_comuna_index(2020, 'toy', 'rezago.observation');
+    RAISE EXCEPTION 'undo';
+EXCEPTION WHEN raise_exception THEN NULL;
+END $$;
+SELECT index FROM rezago.audit_comuna_index(2020, 'toy', 'rezago.observation') WHERE cut = 902;  -- .7625
 ROLLBACK;
 -- 4. a new transaction reads again (the write was rolled back: .7625)
 BEGIN;

@@ -9,12 +9,16 @@
  *
  *	  An entry is keyed by the reading, its arguments and the snapshot it was
  *	  read under: xmin, xmax, the in-progress transaction ids and the command
- *	  id.  Two snapshots equal in those see the same rows, so a hit returns
- *	  exactly what the definition would return again; any change that could
- *	  alter it (a write in this transaction, which advances the command id;
- *	  another transaction's commit, which changes xmax or the in-progress
- *	  list under READ COMMITTED) misses and reads again.  The entries live in
- *	  a context under TopTransactionContext: they go with the transaction.
+ *	  id.  Two snapshots of one transaction equal in those see the same rows,
+ *	  as long as no subtransaction of it has aborted in between (its writes
+ *	  vanish while the command id stays): so a hit returns exactly what the
+ *	  definition would return again; any change that could alter it (a write
+ *	  in this transaction, which advances the command id; another
+ *	  transaction's commit, which changes xmax or the in-progress list under
+ *	  READ COMMITTED) misses and reads again, and a subtransaction's abort
+ *	  (ROLLBACK TO SAVEPOINT, an exception block) empties the cache.  The
+ *	  entries live in a context under TopTransactionContext: they go with the
+ *	  transaction.
  *	  The rows are returned as they were read, in the same order, bit for
  *	  bit.
  */
@@ -89,10 +93,32 @@ static LocalTransactionId cache_lxid = InvalidLocalTransactionId;
 static AuditEntry *cache[AUDIT_CACHE_SIZE];
 static int	cache_n = 0;
 
+/*
+ * A subtransaction's abort takes its writes back without moving the command
+ * id: what was read since may be gone, so nothing read is kept
+ */
+static void
+cache_subxact_callback(SubXactEvent event, SubTransactionId mySubid,
+					   SubTransactionId parentSubid, void *arg)
+{
+	if (event != SUBXACT_EVENT_ABORT_SUB || cache_cxt == NULL || cache_lxid != MyProc->lxid)
+		return;
+	for (int i = 0; i < cache_n; i++)
+		MemoryContextDelete(cache[i]->cxt);
+	cache_n = 0;
+}
+
 /* the cache of this transaction; a new transaction starts empty */
 static void
 cache_check_transaction(void)
 {
+	static bool registered = false;
+
+	if (!registered)
+	{
+		RegisterSubXactCallback(cache_subxact_callback, NULL);
+		registered = true;
+	}
 	if (cache_cxt == NULL || cache_lxid != MyProc->lxid)
 	{
 		/* the previous context went with its transaction */

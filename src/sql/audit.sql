@@ -35,7 +35,8 @@ COMMENT ON FUNCTION rezago.reliability(double precision[]) IS
 -- The readings the audit shares within a transaction (src/audit_cache.c)
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.audit_lag_scores(period integer, methodology text, observations regclass)
+CREATE FUNCTION rezago.audit_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
+                                        observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
                score double precision, weight double precision, vintage integer, imputed boolean)
 AS 'MODULE_PATHNAME', 'rezago_audit_lag_scores'
@@ -43,14 +44,16 @@ LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 6000;
 COMMENT ON FUNCTION rezago.audit_lag_scores(integer, text, regclass) IS
 'The rows of rezago.comuna_lag_scores(period, methodology, observations => observations), as that function returns them (same rows, same order, bit for bit), read once per transaction and snapshot: a second call with the same arguments in the same transaction, under a snapshot that sees the same rows (same xmin, xmax, in-progress transactions and command id: no write in between, here or committed elsewhere), returns the rows already read. What the audit functions read, so that an audit run in one transaction (or one statement) computes the lag scores once. NULL arguments and errors: as rezago.comuna_lag_scores.';
 
-CREATE FUNCTION rezago.audit_unit_states(period integer, methodology text, observations regclass)
+CREATE FUNCTION rezago.audit_unit_states(period integer, methodology text DEFAULT 'ufro2017',
+                                         observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, state double precision[])
 AS 'MODULE_PATHNAME', 'rezago_audit_unit_states'
 LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 346;
 COMMENT ON FUNCTION rezago.audit_unit_states(integer, text, regclass) IS
 'The rows of rezago.comuna_unit_states(period, methodology, observations => observations), read once per transaction and snapshot, as rezago.audit_lag_scores says. NULL arguments and errors: as rezago.comuna_unit_states.';
 
-CREATE FUNCTION rezago.audit_comuna_index(period integer, methodology text, observations regclass)
+CREATE FUNCTION rezago.audit_comuna_index(period integer, methodology text DEFAULT 'ufro2017',
+                                          observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
 AS 'MODULE_PATHNAME', 'rezago_audit_comuna_index'
 LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 346;
