@@ -20,17 +20,21 @@
  *	  entries live in a context under TopTransactionContext: they go with the
  *	  transaction.
  *	  The rows are returned as they were read, in the same order, bit for
- *	  bit.
+ *	  bit.  Only sources whose rows follow the snapshot are kept (tables,
+ *	  materialised views, rezago.observation): a view or a foreign table is
+ *	  read at every call, as the definition reads it.
  */
 #include "audit.h"
 
 #include "access/htup_details.h"
 #include "access/xact.h"
+#include "catalog/pg_class.h"
 #include "executor/spi.h"
 #include "funcapi.h"
 #include "miscadmin.h"
 #include "storage/proc.h"
 #include "utils/builtins.h"
+#include "utils/lsyscache.h"
 #include "utils/memutils.h"
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
@@ -206,6 +210,20 @@ entry_read(AuditEntry *e, Datum *args, const bool *nulls)
 
 static void put_rows(ReturnSetInfo *rsinfo, const AuditEntry *e);
 
+/*
+ * Whether the rows of an observation source are those of the snapshot: a
+ * table, a partitioned table or a materialised view.  A view may call a
+ * volatile function and a foreign table reads another server: they are read
+ * at every call.
+ */
+static bool
+source_follows_snapshot(Oid relid)
+{
+	char		kind = get_rel_relkind(relid);
+
+	return kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE || kind == RELKIND_MATVIEW;
+}
+
 static Datum
 cached_reading(FunctionCallInfo fcinfo, AuditReading reading)
 {
@@ -239,6 +257,22 @@ cached_reading(FunctionCallInfo fcinfo, AuditReading reading)
 	key.suboverflowed = snap->suboverflowed;
 	key.curcid = snap->curcid;
 
+	if (!nulls[2] && !source_follows_snapshot(DatumGetObjectId(args[2])))
+	{
+		/* read every time, as the definition does */
+		AuditEntry *t;
+		MemoryContext tcxt = AllocSetContextCreate(CurrentMemoryContext, "rezago audit reading",
+												   ALLOCSET_DEFAULT_SIZES);
+
+		old = MemoryContextSwitchTo(tcxt);
+		t = palloc(sizeof(AuditEntry));
+		*t = key;
+		entry_read(t, args, nulls);
+		MemoryContextSwitchTo(old);
+		put_rows(rsinfo, t);
+		MemoryContextDelete(tcxt);
+		return (Datum) 0;
+	}
 	cache_check_transaction();
 	key.xip = xids_copy(snap->xip, snap->xcnt);
 	key.subxip = xids_copy(snap->subxip, snap->subxcnt > 0 ? snap->subxcnt : 0);
