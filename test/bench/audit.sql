@@ -3,7 +3,9 @@
 -- (test/bench/generate.sql), not statistics of any real place.
 --   1. Chile scale: 346 units, the 18 variables of ufro2017 (5 % missing),
 --      55 territories (as the provinces): every audit function, the median
---      of 5 calls each, and the whole audit.
+--      of 5 runs each (a transaction per run), and the whole audit, in one
+--      transaction and a transaction per call.  Rows tagged :label and
+--      :round for test/bench/audit.sh's side-by-side table.
 --   2. 100,000 units in 10,000 territories: leave-one-out of the 18
 --      variables (variable_influence), beside one computation of the
 --      comuna and territory index it repeats 18 times.
