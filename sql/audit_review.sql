@@ -15,19 +15,7 @@ SET extra_float_digits = 0;
 \set VERBOSITY default
 BEGIN;
 DELETE FROM rezago.territory;
-INSERT INTO rezago.methodology (code, name) VALUES ('toy', 'audit hand example');
-INSERT INTO rezago.methodology_dimension VALUES ('toy', 'capital_social', 1), ('toy', 'capital_institucional', 1);
-INSERT INTO rezago.methodology_variable (methodology, variable) VALUES
-  ('toy', 'agrupaciones_sociales'), ('toy', 'participacion_electoral'), ('toy', 'gasto_municipal');
-INSERT INTO rezago.comuna (cut, name) VALUES (901, 'A'), (902, 'B'), (903, 'C'), (904, 'D'), (905, 'E');
-INSERT INTO rezago.observation (cut, variable, period, value)
-SELECT c, v, 2020, x FROM (VALUES
-  (901, 'agrupaciones_sociales', 0), (902, 'agrupaciones_sociales', 10), (903, 'agrupaciones_sociales', 20),
-  (904, 'agrupaciones_sociales', 30), (905, 'agrupaciones_sociales', 40),
-  (901, 'participacion_electoral', 0), (902, 'participacion_electoral', 20), (903, 'participacion_electoral', 10),
-  (904, 'participacion_electoral', 40), (905, 'participacion_electoral', 30),
-  (901, 'gasto_municipal', 0), (902, 'gasto_municipal', 1), (903, 'gasto_municipal', 2),
-  (904, 'gasto_municipal', 3), (905, 'gasto_municipal', 10)) o(c, v, x);
+\i test/fixtures/audit_toy.sql
 INSERT INTO rezago.territory (code, name) VALUES ('tA', 'A+E'), ('tB', 'B'), ('tC', 'C'), ('tD', 'D');
 INSERT INTO rezago.territory_member VALUES ('tA', 901), ('tA', 905), ('tB', 902), ('tC', 903), ('tD', 904);
 -- the hand index above is the extension's

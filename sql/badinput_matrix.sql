@@ -568,7 +568,14 @@ INSERT INTO matrix (label, q) VALUES
  ('unit_state_ranks bad scoring table',     $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1}}', '{1,5,0}', 0)::text$$),
  ('unit_state_ranks toy 2020 rank table -> index .5 .375 .25 .125 0', $$SELECT string_agg(x.cut || '=' || rezago.unit_index_final(x.s), ' ' ORDER BY x.cut) FROM (SELECT o.cut, rezago.unit_state_ranks(o.variable, o.value, s.variables, s.scoring, k.ranks, s.min_coverage) AS s FROM rezago.observation o, rezago.variable_scoring(2020, 'toy') s, (SELECT array_agg(e ORDER BY r.variable, p, i) AS ranks FROM rezago.rank_scores(2020, 'toy') r CROSS JOIN LATERAL (SELECT 0 AS p, 0::bigint AS i, cardinality(r.value_list)::float8 AS e UNION ALL SELECT 1, i, x FROM unnest(r.value_list) WITH ORDINALITY u(x, i) UNION ALL SELECT 2, i, x FROM unnest(r.scores) WITH ORDINALITY u(x, i)) f) k WHERE o.period = 2020 GROUP BY o.cut) x$$),
  ('unit_ranks_accum called directly -> the state of one row', $$SELECT rezago.unit_ranks_accum(NULL, 'antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text$$),
- ('unit_ranks_accum a forged state',        $$SELECT rezago.unit_ranks_accum('{1,2,3}', 'antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text$$);
+ ('unit_ranks_accum a forged state',        $$SELECT rezago.unit_ranks_accum('{1,2,3}', 'antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text$$),
+-- the readings the audit shares within a transaction (issue 18, src/audit_cache.c)
+ ('audit_lag_scores NULL methodology',      $$SELECT count(*) FROM rezago.audit_lag_scores(2020, NULL, 'rezago.observation')$$),
+ ('audit_lag_scores NULL period -> no rows', $$SELECT count(*) FROM rezago.audit_lag_scores(NULL, 'toy', 'rezago.observation')$$),
+ ('audit_unit_states unknown methodology',  $$SELECT count(*) FROM rezago.audit_unit_states(2020, 'nope', 'rezago.observation')$$),
+ ('audit_unit_states NULL observations',    $$SELECT count(*) FROM rezago.audit_unit_states(2020, 'toy', NULL)$$),
+ ('audit_comuna_index NULL everything',     $$SELECT count(*) FROM rezago.audit_comuna_index(NULL, NULL, NULL)$$),
+ ('audit_comuna_index not a source',        $$SELECT count(*) FROM rezago.audit_comuna_index(2020, 'toy', 'pg_class')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

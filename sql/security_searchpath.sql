@@ -124,7 +124,10 @@ INSERT INTO calls VALUES
  (19, $$SELECT * FROM rezago.dimension_reliability(2020, 'toy')$$),
  (20, $$SELECT * FROM rezago.effective_weights('toy', 2020)$$),
  (21, $$SELECT * FROM rezago.variable_influence(2020, 'toy', 2)$$),
- (22, $$SELECT * FROM rezago.compare_methodologies(2020, 'toy', 'toyz', 2)$$);
+ (22, $$SELECT * FROM rezago.compare_methodologies(2020, 'toy', 'toyz', 2)$$),
+ (23, $$SELECT * FROM rezago.audit_lag_scores(2021, 'toyz', 'rezago.observation')$$),
+ (24, $$SELECT * FROM rezago.audit_unit_states(2020, 'toy', 'rezago.observation')$$),
+ (25, $$SELECT * FROM rezago.audit_comuna_index(2020, 'toy', 'rezago.observation')$$);
 SELECT format('CREATE TEMP TABLE n_%s AS %s', id, q) FROM calls ORDER BY id
 \gexec
 SELECT format('SET search_path = hostile, pg_catalog, public, rezago, pg_temp; CREATE TEMP TABLE h_%s AS %s; RESET search_path', id, q)

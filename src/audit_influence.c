@@ -88,6 +88,8 @@ rezago_variable_influence(PG_FUNCTION_ARGS)
 	o.seed = 1;
 	o.methodology = text_to_cstring(PG_GETARG_TEXT_PP(1));
 	o.target = "index";
+	/* ranks only: the exit stages (rezago.territory_exit) are not read */
+	o.ranks_only = true;
 	/* checked where it is read (rezago.source_observations) */
 	o.observations = PG_ARGISNULL(3) ? InvalidOid : PG_GETARG_OID(3);
 

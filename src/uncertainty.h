@@ -109,6 +109,8 @@ typedef struct UncOptions
 				vwpert;			/* of variable weights (default wpert) */
 	bool		vary_thr;
 	bool		comunas;		/* the units are the comunas, not territories */
+	bool		ranks_only;		/* the caller reads ranks only: the exit
+								 * stages are not read (variable_influence) */
 	int			n_leave;		/* leave_out: variables a run may leave out */
 	char	  **leave_names;
 	Datum		weight_sets;	/* jsonb, or 0 when none */

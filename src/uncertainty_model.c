@@ -560,9 +560,24 @@ load_scores(Model *m, const UncOptions *o, int norm, int imp, int treat)
 
 	for (k = 0; k < cells; k++)
 		score[k] = get_float8_nan();
-	tt = query("SELECT s.cut, s.variable, s.score FROM rezago.comuna_lag_scores($1, $2, $3,"
-			   " observations => " OBSERVATIONS_ARG("$4") ", imputation => $5, outlier_treatment => $6) s",
-			   6, types, args);
+	if (norm == m->nominal_norm && imp == m->nominal_imp && treat == m->nominal_treat)
+	{
+		/*
+		 * the methodology's own rules: comuna_lag_scores' rows as
+		 * rezago.audit_lag_scores keeps them for the transaction
+		 * (audit_cache.c), so that an audit run in one transaction reads
+		 * them once for variable_influence and the other audit functions
+		 */
+		Oid			ntypes[3] = {INT4OID, TEXTOID, OIDOID};
+		Datum		nargs[3] = {args[0], args[1], args[3]};
+
+		tt = query("SELECT s.cut, s.variable, s.score FROM rezago.audit_lag_scores($1, $2, "
+				   OBSERVATIONS_ARG("$3") ") s", 3, ntypes, nargs);
+	}
+	else
+		tt = query("SELECT s.cut, s.variable, s.score FROM rezago.comuna_lag_scores($1, $2, $3,"
+				   " observations => " OBSERVATIONS_ARG("$4") ", imputation => $5, outlier_treatment => $6) s",
+				   6, types, args);
 	for (r = 0; r < SPI_processed; r++)
 	{
 		int			c = comuna_slot(m, DatumGetInt32(col(tt, r, 1, &isnull)));
@@ -660,7 +675,7 @@ load_model(const UncOptions *o, bool with_data)
 					if (norm_used[i] && imp_used[j] && treat_used[k])
 						load_scores(m, o, i, j, k);
 		for (i = 0; i < N_THR; i++)
-			if (thr_used[i] && o->comunas)
+			if (thr_used[i] && (o->comunas || o->ranks_only))
 				m->stage[i] = palloc0(sizeof(uint8) * (m->nt + 1));	/* unused */
 			else if (thr_used[i])
 				load_stages(m, o, i);

@@ -32,6 +32,35 @@ COMMENT ON FUNCTION rezago.reliability(double precision[]) IS
 '{n, k, Cronbach''s alpha, first eigenvalue, first component''s share of variance} of a two-dimensional array (one row per unit, one column per item) over the rows where every item is present: alpha = k/(k-1) (1 - sum of item variances / variance of the row totals); the eigenvalues of the items'' correlation matrix by Jacobi rotations, share = first eigenvalue / k (R prcomp(scale. = TRUE)). alpha NULL for k < 2, n < 2 or a constant total; eigenvalue and share NULL for n < 2 or a constant item. Errors: not two-dimensional or more than 1,000 items (22023). NULL: NULL.';
 
 --------------------------------------------------------------------------
+-- The readings the audit shares within a transaction (src/audit_cache.c)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.audit_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
+                                        observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
+               score double precision, weight double precision, vintage integer, imputed boolean)
+AS 'MODULE_PATHNAME', 'rezago_audit_lag_scores'
+LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 6000;
+COMMENT ON FUNCTION rezago.audit_lag_scores(integer, text, regclass) IS
+'The rows of rezago.comuna_lag_scores(period, methodology, observations => observations), as that function returns them (same rows, same order, bit for bit), read once per transaction and snapshot: a second call with the same arguments in the same transaction, under a snapshot that sees the same rows (same xmin, xmax, in-progress transactions and command id: no write in between, here or committed elsewhere), returns the rows already read; a subtransaction''s abort forgets them. Only a source that follows the snapshot is kept (a table, partitioned table or materialised view: rezago.observation); a view or foreign table is read at every call. What the audit functions read, so that an audit run in one transaction (or one statement) computes the lag scores once. NULL arguments and errors: as rezago.comuna_lag_scores.';
+
+CREATE FUNCTION rezago.audit_unit_states(period integer, methodology text DEFAULT 'ufro2017',
+                                         observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, state double precision[])
+AS 'MODULE_PATHNAME', 'rezago_audit_unit_states'
+LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 346;
+COMMENT ON FUNCTION rezago.audit_unit_states(integer, text, regclass) IS
+'The rows of rezago.comuna_unit_states(period, methodology, observations => observations), read once per transaction and snapshot, as rezago.audit_lag_scores says. NULL arguments and errors: as rezago.comuna_unit_states.';
+
+CREATE FUNCTION rezago.audit_comuna_index(period integer, methodology text DEFAULT 'ufro2017',
+                                          observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
+AS 'MODULE_PATHNAME', 'rezago_audit_comuna_index'
+LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 346;
+COMMENT ON FUNCTION rezago.audit_comuna_index(integer, text, regclass) IS
+'The rows of rezago.comuna_index(period, methodology, observations => observations), read once per transaction and snapshot, as rezago.audit_lag_scores says. NULL arguments and errors: as rezago.comuna_index.';
+
+--------------------------------------------------------------------------
 -- The audit of a methodology in a period
 --------------------------------------------------------------------------
 
@@ -70,10 +99,16 @@ BEGIN ATOMIC
         SELECT x.variable, count(*) FILTER (WHERE x.imputed) AS imputed,
                count(*) FILTER (WHERE x.low) AS low, count(*) FILTER (WHERE x.high) AS high,
                array_agg(x.cut ORDER BY x.cut) FILTER (WHERE x.low OR x.high) AS cuts
-        FROM (SELECT v.variable, v.cut, v.imputed,
-                     NOT v.imputed AND v.value::numeric < f.low_fence AS low,
-                     NOT v.imputed AND v.value::numeric > f.high_fence AS high
-              FROM v LEFT JOIN f ON f.variable = v.variable) x
+        FROM (SELECT y.variable, y.cut, y.imputed,
+                     NOT y.imputed AND y.nv < y.low_fence AS low,
+                     NOT y.imputed AND y.nv > y.high_fence AS high
+              -- each value to numeric once (a float8 to numeric conversion
+              -- prints the number: it was most of the call's time when the
+              -- planner substituted it into every FILTER); OFFSET 0 keeps
+              -- both levels from being pulled up into the aggregates
+              FROM (SELECT v.variable, v.cut, v.imputed, v.value::numeric AS nv, f.low_fence, f.high_fence
+                    FROM v LEFT JOIN f ON f.variable = v.variable OFFSET 0) y
+              OFFSET 0) x
         GROUP BY x.variable
     )
     SELECT w.variable, w.dimension, f.vintage, coalesce(f.n, 0), coalesce(o.imputed, 0),
@@ -111,11 +146,11 @@ BEGIN ATOMIC
         -- comuna_dimension_scores computes them: arithmetic under every
         -- aggregation)
         SELECT x.cut, x.state
-        FROM rezago.comuna_unit_states(variable_correlations.period, variable_correlations.methodology, observations => variable_correlations.observations) x
+        FROM rezago.audit_unit_states(variable_correlations.period, variable_correlations.methodology, variable_correlations.observations) x
     ), sv AS (
         -- lag scores: oriented by polarity (1 = most lagged) and normalised
         SELECT 'variable' AS kind, ls.variable AS code, ls.cut, ls.score
-        FROM rezago.comuna_lag_scores(variable_correlations.period, variable_correlations.methodology, observations => variable_correlations.observations) ls
+        FROM rezago.audit_lag_scores(variable_correlations.period, variable_correlations.methodology, variable_correlations.observations) ls
         UNION ALL
         SELECT 'dimension', (SELECT dims.codes FROM dims)[d.no], u.cut, d.score
         FROM u CROSS JOIN LATERAL unnest(rezago.unit_dimension_scores_final(u.state)) WITH ORDINALITY AS d(score, no)
@@ -123,8 +158,8 @@ BEGIN ATOMIC
         -- the index as the methodology aggregates it (arithmetic, geometric
         -- or ampi): rezago.comuna_index, its one definition
         SELECT 'index', 'index', ci.cut, ci.index
-        FROM rezago.comuna_index(variable_correlations.period, variable_correlations.methodology,
-                                 observations => variable_correlations.observations) ci
+        FROM rezago.audit_comuna_index(variable_correlations.period, variable_correlations.methodology,
+                                       variable_correlations.observations) ci
     ), keys AS (
         SELECT 'variable' AS kind, w.variable AS code FROM w
         UNION SELECT 'dimension', w.dimension FROM w
@@ -132,7 +167,10 @@ BEGIN ATOMIC
     ), series AS MATERIALIZED (
         -- every series as one array over the comunas in code order (NULL
         -- where missing), so that a pair is two arrays
-        SELECT k.kind, k.code, array_agg(sv.score ORDER BY c.cut) AS a
+        SELECT k.kind, k.code, array_agg(sv.score ORDER BY c.cut) AS a,
+               -- where the series is present, one bit per comuna: the n of a
+               -- pair is the bit_count of the AND of its two
+               pg_catalog.string_agg(CASE WHEN sv.score IS NULL THEN '0' ELSE '1' END, '' ORDER BY c.cut)::pg_catalog.varbit AS present
         FROM keys k CROSS JOIN rezago.comuna c
         LEFT JOIN sv ON sv.kind = k.kind AND sv.code = k.code AND sv.cut = c.cut
         GROUP BY k.kind, k.code
@@ -152,8 +190,11 @@ BEGIN ATOMIC
     JOIN series sa ON sa.kind = 'variable' AND sa.code = p.variable
     JOIN series sb ON sb.kind = p.kind AND sb.code = p.other
     CROSS JOIN LATERAL (
-        SELECT (SELECT count(*) FROM unnest(sa.a, sb.a) z(x, y) WHERE z.x IS NOT NULL AND z.y IS NOT NULL) AS n,
+        SELECT coalesce(pg_catalog.bit_count(sa.present OPERATOR(pg_catalog.&) sb.present), 0) AS n,
                rezago.correlation(sa.a, sb.a, variable_correlations.method) AS r
+        -- OFFSET 0: computed once per pair (pulled up, the correlation was
+        -- computed for each of the three columns that read it)
+        OFFSET 0
     ) c
     ORDER BY p.dimension, p.variable,
              CASE p.kind WHEN 'variable' THEN 1 WHEN 'dimension' THEN 2 ELSE 3 END, p.other;
@@ -170,18 +211,26 @@ BEGIN ATOMIC
     WITH w AS MATERIALIZED (
         SELECT w.variable, w.dimension
         FROM rezago.methodology_weights(dimension_reliability.methodology) w
+    ), dims AS MATERIALIZED (
+        -- the dimension codes by number, as rezago.scoring_rows numbers them
+        SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
+        FROM (SELECT DISTINCT w.dimension FROM w) d
     ), items AS MATERIALIZED (
         SELECT w.dimension AS level, w.variable AS item FROM w
         UNION ALL
         SELECT DISTINCT 'index', w.dimension FROM w
     ), vals AS MATERIALIZED (
         SELECT w.dimension AS level, ls.variable AS item, ls.cut, ls.score
-        FROM rezago.comuna_lag_scores(dimension_reliability.period, dimension_reliability.methodology, observations => dimension_reliability.observations) ls
+        FROM rezago.audit_lag_scores(dimension_reliability.period, dimension_reliability.methodology, dimension_reliability.observations) ls
         JOIN w ON w.variable = ls.variable
         WHERE ls.score IS NOT NULL
         UNION ALL
-        SELECT 'index', d.dimension, d.cut, d.score
-        FROM rezago.comuna_dimension_scores(dimension_reliability.period, dimension_reliability.methodology, observations => dimension_reliability.observations) d
+        -- the dimension scores of the unit states, as comuna_dimension_scores
+        -- computes them (rezago.unit_dimension_scores_final; a dimension
+        -- without coverage has no score)
+        SELECT 'index', (SELECT dims.codes FROM dims)[d.no], u.cut, d.score
+        FROM rezago.audit_unit_states(dimension_reliability.period, dimension_reliability.methodology, dimension_reliability.observations) u
+        CROSS JOIN LATERAL unnest(rezago.unit_dimension_scores_final(u.state)) WITH ORDINALITY AS d(score, no)
         WHERE d.score IS NOT NULL
     ), k AS (
         SELECT i.level, count(*)::integer AS k FROM items i GROUP BY i.level
@@ -213,11 +262,11 @@ BEGIN ATOMIC
         FROM rezago.methodology_weights(effective_weights.methodology) w
     ), ci AS MATERIALIZED (
         SELECT c.cut, c.index
-        FROM rezago.comuna_index(effective_weights.period, effective_weights.methodology, observations => effective_weights.observations) c
+        FROM rezago.audit_comuna_index(effective_weights.period, effective_weights.methodology, effective_weights.observations) c
         WHERE c.index IS NOT NULL AND effective_weights.period IS NOT NULL
     ), ls AS MATERIALIZED (
         SELECT s.cut, s.variable, w.dimension, w.dimension_weight, s.score, s.weight
-        FROM rezago.comuna_lag_scores(effective_weights.period, effective_weights.methodology, observations => effective_weights.observations) s
+        FROM rezago.audit_lag_scores(effective_weights.period, effective_weights.methodology, effective_weights.observations) s
         JOIN w ON w.variable = s.variable
         WHERE s.score IS NOT NULL AND s.cut IN (SELECT ci.cut FROM ci)
     ), t AS MATERIALIZED (
@@ -233,12 +282,14 @@ BEGIN ATOMIC
                rezago.canonical_sum((ci.index - (SELECT rezago.canonical_avg(x.index) FROM ci x))
                                     * (ci.index - (SELECT rezago.canonical_avg(x.index) FROM ci x))) AS ss
         FROM ci
+    ), ts AS MATERIALIZED (
+        -- each term's sum (canonical: in any order the same), one pass
+        SELECT t.variable, rezago.canonical_sum(t.term) AS s FROM t GROUP BY t.variable
     ), tm AS MATERIALIZED (
         -- each term's mean over the comunas with an index
         SELECT w.variable,
-               coalesce((SELECT rezago.canonical_sum(x.term) FROM t x WHERE x.variable = w.variable), 0)
-                   / nullif((SELECT count(*) FROM ci), 0) AS m
-        FROM w
+               coalesce(ts.s, 0) / nullif((SELECT count(*) FROM ci), 0) AS m
+        FROM w LEFT JOIN ts ON ts.variable = w.variable
     ), c AS (
         -- the covariance of each term with the index, over the comunas with
         -- an index (a term is 0 where its variable has no score)
@@ -312,6 +363,9 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'distribution_moments',   'read'),
     ('routine',  'correlation',            'read'),
     ('routine',  'reliability',            'read'),
+    ('routine',  'audit_lag_scores',       'read'),
+    ('routine',  'audit_unit_states',      'read'),
+    ('routine',  'audit_comuna_index',     'read'),
     ('routine',  'variable_statistics',    'read'),
     ('routine',  'variable_correlations',  'read'),
     ('routine',  'dimension_reliability',  'read'),

@@ -5,7 +5,54 @@
 # recomputes.  Figures only, no timed assertion.  Runs test/bench/audit.sql in
 # a throwaway cluster of $PG_CONFIG's PostgreSQL, where rezago must already be
 # installed (test/setup.sh, or make install PG_CONFIG=...).  SYNTHETIC values.
+#
+# Before and after, side by side in one run: with BEFORE_PG_CONFIG set to a
+# second PostgreSQL where another build of rezago is installed (say, main's),
+# the Chile-scale figures are measured in both, alternately (before, after,
+# before, after: ROUNDS rounds, default 2), and printed in one table with
+# their ratio; the 100,000-unit figures once in each (BIG=0 skips them).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-echo "machine: $(nproc) cores, $(uname -m); $("${PG_CONFIG:-pg_config}" --version)"
-test/with_cluster.sh psql -X -q -f test/bench/audit.sql
+rounds=${ROUNDS:-2}
+big=${BIG:-1}
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+echo "machine: $(nproc) cores, $(uname -m); $("${PG_CONFIG:-pg_config}" --version); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+run() {  # run LABEL PG_CONFIG ROUND BIG
+    PG_CONFIG=$2 test/with_cluster.sh psql -X -q -v label="$1" -v round="$3" -v big="$4" \
+        -f test/bench/audit.sql | tee -a "$out" | grep -v -E '^(chile|big)[|]' || true
+}
+labels=(after)
+[ -n "${BEFORE_PG_CONFIG:-}" ] && labels=(before after)
+for r in $(seq 1 "$rounds"); do
+    for l in "${labels[@]}"; do
+        if [ "$l" = before ]; then pgc=$BEFORE_PG_CONFIG; else pgc=${PG_CONFIG:-pg_config}; fi
+        b=0; [ "$r" = "$rounds" ] && b=$big
+        echo "== $l, round $r"
+        run "$l" "$pgc" "$r" "$b"
+    done
+done
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+python3 - "$out" <<'PY'
+import collections, statistics, sys
+rows = collections.defaultdict(list)   # (section, step, call) -> label -> [ms]
+for line in open(sys.argv[1]):
+    f = line.rstrip('\n').split('|')
+    if len(f) == 6 and f[0] in ('chile', 'big'):
+        rows[(f[0], int(f[3]), f[4])].append((f[1], float(f[5])))
+for section, title in (('chile', 'Chile scale (ms: median of 5 runs per round; rounds listed)'),
+                       ('big', '100,000 units (ms: median of 3 runs)')):
+    keys = sorted(k for k in rows if k[0] == section)
+    if not keys:
+        continue
+    print('\n' + title)
+    print('%-40s %-22s %-22s %s' % ('call', 'before', 'after', 'after/before'))
+    for k in keys:
+        by = collections.defaultdict(list)
+        for label, ms in rows[k]:
+            by[label].append(ms)
+        cell = lambda l: ', '.join('%.1f' % x for x in by[l]) if by[l] else '-'
+        ratio = ('%.2f' % (statistics.median(by['after']) / statistics.median(by['before']))
+                 if by['before'] and by['after'] else '-')
+        print('%-40s %-22s %-22s %s' % (k[2], cell('before'), cell('after'), ratio))
+PY

@@ -3,7 +3,9 @@
 -- (test/bench/generate.sql), not statistics of any real place.
 --   1. Chile scale: 346 units, the 18 variables of ufro2017 (5 % missing),
 --      55 territories (as the provinces): every audit function, the median
---      of 5 calls each, and the whole audit.
+--      of 5 runs each (a transaction per run), and the whole audit, in one
+--      transaction and a transaction per call.  Rows tagged :label and
+--      :round for test/bench/audit.sh's side-by-side table.
 --   2. 100,000 units in 10,000 territories: leave-one-out of the 18
 --      variables (variable_influence), beside one computation of the
 --      comuna and territory index it repeats 18 times.
@@ -12,19 +14,41 @@
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET client_min_messages = warning;
 
-CREATE FUNCTION pg_temp.median_ms(q text, runs int) RETURNS double precision
+-- :label (before/after) and :round tag the rows printed for test/bench/audit.sh
+\if :{?label}
+\else
+\set label this
+\endif
+\if :{?round}
+\else
+\set round 1
+\endif
+\if :{?big}
+\else
+\set big 1
+\endif
+
+-- The time of calls, each run in a transaction of its own (a procedure that
+-- commits after each run): what one call costs when nothing is shared.  The
+-- rows of every statement are read in full (every column computed).
+CREATE TEMP TABLE timing (step int, call text, ms double precision);
+CREATE PROCEDURE pg_temp.time_calls(step int, call text, queries text[], runs int)
 LANGUAGE plpgsql AS $$
 DECLARE
     t0 timestamptz;
-    ms double precision[] := '{}';
+    q text;
 BEGIN
     FOR i IN 1..runs LOOP
         t0 := clock_timestamp();
-        EXECUTE 'SELECT sum(length(x::text)) FROM (' || q || ') x';  -- every column computed
-        ms := ms || (extract(epoch FROM clock_timestamp() - t0) * 1000)::double precision;
+        FOREACH q IN ARRAY queries LOOP
+            EXECUTE 'SELECT sum(length(x::text)) FROM (' || q || ') x';
+        END LOOP;
+        INSERT INTO timing VALUES (step, call, extract(epoch FROM clock_timestamp() - t0) * 1000);
+        COMMIT;  -- a new transaction: nothing read is shared with the next run
     END LOOP;
-    RETURN (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY m) FROM unnest(ms) m);
 END $$;
+CREATE FUNCTION pg_temp.median_ms(s int) RETURNS double precision
+LANGUAGE sql AS $$ SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.ms) FROM timing t WHERE t.step = s $$;
 
 -- 1. Chile scale
 \set units 346
@@ -44,22 +68,38 @@ SELECT rezago.copy_methodology('ufro2017', 'candidate') IS NOT NULL AS candidate
 UPDATE rezago.methodology SET normalisation = 'zscore' WHERE code = 'candidate';
 
 \echo
-\echo '1. Chile scale: 346 units, 18 variables, 55 territories (median of 5 calls, ms)'
-CREATE TEMP TABLE chile (step int, call text, ms double precision);
-INSERT INTO chile VALUES
- (1, 'variable_statistics(2023)',          pg_temp.median_ms($$SELECT * FROM rezago.variable_statistics(2023)$$, 5)),
- (2, 'variable_correlations(2023)',        pg_temp.median_ms($$SELECT * FROM rezago.variable_correlations(2023)$$, 5)),
- (3, 'variable_correlations(spearman)',    pg_temp.median_ms($$SELECT * FROM rezago.variable_correlations(2023, method => 'spearman')$$, 5)),
- (4, 'dimension_reliability(2023)',        pg_temp.median_ms($$SELECT * FROM rezago.dimension_reliability(2023)$$, 5)),
- (5, 'effective_weights(ufro2017, 2023)',  pg_temp.median_ms($$SELECT * FROM rezago.effective_weights('ufro2017', 2023)$$, 5)),
- (6, 'variable_influence(2023)',           pg_temp.median_ms($$SELECT * FROM rezago.variable_influence(2023)$$, 5)),
- (7, 'compare_methodologies(2023)',        pg_temp.median_ms($$SELECT * FROM rezago.compare_methodologies(2023, 'ufro2017', 'candidate')$$, 5)),
- (8, 'comuna_index(2023), for scale',      pg_temp.median_ms($$SELECT * FROM rezago.comuna_index(2023)$$, 5));
-SELECT call, round(ms::numeric, 1) AS ms FROM chile ORDER BY step;
-SELECT round(sum(ms)::numeric, 1) AS whole_audit_ms, 100 AS target_ms,
-       round((sum(ms) / (SELECT ms FROM chile WHERE step = 8))::numeric, 1) AS times_one_comuna_index
-FROM chile WHERE step BETWEEN 1 AND 7;
-
+\echo '1. Chile scale: 346 units, 18 variables, 55 territories (median of 5 runs, ms)'
+\set vs 'SELECT * FROM rezago.variable_statistics(2023)'
+\set vc 'SELECT * FROM rezago.variable_correlations(2023)'
+\set vcs 'SELECT * FROM rezago.variable_correlations(2023, method => ''spearman'')'
+\set dr 'SELECT * FROM rezago.dimension_reliability(2023)'
+\set ew 'SELECT * FROM rezago.effective_weights(''ufro2017'', 2023)'
+\set vi 'SELECT * FROM rezago.variable_influence(2023)'
+\set cm 'SELECT * FROM rezago.compare_methodologies(2023, ''ufro2017'', ''candidate'')'
+CALL pg_temp.time_calls(1, 'variable_statistics(2023)',         ARRAY[:'vs'], 5);
+CALL pg_temp.time_calls(2, 'variable_correlations(2023)',       ARRAY[:'vc'], 5);
+CALL pg_temp.time_calls(3, 'variable_correlations(spearman)',   ARRAY[:'vcs'], 5);
+CALL pg_temp.time_calls(4, 'dimension_reliability(2023)',       ARRAY[:'dr'], 5);
+CALL pg_temp.time_calls(5, 'effective_weights(ufro2017, 2023)', ARRAY[:'ew'], 5);
+CALL pg_temp.time_calls(6, 'variable_influence(2023)',          ARRAY[:'vi'], 5);
+CALL pg_temp.time_calls(7, 'compare_methodologies(2023)',       ARRAY[:'cm'], 5);
+CALL pg_temp.time_calls(8, 'comuna_index(2023), for scale',     ARRAY['SELECT * FROM rezago.comuna_index(2023)'], 5);
+-- the whole audit, the seven calls one after the other: each in a
+-- transaction of its own (as a psql session in autocommit runs them: the sum
+-- of the calls above), and all seven in one transaction (what they read is
+-- read once: rezago.audit_lag_scores and its siblings)
+CALL pg_temp.time_calls(9, 'whole audit, one transaction',
+                        ARRAY[:'vs', :'vc', :'vcs', :'dr', :'ew', :'vi', :'cm'], 5);
+INSERT INTO timing SELECT 10, 'whole audit, a transaction per call', sum(m)
+FROM (SELECT pg_temp.median_ms(step) AS m FROM generate_series(1, 7) step) x;
+\pset format unaligned
+\pset tuples_only on
+\pset fieldsep '|'
+SELECT 'chile', :'label', :round, step, call, round(pg_temp.median_ms(step)::numeric, 1)
+FROM (SELECT DISTINCT step, call FROM timing) t ORDER BY step;
+\pset format aligned
+\pset tuples_only off
+\if :big
 -- 2. 100,000 units
 TRUNCATE rezago.observation, rezago.territory_member;
 DELETE FROM rezago.territory;
@@ -68,11 +108,14 @@ DELETE FROM rezago.comuna;
 \set territory_size 10
 \i test/bench/generate.sql
 \echo
-\echo '2. leave-one-out at 100,000 units, 10,000 territories (median of 3 calls, ms)'
-CREATE TEMP TABLE big (step int, call text, ms double precision);
-INSERT INTO big VALUES
- (1, 'comuna_index + territory_index (once)', pg_temp.median_ms($$SELECT * FROM rezago.comuna_index(2023) UNION ALL SELECT NULL, index, rank, NULL FROM rezago.territory_index(2023)$$, 3)),
- (2, 'variable_influence (18 indices)',       pg_temp.median_ms($$SELECT * FROM rezago.variable_influence(2023)$$, 3));
-SELECT call, round(ms::numeric, 1) AS ms FROM big ORDER BY step;
-SELECT round(((SELECT ms FROM big WHERE step = 2) / (SELECT ms FROM big WHERE step = 1))::numeric, 2)
-       AS influence_over_one_index;
+\echo '2. leave-one-out at 100,000 units, 10,000 territories (median of 3 runs, ms)'
+TRUNCATE timing;
+CALL pg_temp.time_calls(1, 'comuna_index + territory_index (once)',
+                        ARRAY[$$SELECT * FROM rezago.comuna_index(2023) UNION ALL SELECT NULL, index, rank, NULL FROM rezago.territory_index(2023)$$], 3);
+CALL pg_temp.time_calls(2, 'variable_influence (18 indices)', ARRAY['SELECT * FROM rezago.variable_influence(2023)'], 3);
+\pset format unaligned
+\pset tuples_only on
+\pset fieldsep '|'
+SELECT 'big', :'label', :round, step, call, round(pg_temp.median_ms(step)::numeric, 1)
+FROM (SELECT DISTINCT step, call FROM timing) t ORDER BY step;
+\endif
