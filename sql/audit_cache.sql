@@ -129,3 +129,18 @@ SELECT pg_temp.definition_calls('rezago.comuna_lag_scores') AS lag1 \gset
 SELECT count(*) FROM rezago.audit_lag_scores(1900, 'ufro2017', 'rezago.observation');
 SELECT pg_temp.definition_calls('rezago.comuna_lag_scores') - :lag1 AS lag_score_readings;  -- 1
 COMMIT;
+
+-- 5. a reading is kept for the role that made it: after SET ROLE (as after
+--    a SECURITY DEFINER function's call) another role reads again, under its
+--    own privileges.  The reader may run rezago (grant_reader) but not read
+--    the private copy: the same call that the superuser's reading answered
+--    is then refused, not answered from the kept rows.
+BEGIN;
+\i test/fixtures/audit_toy.sql
+CREATE TABLE public.audit_cache_private AS SELECT * FROM pg_temp.toy_obs;
+CREATE ROLE rezago_audit_cache_reader;
+SELECT count(*) > 0 AS granted FROM rezago.grant_reader('rezago_audit_cache_reader') g;
+SELECT count(*) AS superuser_rows FROM rezago.audit_lag_scores(2020, 'toy', 'public.audit_cache_private');  -- 15: 5 comunas x 3 variables
+SET LOCAL ROLE rezago_audit_cache_reader;
+SELECT count(*) AS reader_rows FROM rezago.audit_lag_scores(2020, 'toy', 'public.audit_cache_private');  -- 42501
+ROLLBACK;

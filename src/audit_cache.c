@@ -7,9 +7,12 @@
  *	  transaction, so that the audit functions run in one transaction (or one
  *	  statement) read each of them once instead of once per function.
  *
- *	  An entry is keyed by the reading, its arguments and the snapshot it was
- *	  read under: xmin, xmax, the in-progress transaction ids and the command
- *	  id.  Two snapshots of one transaction equal in those see the same rows,
+ *	  An entry is keyed by the reading, its arguments, the role it was read
+ *	  as (the current user and row_security: a SECURITY DEFINER function's
+ *	  reading, or one made before SET ROLE, is never handed to another role,
+ *	  whose privileges and row-level policies may show it fewer rows) and
+ *	  the snapshot it was read under: xmin, xmax, the in-progress transaction
+ *	  ids and the command id.  Two snapshots of one transaction equal in those see the same rows,
  *	  as long as no subtransaction of it has aborted in between (its writes
  *	  vanish while the command id stays): so a hit returns exactly what the
  *	  definition would return again; any change that could alter it (a write
@@ -36,6 +39,7 @@
 #include "utils/builtins.h"
 #include "utils/lsyscache.h"
 #include "utils/memutils.h"
+#include "utils/rls.h"
 #include "utils/snapmgr.h"
 #include "utils/tuplestore.h"
 
@@ -76,6 +80,9 @@ typedef struct AuditEntry
 	int32		period;
 	char	   *methodology;
 	Oid			observations;
+	/* the role it was read as */
+	Oid			userid;
+	bool		row_security;
 	/* the snapshot */
 	TransactionId xmin,
 				xmax;
@@ -169,6 +176,8 @@ entry_matches(const AuditEntry *e, const AuditEntry *k)
 		return false;
 	if (!k->null_observations && e->observations != k->observations)
 		return false;
+	if (e->userid != k->userid || e->row_security != k->row_security)
+		return false;
 	if (e->xmin != k->xmin || e->xmax != k->xmax || e->curcid != k->curcid ||
 		e->xcnt != k->xcnt || e->subxcnt != k->subxcnt ||
 		e->suboverflowed != k->suboverflowed)
@@ -250,6 +259,8 @@ cached_reading(FunctionCallInfo fcinfo, AuditReading reading)
 	key.period = nulls[0] ? 0 : DatumGetInt32(args[0]);
 	key.methodology = nulls[1] ? NULL : TextDatumGetCString(args[1]);
 	key.observations = nulls[2] ? InvalidOid : DatumGetObjectId(args[2]);
+	key.userid = GetUserId();
+	key.row_security = row_security;
 	key.xmin = snap->xmin;
 	key.xmax = snap->xmax;
 	key.xcnt = snap->xcnt;
