@@ -21,7 +21,10 @@ CREATE FUNCTION pg_temp.definition_calls(f text) RETURNS bigint
 LANGUAGE sql AS $$ SELECT coalesce(pg_stat_get_xact_function_calls(f::regproc), 0) $$;
 CREATE TEMP TABLE toy_obs (cut integer, variable text, period integer, value double precision);
 \set toy_observations pg_temp.toy_obs
-BEGIN;
+-- REPEATABLE READ wherever calls are counted: a reading is kept per
+-- snapshot, and under READ COMMITTED a commit elsewhere between two
+-- statements (autovacuum on a busy machine) would start a new one
+BEGIN ISOLATION LEVEL REPEATABLE READ;
 \i test/fixtures/audit_toy.sql
 
 -- 1. the same rows in the same order, every column to the bit (text of
@@ -117,14 +120,14 @@ ROLLBACK;
 
 -- 4. each transaction reads once: the seeded methodology ufro2017, period
 --    1900 (no rows, but read: comuna_lag_scores runs once per transaction)
-BEGIN;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT pg_temp.definition_calls('rezago.comuna_lag_scores') AS lag0 \gset
 SELECT count(*) FROM rezago.audit_lag_scores(1900, 'ufro2017', 'rezago.observation');
 SELECT count(*) FROM rezago.audit_lag_scores(1900, 'ufro2017', 'rezago.observation');
 SELECT pg_temp.definition_calls('rezago.comuna_lag_scores') - :lag0 AS lag_score_readings;  -- 1
 COMMIT;
 -- the next transaction reads again
-BEGIN;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT pg_temp.definition_calls('rezago.comuna_lag_scores') AS lag1 \gset
 SELECT count(*) FROM rezago.audit_lag_scores(1900, 'ufro2017', 'rezago.observation');
 SELECT pg_temp.definition_calls('rezago.comuna_lag_scores') - :lag1 AS lag_score_readings;  -- 1

@@ -7,7 +7,11 @@
 -- a bad source is refused with a clear error.
 CREATE EXTENSION IF NOT EXISTS rezago CASCADE;
 SET extra_float_digits = 0;
-BEGIN;
+-- REPEATABLE READ: the counts of reads below depend on the snapshot (a
+-- source is checked once per snapshot); under READ COMMITTED a commit
+-- elsewhere between two statements (autovacuum's ANALYZE on a busy machine)
+-- gave a new snapshot, a check more and counts of 7 instead of 1
+BEGIN ISOLATION LEVEL REPEATABLE READ;
 \i test/fixtures/load_synthetic.sql
 -- methodologies that take every scoring path: sinim4 (min-max, the direct
 -- path), vintages with median imputation, carry forward with winsorisation,
