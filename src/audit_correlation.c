@@ -138,16 +138,21 @@ typedef struct RankItem
 	int			i;
 } RankItem;
 
-static int
-cmp_rank_item(const void *a, const void *b)
+static inline int
+cmp_rank_item(const RankItem *p, const RankItem *q)
 {
-	const RankItem *p = a,
-			   *q = b;
-
 	if (p->v != q->v)
 		return (p->v < q->v) ? -1 : 1;
-	return p->i - q->i;
+	return (p->i > q->i) - (p->i < q->i);
 }
+
+/* sort_rank_items(): PostgreSQL's quicksort with the comparison inlined */
+#define ST_SORT sort_rank_items
+#define ST_ELEMENT_TYPE RankItem
+#define ST_COMPARE(a, b) cmp_rank_item(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* r[0..n): ranks of x (1-based), ties given their average rank */
 static void
@@ -162,7 +167,7 @@ average_ranks(const float8 *x, int n, float8 *r)
 		it[i].v = x[i];
 		it[i].i = i;
 	}
-	qsort(it, n, sizeof(RankItem), cmp_rank_item);
+	sort_rank_items(it, n);
 	for (i = 0; i < n; i = j)
 	{
 		for (j = i + 1; j < n && it[j].v == it[i].v; j++)
