@@ -38,19 +38,68 @@ scale_unit(const float8 *x, int n, float8 *out)
 		out[i] = ldexp(x[i], -e);
 }
 
+/*
+ * The mean of x[0..n) (rezago_canonical_moments) and the sum of its squared
+ * deviations (rezago_canonical_sum), from one sort of x.  A canonical sum is
+ * a function of the multiset of its terms; handed them already in canonical
+ * order, the sort only checks that they are (PostgreSQL's quicksort looks
+ * for sorted input first), so the bits are those of summing them in any
+ * order, and an order this gets wrong costs only a full sort.  x in
+ * canonical order (ascending magnitude) stays so when scaled by a power of
+ * two; read in ascending value (the negatives of that order reversed, then
+ * the rest), x - mean does not decrease, and the squared deviations taken
+ * outward from the first one >= 0, smaller |x - mean| first, ascend.
+ * w and v: scratch of n values each; t: of n.
+ */
+static void
+mean_and_squares(const float8 *x, int n, float8 *w, float8 *v, float8 *t,
+				 float8 *mean, float8 *squares)
+{
+	int			i,
+				k = 0,
+				lo,
+				hi;
+
+	memcpy(w, x, sizeof(float8) * n);
+	rezago_canonical_sort(w, n);
+	rezago_canonical_moments(w, n, t, mean, NULL);
+	for (i = n - 1; i >= 0; i--)
+		if (w[i] < 0)
+			v[k++] = w[i];
+	for (i = 0; i < n; i++)
+		if (!(w[i] < 0))
+			v[k++] = w[i];
+	Assert(k == n);
+	for (hi = 0; hi < n && v[hi] - *mean < 0; hi++)
+		;
+	lo = hi - 1;
+	for (k = 0; k < n; k++)
+	{
+		float8		d;
+
+		if (hi >= n || (lo >= 0 && fabs(v[lo] - *mean) <= fabs(v[hi] - *mean)))
+			d = v[lo--] - *mean;
+		else
+			d = v[hi++] - *mean;
+		t[k] = d * d;
+	}
+	*squares = rezago_canonical_sum(t, n);
+}
+
 float8
 rezago_pearson(const float8 *x, const float8 *y, int n)
 {
-	float8	   *t = palloc(sizeof(float8) * (n + 1));
-	float8		mx,
+	float8	   *t,
+			   *w,
+			   *v,
+			   *xs,
+			   *ys,
+				mx,
 				my,
 				sxy,
 				sxx,
 				syy;
 	int			i;
-
-	float8	   *xs,
-			   *ys;
 
 	if (n < 2)
 		return get_float8_nan();
@@ -59,22 +108,22 @@ rezago_pearson(const float8 *x, const float8 *y, int n)
 	 * (exact) to a largest magnitude in [0.5, 1), so that no product or sum
 	 * overflows, whatever the magnitudes.
 	 */
+	t = palloc(sizeof(float8) * (n + 1));
+	w = palloc(sizeof(float8) * (n + 1));
+	v = palloc(sizeof(float8) * (n + 1));
 	xs = palloc(sizeof(float8) * (n + 1));
 	ys = palloc(sizeof(float8) * (n + 1));
 	scale_unit(x, n, xs);
 	scale_unit(y, n, ys);
-	rezago_canonical_moments(xs, n, t, &mx, NULL);
-	rezago_canonical_moments(ys, n, t, &my, NULL);
+	/* means and sum (x - mx)^2, sum (y - my)^2: a sort of x and of y */
+	mean_and_squares(xs, n, w, v, t, &mx, &sxx);
+	mean_and_squares(ys, n, w, v, t, &my, &syy);
 	for (i = 0; i < n; i++)
 		t[i] = (xs[i] - mx) * (ys[i] - my);
 	sxy = rezago_canonical_sum(t, n);
-	for (i = 0; i < n; i++)
-		t[i] = (xs[i] - mx) * (xs[i] - mx);
-	sxx = rezago_canonical_sum(t, n);
-	for (i = 0; i < n; i++)
-		t[i] = (ys[i] - my) * (ys[i] - my);
-	syy = rezago_canonical_sum(t, n);
 	pfree(t);
+	pfree(w);
+	pfree(v);
 	pfree(xs);
 	pfree(ys);
 	if (!(sxx > 0) || !(syy > 0) || isinf(sxx) || isinf(syy))
@@ -89,16 +138,21 @@ typedef struct RankItem
 	int			i;
 } RankItem;
 
-static int
-cmp_rank_item(const void *a, const void *b)
+static inline int
+cmp_rank_item(const RankItem *p, const RankItem *q)
 {
-	const RankItem *p = a,
-			   *q = b;
-
 	if (p->v != q->v)
 		return (p->v < q->v) ? -1 : 1;
-	return p->i - q->i;
+	return (p->i > q->i) - (p->i < q->i);
 }
+
+/* sort_rank_items(): PostgreSQL's quicksort with the comparison inlined */
+#define ST_SORT sort_rank_items
+#define ST_ELEMENT_TYPE RankItem
+#define ST_COMPARE(a, b) cmp_rank_item(a, b)
+#define ST_SCOPE static
+#define ST_DEFINE
+#include "lib/sort_template.h"
 
 /* r[0..n): ranks of x (1-based), ties given their average rank */
 static void
@@ -113,7 +167,7 @@ average_ranks(const float8 *x, int n, float8 *r)
 		it[i].v = x[i];
 		it[i].i = i;
 	}
-	qsort(it, n, sizeof(RankItem), cmp_rank_item);
+	sort_rank_items(it, n);
 	for (i = 0; i < n; i = j)
 	{
 		for (j = i + 1; j < n && it[j].v == it[i].v; j++)

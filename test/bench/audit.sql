@@ -99,6 +99,34 @@ SELECT 'chile', :'label', :round, step, call, round(pg_temp.median_ms(step)::num
 FROM (SELECT DISTINCT step, call FROM timing) t ORDER BY step;
 \pset format aligned
 \pset tuples_only off
+-- where the whole audit's time goes: one more run of the seven calls in one
+-- transaction with track_functions = all, and the functions it called, by
+-- total time (calls, total and self ms; a function the planner inlines is
+-- not counted, its time is its caller's self time).  Figures, not assertions.
+SET track_functions = 'all';
+-- what earlier calls left unflushed is flushed before the reset
+SELECT pg_stat_force_next_flush() IS NULL AS flushed \gset
+SELECT pg_stat_reset() IS NULL AS reset \gset
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT sum(length(x::text)) FROM (:vs) x \gset
+SELECT sum(length(x::text)) FROM (:vc) x \gset
+SELECT sum(length(x::text)) FROM (:vcs) x \gset
+SELECT sum(length(x::text)) FROM (:dr) x \gset
+SELECT sum(length(x::text)) FROM (:ew) x \gset
+SELECT sum(length(x::text)) FROM (:vi) x \gset
+SELECT sum(length(x::text)) FROM (:cm) x \gset
+COMMIT;
+SELECT pg_stat_force_next_flush() IS NULL AS flushed \gset
+SELECT 1 AS flushing \gset
+\echo
+\echo 'profile of the whole audit in one transaction (ms, one run):' :label 'round' :round
+SELECT f.funcname AS function, f.calls, round(f.total_time::numeric, 1) AS total_ms,
+       round(f.self_time::numeric, 1) AS self_ms
+FROM pg_stat_user_functions f
+WHERE f.schemaname = 'rezago' AND f.total_time >= 1
+ORDER BY f.total_time DESC, f.funcname
+LIMIT 15;
+RESET track_functions;
 \if :big
 -- 2. 100,000 units
 TRUNCATE rezago.observation, rezago.territory_member;
