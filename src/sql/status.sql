@@ -511,29 +511,17 @@ CREATE FUNCTION rezago.comuna_poverty_ranks(period integer,
                                             observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, region_code integer, poverty double precision, national_rank bigint,
                regional_rank bigint, regional_count bigint)
-LANGUAGE sql STABLE PARALLEL RESTRICTED
-BEGIN ATOMIC
-    -- each comuna in its región on 31 December of the period (doc/method.md section 5).
-    -- The national rank is taken over the observations before the join: every
-    -- observation's comuna is in rezago.comuna (a foreign key; a source is
-    -- checked for it on every read), so the join drops none and the ranks are
-    -- the same, with one sort fewer (the window's order comes first).  The
-    -- regional rank and count share one window (rank() ignores the frame), so
-    -- one pass computes both
-    SELECT n.cut, c.region_code, n.value, n.national_rank,
-           CASE WHEN c.region_code IS NOT NULL THEN rank() OVER w END,
-           CASE WHEN c.region_code IS NOT NULL THEN count(*) OVER w END
-    FROM (SELECT o.cut, o.value, rank() OVER (ORDER BY o.value DESC) AS national_rank
-          FROM rezago.source_observations(comuna_poverty_ranks.observations) o
-          WHERE o.variable = 'pobreza_ingresos' AND o.period = comuna_poverty_ranks.period
-            AND o.value IS NOT NULL) n
-    JOIN rezago.comuna_regions(CASE WHEN comuna_poverty_ranks.period BETWEEN 1 AND 9999
-                                    THEN pg_catalog.make_date(comuna_poverty_ranks.period, 12, 31) END) c
-      ON c.cut = n.cut
-    WINDOW w AS (PARTITION BY c.region_code ORDER BY n.value DESC
-                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-    ORDER BY n.cut;
-END;
+-- C (src/poverty_ranks.c): one statement reads the period's non-NULL
+-- pobreza_ingresos from rezago.source_observations, each comuna in its región
+-- on 31 December of the period (rezago.comuna_regions); ONE sort of the values
+-- (descending, float8 order: NaN first, ties share a rank) gives the national
+-- rank and, by a counter per región, the regional rank; rows returned by cut.
+-- The SQL version needed three sorts (external from 100,000 comunas on) and
+-- two window passes (doc/performance.md).  Not STRICT: a NULL period gives no
+-- rows, a NULL observations what rezago.source_observations does with it.
+-- ROWS: the order of the comunas of Chile (346), for the planner.
+AS 'MODULE_PATHNAME', 'rezago_comuna_poverty_ranks'
+LANGUAGE C STABLE PARALLEL RESTRICTED ROWS 350;
 COMMENT ON FUNCTION rezago.comuna_poverty_ranks(integer, regclass) IS
 'Income-poverty ranks of every comuna with a non-NULL pobreza_ingresos in the period: national_rank among the comunas of the country with data, regional_rank within its región on 31 December of the period (rezago.comuna_regions: the Ñuble comunas are ranked in Biobío before 2018), region_code that región, and regional_count, the comunas of the región with data (1 = poorest; ties share a rank, 1,1,3). Comunas without a región code get NULL regional rank and count.';
 
