@@ -253,3 +253,31 @@ SELECT * FROM rezago.territory_entry(2022, 'nope');
 ROLLBACK TO s;
 RELEASE s;
 ROLLBACK;
+
+--------------------------------------------------------------------------
+-- comuna_poverty_ranks in C (one sort of the values; issue 17): ties,
+-- -0 = 0, a comuna without región, rows in cut order without ORDER BY
+--------------------------------------------------------------------------
+BEGIN;
+-- región 88: 8801 0.5, 8802 0, 8803 -0, 8804 0.5, 8805 0.7; 8806 0.5 without
+-- a región code.  By hand, descending:
+--   national: 8805 1; 8801, 8804, 8806 tie at 2; 8802, 8803 tie at 5 (-0 = 0)
+--   regional (5 with data): 8805 1; 8801, 8804 2; 8802, 8803 4; count 5
+--   8806: national 2, región, regional rank and count NULL
+INSERT INTO rezago.comuna (cut, name, region_code)
+SELECT 8800 + i, 'Comuna 88-' || i, CASE WHEN i < 6 THEN 88 END FROM generate_series(1, 6) i;
+CREATE TEMP TABLE staging_c (cut int, variable text, period int, value float8);
+INSERT INTO staging_c VALUES
+  (8804, 'pobreza_ingresos', 2031, 0.5), (8802, 'pobreza_ingresos', 2031, 0),
+  (8806, 'pobreza_ingresos', 2031, 0.5), (8805, 'pobreza_ingresos', 2031, 0.7),
+  (8803, 'pobreza_ingresos', 2031, '-0'), (8801, 'pobreza_ingresos', 2031, 0.5);
+SELECT rezago.import_observations('staging_c');
+SELECT cut, region_code, poverty, national_rank, regional_rank, regional_count
+FROM rezago.comuna_poverty_ranks(2031);
+-- the same over the staging table as a source, in its row order
+SELECT cut, region_code, poverty, national_rank, regional_rank, regional_count
+FROM rezago.comuna_poverty_ranks(2031, 'staging_c');
+-- a NULL period or a year outside 1..9999: no rows
+SELECT count(*) AS null_period FROM rezago.comuna_poverty_ranks(NULL);
+SELECT count(*) AS period_0 FROM rezago.comuna_poverty_ranks(0);
+ROLLBACK;
