@@ -24,6 +24,8 @@
 #include "catalog/pg_type.h"
 #include "executor/spi.h"
 #include "funcapi.h"
+#include "nodes/params.h"
+#include "tcop/dest.h"
 #include "utils/float.h"
 #include "utils/hsearch.h"
 #include "utils/tuplestore.h"
@@ -100,6 +102,65 @@ cmp_cut(const PovertyRow *a, const PovertyRow *b)
 #include "lib/sort_template.h"
 
 /*
+ * The statement's rows go straight into a growing PovertyRow array (in the
+ * caller's memory context) through this DestReceiver: no SPI tuple table,
+ * no copy of each row as a heap tuple.
+ */
+typedef struct PovertyReceiver
+{
+	DestReceiver pub;
+	MemoryContext cxt;
+	PovertyRow *rows;
+	int64		n;
+	int64		cap;
+} PovertyReceiver;
+
+static void
+poverty_receiver_startup(DestReceiver *self, int operation, TupleDesc desc)
+{
+	if (desc->natts != 3 || TupleDescAttr(desc, 0)->atttypid != INT4OID ||
+		TupleDescAttr(desc, 1)->atttypid != INT4OID ||
+		TupleDescAttr(desc, 2)->atttypid != FLOAT8OID)
+		elog(ERROR, "rezago.comuna_poverty_ranks: unexpected row type");
+}
+
+static bool
+poverty_receiver_receive(TupleTableSlot *slot, DestReceiver *self)
+{
+	PovertyReceiver *r = (PovertyReceiver *) self;
+	PovertyRow *p;
+
+	slot_getallattrs(slot);
+	if (r->n == r->cap)
+	{
+		int64		cap = r->cap * 2;
+
+		if ((Size) cap >= MaxAllocHugeSize / sizeof(PovertyRow))
+			ereport(ERROR,
+					(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+					 errmsg("too many poverty observations to rank: more than %lld",
+							(long long) r->n),
+					 errdetail("rezago.comuna_poverty_ranks holds the rows of one period in memory."),
+					 errhint("Rank one period of a source with fewer rows.")));
+		r->rows = repalloc_huge(r->rows, sizeof(PovertyRow) * cap);
+		r->cap = cap;
+	}
+	p = &r->rows[r->n++];
+	p->cut = slot->tts_isnull[0] ? 0 : DatumGetInt32(slot->tts_values[0]);
+	p->has_region = !slot->tts_isnull[1];
+	p->region = p->has_region ? DatumGetInt32(slot->tts_values[1]) : 0;
+	Assert(!slot->tts_isnull[2]);	/* WHERE o.value IS NOT NULL */
+	p->value = slot->tts_isnull[2] ? 0 : DatumGetFloat8(slot->tts_values[2]);
+	p->national_rank = p->regional_rank = p->regional_count = 0;
+	return true;
+}
+
+static void
+poverty_receiver_nothing(DestReceiver *self)
+{
+}
+
+/*
  * Reads the period's rows into a palloc'd array (in the caller's memory
  * context); *n gets their number.
  */
@@ -107,57 +168,50 @@ static PovertyRow *
 read_poverty_rows(FunctionCallInfo fcinfo, int64 *n)
 {
 	Oid			types[2] = {INT4OID, REGCLASSOID};
-	Datum		args[2];
-	char		nulls[2];
-	MemoryContext cxt = CurrentMemoryContext;
-	PovertyRow *rows;
-	TupleDesc	desc;
-	uint64		i;
-	int			rc;
+	PovertyReceiver recv;
+	SPIExecuteOptions options;
+	ParamListInfo params;
+	SPIPlanPtr	plan;
+	int			i,
+				rc;
 
+	memset(&recv, 0, sizeof(recv));
+	recv.pub.receiveSlot = poverty_receiver_receive;
+	recv.pub.rStartup = poverty_receiver_startup;
+	recv.pub.rShutdown = poverty_receiver_nothing;
+	recv.pub.rDestroy = poverty_receiver_nothing;
+	recv.pub.mydest = DestTuplestore;
+	recv.cxt = CurrentMemoryContext;
+	recv.cap = 1024;
+	recv.rows = MemoryContextAllocHuge(recv.cxt, sizeof(PovertyRow) * recv.cap);
+
+	params = makeParamList(2);
 	for (i = 0; i < 2; i++)
 	{
-		nulls[i] = PG_ARGISNULL(i) ? 'n' : ' ';
-		args[i] = PG_ARGISNULL(i) ? (Datum) 0 : PG_GETARG_DATUM(i);
+		params->params[i].isnull = PG_ARGISNULL(i);
+		params->params[i].value = PG_ARGISNULL(i) ? (Datum) 0 : PG_GETARG_DATUM(i);
+		params->params[i].pflags = PARAM_FLAG_CONST;
+		params->params[i].ptype = types[i];
 	}
+	memset(&options, 0, sizeof(options));
+	options.params = params;
+	options.read_only = true;
+	options.dest = &recv.pub;
+
 	if (SPI_connect() != SPI_OK_CONNECT)
 		elog(ERROR, "rezago.comuna_poverty_ranks: SPI_connect failed");
-	rc = SPI_execute_with_args(poverty_rows_sql, 2, types, args, nulls, true, 0);
+	plan = SPI_prepare(poverty_rows_sql, 2, types);
+	if (plan == NULL)
+		elog(ERROR, "rezago.comuna_poverty_ranks: SPI_prepare failed (%s)",
+			 SPI_result_code_string(SPI_result));
+	rc = SPI_execute_plan_extended(plan, &options);
 	if (rc != SPI_OK_SELECT)
 		elog(ERROR, "rezago.comuna_poverty_ranks: query failed (%s)",
 			 SPI_result_code_string(rc));
-	desc = SPI_tuptable->tupdesc;
-	if (desc->natts != 3 || SPI_gettypeid(desc, 1) != INT4OID ||
-		SPI_gettypeid(desc, 2) != INT4OID || SPI_gettypeid(desc, 3) != FLOAT8OID)
-		elog(ERROR, "rezago.comuna_poverty_ranks: unexpected row type");
-	if (SPI_processed >= (uint64) (MaxAllocHugeSize / sizeof(PovertyRow)))
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many poverty observations to rank: %llu",
-						(unsigned long long) SPI_processed),
-				 errdetail("rezago.comuna_poverty_ranks holds the rows of one period in memory."),
-				 errhint("Rank one period of a source with fewer rows.")));
-	MemoryContextSwitchTo(cxt);
-	rows = MemoryContextAllocHuge(cxt, sizeof(PovertyRow) * (SPI_processed + 1));
-	for (i = 0; i < SPI_processed; i++)
-	{
-		HeapTuple	tup = SPI_tuptable->vals[i];
-		bool		isnull;
-		Datum		d;
-
-		d = SPI_getbinval(tup, desc, 1, &isnull);
-		rows[i].cut = isnull ? 0 : DatumGetInt32(d);
-		d = SPI_getbinval(tup, desc, 2, &isnull);
-		rows[i].has_region = !isnull;
-		rows[i].region = isnull ? 0 : DatumGetInt32(d);
-		d = SPI_getbinval(tup, desc, 3, &isnull);
-		Assert(!isnull);		/* WHERE o.value IS NOT NULL */
-		rows[i].value = isnull ? 0 : DatumGetFloat8(d);
-	}
-	*n = (int64) SPI_processed;
+	SPI_freeplan(plan);
 	SPI_finish();
-	MemoryContextSwitchTo(cxt);
-	return rows;
+	*n = recv.n;
+	return recv.rows;
 }
 
 /*
