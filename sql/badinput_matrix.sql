@@ -575,7 +575,12 @@ INSERT INTO matrix (label, q) VALUES
  ('audit_unit_states unknown methodology',  $$SELECT count(*) FROM rezago.audit_unit_states(2020, 'nope', 'rezago.observation')$$),
  ('audit_unit_states NULL observations',    $$SELECT count(*) FROM rezago.audit_unit_states(2020, 'toy', NULL)$$),
  ('audit_comuna_index NULL everything',     $$SELECT count(*) FROM rezago.audit_comuna_index(NULL, NULL, NULL)$$),
- ('audit_comuna_index not a source',        $$SELECT count(*) FROM rezago.audit_comuna_index(2020, 'toy', 'pg_class')$$);
+ ('audit_comuna_index not a source',        $$SELECT count(*) FROM rezago.audit_comuna_index(2020, 'toy', 'pg_class')$$),
+-- comuna_poverty_ranks in C (issue 17, src/poverty_ranks.c)
+ ('comuna_poverty_ranks NULL period -> no rows', $$SELECT count(*) FROM rezago.comuna_poverty_ranks(NULL)$$),
+ ('comuna_poverty_ranks extreme periods -> no rows', $$SELECT (SELECT count(*) FROM rezago.comuna_poverty_ranks(-2147483648)) + (SELECT count(*) FROM rezago.comuna_poverty_ranks(2147483647))$$),
+ ('comuna_poverty_ranks NULL observations', $$SELECT count(*) FROM rezago.comuna_poverty_ranks(2020, NULL)$$),
+ ('comuna_poverty_ranks not a source',      $$SELECT count(*) FROM rezago.comuna_poverty_ranks(2020, 'pg_class')$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,
