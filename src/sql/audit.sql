@@ -330,7 +330,7 @@ BEGIN ATOMIC
     ORDER BY 1 NULLS LAST;
 END;
 COMMENT ON FUNCTION rezago.compare_methodologies(integer, text, text, integer, regclass) IS
-'Two methodologies side by side in a period: per territory (code order) its index and rank under each (rezago.territory_index), rank_shift = rank_b - rank_a (positive: less lagged under b), and whether it is among the n most lagged under each (rank <= n; false when unranked; n NULL: false); then one summary row (territory NULL) with the number of territories ranked under both (compared) and the Spearman and Kendall tau-b correlations of their indices (rezago.correlation; equal to those of the ranks). Errors: unknown (42704) or incomplete (22023) methodology.';
+'Two methodologies side by side in a period: per territory (code order) its index and rank under each (rezago.territory_index; its definition over the comuna index read through rezago.audit_comuna_index, so that in one transaction with the other audit functions each comuna index is computed once), rank_shift = rank_b - rank_a (positive: less lagged under b), and whether it is among the n most lagged under each (rank <= n; false when unranked; n NULL: false); then one summary row (territory NULL) with the number of territories ranked under both (compared) and the Spearman and Kendall tau-b correlations of their indices (rezago.correlation; equal to those of the ranks). Errors: unknown (42704) or incomplete (22023) methodology.';
 
 --------------------------------------------------------------------------
 -- Access classes of this file's objects (see access.sql)

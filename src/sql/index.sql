@@ -1372,8 +1372,11 @@ RETURNS TABLE (territory text, dimension text, score double precision, members b
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
+        -- the methodology is checked once, by the WHERE below: a one-time
+        -- filter over the join, evaluated before any row (this CTE
+        -- included) is read
         SELECT x.territory_weighting FROM rezago.methodology x
-        WHERE x.code = (SELECT rezago.require_methodology(territory_dimension_scores.methodology))
+        WHERE x.code = territory_dimension_scores.methodology
     ), dims AS MATERIALIZED (
         SELECT DISTINCT w.dimension FROM rezago.methodology_weights(territory_dimension_scores.methodology) w
     ), pop AS (
@@ -1412,8 +1415,12 @@ RETURNS TABLE (territory text, index double precision, rank bigint, members bigi
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
+        -- the methodology is checked once, by the final WHERE: a one-time
+        -- filter of the top plan node, evaluated before any row (this CTE
+        -- included) is read, so a second rezago.require_methodology here
+        -- could never raise first
         SELECT x.territory_weighting FROM rezago.methodology x
-        WHERE x.code = (SELECT rezago.require_methodology(territory_index_from_comunas.methodology))
+        WHERE x.code = territory_index_from_comunas.methodology
     ), pop AS (
         SELECT o.cut, o.value FROM rezago.source_observations(territory_index_from_comunas.observations) o
         WHERE o.variable = 'poblacion' AND o.period = territory_index_from_comunas.period
