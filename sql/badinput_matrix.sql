@@ -580,7 +580,21 @@ INSERT INTO matrix (label, q) VALUES
  ('comuna_poverty_ranks NULL period -> no rows', $$SELECT count(*) FROM rezago.comuna_poverty_ranks(NULL)$$),
  ('comuna_poverty_ranks extreme periods -> no rows', $$SELECT (SELECT count(*) FROM rezago.comuna_poverty_ranks(-2147483648)) + (SELECT count(*) FROM rezago.comuna_poverty_ranks(2147483647))$$),
  ('comuna_poverty_ranks NULL observations', $$SELECT count(*) FROM rezago.comuna_poverty_ranks(2020, NULL)$$),
- ('comuna_poverty_ranks not a source',      $$SELECT count(*) FROM rezago.comuna_poverty_ranks(2020, 'pg_class')$$);
+ ('comuna_poverty_ranks not a source',      $$SELECT count(*) FROM rezago.comuna_poverty_ranks(2020, 'pg_class')$$),
+-- comuna_index and territory_index's one definitions, with their states or
+-- comuna index read through the audit's cache (audit_cache true) or computed
+-- (false, NULL): the rows of comuna_index / territory_index either way
+ ('comuna_index_from_states cached, computed, NULL flag -> the rows of comuna_index (t t t)', $$SELECT (SELECT array_agg(x::text ORDER BY x::text) FROM rezago.comuna_index_from_states(2020, 'toy', 'rezago.observation', true) x) = c.a AND (SELECT array_agg(x::text ORDER BY x::text) FROM rezago.comuna_index_from_states(2020, 'toy', 'rezago.observation', false) x) = c.a AND (SELECT array_agg(x::text ORDER BY x::text) FROM rezago.comuna_index_from_states(2020, 'toy', 'rezago.observation', NULL) x) = c.a FROM (SELECT array_agg(x::text ORDER BY x::text) AS a FROM rezago.comuna_index(2020, 'toy') x) c$$),
+ ('comuna_index_from_states NULL period -> every index NULL', $$SELECT count(*) || ' comunas, ' || count(index) || ' indices' FROM rezago.comuna_index_from_states(NULL, 'toy', 'rezago.observation', true)$$),
+ ('comuna_index_from_states unknown methodology, cached', $$SELECT count(*) FROM rezago.comuna_index_from_states(2020, 'nope', 'rezago.observation', true)$$),
+ ('comuna_index_from_states NULL everything', $$SELECT count(*) FROM rezago.comuna_index_from_states(NULL, NULL, NULL, NULL)$$),
+ ('comuna_index_from_states not a source, cached', $$SELECT count(*) FROM rezago.comuna_index_from_states(2020, 'toy', 'pg_class', true)$$),
+ ('comuna_index_from_states over a NaN source, cached', $$SELECT count(*) FROM rezago.comuna_index_from_states(2020, 'toy', 'matrix_nan_obs', true)$$),
+ ('territory_index_from_comunas cached, computed, NULL flag -> the rows of territory_index (t t t)', $$SELECT (SELECT array_agg(x::text ORDER BY x::text) FROM rezago.territory_index_from_comunas(2020, 'toy', 'rezago.observation', true) x) = c.a AND (SELECT array_agg(x::text ORDER BY x::text) FROM rezago.territory_index_from_comunas(2020, 'toy', 'rezago.observation', false) x) = c.a AND (SELECT array_agg(x::text ORDER BY x::text) FROM rezago.territory_index_from_comunas(2020, 'toy', 'rezago.observation', NULL) x) = c.a FROM (SELECT array_agg(x::text ORDER BY x::text) AS a FROM rezago.territory_index(2020, 'toy') x) c$$),
+ ('territory_index_from_comunas NULL period -> every index NULL', $$SELECT count(*) || ' territories, ' || count(index) || ' indices' FROM rezago.territory_index_from_comunas(NULL, 'toy', 'rezago.observation', true)$$),
+ ('territory_index_from_comunas unknown methodology, cached', $$SELECT count(*) FROM rezago.territory_index_from_comunas(2020, 'nope', 'rezago.observation', true)$$),
+ ('territory_index_from_comunas NULL everything', $$SELECT count(*) FROM rezago.territory_index_from_comunas(NULL, NULL, NULL, NULL)$$),
+ ('territory_index_from_comunas NULL observations, cached', $$SELECT count(*) FROM rezago.territory_index_from_comunas(2020, 'toy', NULL, true)$$);
 
 SELECT m.id, m.label,
        coalesce(o.result, format('%s %s%s%s', o.state, o.message,

@@ -3,7 +3,7 @@
  *	  The readings the audit's statistics share (issue 18): the lag scores,
  *	  the unit states and the comuna index of a methodology in a period, each
  *	  computed by its one definition (rezago.comuna_lag_scores,
- *	  comuna_unit_states, comuna_index) and kept for the rest of the
+ *	  comuna_unit_states, comuna_index: the last over the cached states) and kept for the rest of the
  *	  transaction, so that the audit functions run in one transaction (or one
  *	  statement) read each of them once instead of once per function.
  *
@@ -64,11 +64,15 @@ typedef enum AuditReading
 	READING_COMUNA_INDEX
 } AuditReading;
 
-/* the one definition of each reading, schema-qualified */
+/*
+ * the one definition of each reading, schema-qualified; the comuna index is
+ * comuna_index's (rezago.comuna_index_from_states) over the unit states read
+ * through this cache, so that an audit computes them once
+ */
 static const char *const reading_sql[] = {
 	"SELECT * FROM rezago.comuna_lag_scores($1, $2, observations => $3)",
 	"SELECT * FROM rezago.comuna_unit_states($1, $2, observations => $3)",
-	"SELECT * FROM rezago.comuna_index($1, $2, observations => $3)"
+	"SELECT * FROM rezago.comuna_index_from_states($1, $2, $3, true)"
 };
 
 typedef struct AuditEntry

@@ -32,35 +32,6 @@ COMMENT ON FUNCTION rezago.reliability(double precision[]) IS
 '{n, k, Cronbach''s alpha, first eigenvalue, first component''s share of variance} of a two-dimensional array (one row per unit, one column per item) over the rows where every item is present: alpha = k/(k-1) (1 - sum of item variances / variance of the row totals); the eigenvalues of the items'' correlation matrix by Jacobi rotations, share = first eigenvalue / k (R prcomp(scale. = TRUE)). alpha NULL for k < 2, n < 2 or a constant total; eigenvalue and share NULL for n < 2 or a constant item. Errors: not two-dimensional or more than 1,000 items (22023). NULL: NULL.';
 
 --------------------------------------------------------------------------
--- The readings the audit shares within a transaction (src/audit_cache.c)
---------------------------------------------------------------------------
-
-CREATE FUNCTION rezago.audit_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
-                                        observations regclass DEFAULT 'rezago.observation')
-RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
-               score double precision, weight double precision, vintage integer, imputed boolean)
-AS 'MODULE_PATHNAME', 'rezago_audit_lag_scores'
-LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 6000;
-COMMENT ON FUNCTION rezago.audit_lag_scores(integer, text, regclass) IS
-'The rows of rezago.comuna_lag_scores(period, methodology, observations => observations), as that function returns them (same rows, same order, bit for bit), read once per transaction and snapshot: a second call with the same arguments in the same transaction, under a snapshot that sees the same rows (same xmin, xmax, in-progress transactions and command id: no write in between, here or committed elsewhere), returns the rows already read, to the same role only (current user and row_security: another role, after SET ROLE or in a SECURITY DEFINER function, reads under its own privileges); a subtransaction''s abort forgets them. Only a source that follows the snapshot is kept (a table, partitioned table or materialised view: rezago.observation); a view or foreign table is read at every call. What the audit functions read, so that an audit run in one transaction (or one statement) computes the lag scores once. NULL arguments and errors: as rezago.comuna_lag_scores.';
-
-CREATE FUNCTION rezago.audit_unit_states(period integer, methodology text DEFAULT 'ufro2017',
-                                         observations regclass DEFAULT 'rezago.observation')
-RETURNS TABLE (cut integer, state double precision[])
-AS 'MODULE_PATHNAME', 'rezago_audit_unit_states'
-LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 346;
-COMMENT ON FUNCTION rezago.audit_unit_states(integer, text, regclass) IS
-'The rows of rezago.comuna_unit_states(period, methodology, observations => observations), read once per transaction and snapshot, as rezago.audit_lag_scores says. NULL arguments and errors: as rezago.comuna_unit_states.';
-
-CREATE FUNCTION rezago.audit_comuna_index(period integer, methodology text DEFAULT 'ufro2017',
-                                          observations regclass DEFAULT 'rezago.observation')
-RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
-AS 'MODULE_PATHNAME', 'rezago_audit_comuna_index'
-LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 346;
-COMMENT ON FUNCTION rezago.audit_comuna_index(integer, text, regclass) IS
-'The rows of rezago.comuna_index(period, methodology, observations => observations), read once per transaction and snapshot, as rezago.audit_lag_scores says. NULL arguments and errors: as rezago.comuna_index.';
-
---------------------------------------------------------------------------
 -- The audit of a methodology in a period
 --------------------------------------------------------------------------
 
@@ -327,12 +298,18 @@ RETURNS TABLE (territory text, index_a double precision, rank_a bigint, index_b 
                compared bigint, spearman double precision, kendall double precision)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
+    -- territory_index's definition over the comuna index read through the
+    -- audit's cache (rezago.audit_comuna_index): in an audit run in one
+    -- transaction, the index of a methodology the other functions read is
+    -- not computed again
     WITH a AS MATERIALIZED (
         SELECT t.territory, t.index, t.rank
-        FROM rezago.territory_index(compare_methodologies.period, compare_methodologies.methodology_a, observations => compare_methodologies.observations) t
+        FROM rezago.territory_index_from_comunas(compare_methodologies.period, compare_methodologies.methodology_a,
+                                                 compare_methodologies.observations, true) t
     ), b AS MATERIALIZED (
         SELECT t.territory, t.index, t.rank
-        FROM rezago.territory_index(compare_methodologies.period, compare_methodologies.methodology_b, observations => compare_methodologies.observations) t
+        FROM rezago.territory_index_from_comunas(compare_methodologies.period, compare_methodologies.methodology_b,
+                                                 compare_methodologies.observations, true) t
     ), ab AS MATERIALIZED (
         SELECT a.territory, a.index AS ia, a.rank AS ra, b.index AS ib, b.rank AS rb
         FROM a JOIN b ON b.territory = a.territory
@@ -353,7 +330,7 @@ BEGIN ATOMIC
     ORDER BY 1 NULLS LAST;
 END;
 COMMENT ON FUNCTION rezago.compare_methodologies(integer, text, text, integer, regclass) IS
-'Two methodologies side by side in a period: per territory (code order) its index and rank under each (rezago.territory_index), rank_shift = rank_b - rank_a (positive: less lagged under b), and whether it is among the n most lagged under each (rank <= n; false when unranked; n NULL: false); then one summary row (territory NULL) with the number of territories ranked under both (compared) and the Spearman and Kendall tau-b correlations of their indices (rezago.correlation; equal to those of the ranks). Errors: unknown (42704) or incomplete (22023) methodology.';
+'Two methodologies side by side in a period: per territory (code order) its index and rank under each (rezago.territory_index; its definition over the comuna index read through rezago.audit_comuna_index, so that in one transaction with the other audit functions each comuna index is computed once), rank_shift = rank_b - rank_a (positive: less lagged under b), and whether it is among the n most lagged under each (rank <= n; false when unranked; n NULL: false); then one summary row (territory NULL) with the number of territories ranked under both (compared) and the Spearman and Kendall tau-b correlations of their indices (rezago.correlation; equal to those of the ranks). Errors: unknown (42704) or incomplete (22023) methodology.';
 
 --------------------------------------------------------------------------
 -- Access classes of this file's objects (see access.sql)
@@ -363,9 +340,6 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'distribution_moments',   'read'),
     ('routine',  'correlation',            'read'),
     ('routine',  'reliability',            'read'),
-    ('routine',  'audit_lag_scores',       'read'),
-    ('routine',  'audit_unit_states',      'read'),
-    ('routine',  'audit_comuna_index',     'read'),
     ('routine',  'variable_statistics',    'read'),
     ('routine',  'variable_correlations',  'read'),
     ('routine',  'dimension_reliability',  'read'),

@@ -1183,6 +1183,39 @@ LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION rezago.unit_ampi_final(double precision[]) IS
 'The adjusted Mazziotta-Pareto index (AMPI, ISTAT''s aggregation for its BES well-being indices) of the dimension scores of a state of rezago.unit_state or unit_state_values (as comuna_unit_states gives it), as a lag index in [0,1] (doc/method.md 3.4): each dimension score s on the AMPI scale r = 70 + 60 s, M and S the weighted mean and weighted population standard deviation of r with the dimension weights, AMPI+ = M + S^2/M (larger = more lagged, so the unbalance adds), reported as (AMPI+ - 70)/60: the arithmetic index when the dimension scores are equal, more otherwise. What comuna_index gives under aggregation ampi. NULL state: NULL (strict); NULL when any dimension score is NULL (unit_missing_dimensions_final lists them). Errors: a dimension score outside [0,1], as z-scores give (22023); a malformed or non-finite state (22023).';
 
+--------------------------------------------------------------------------
+-- The readings the audit shares within a transaction (src/audit_cache.c):
+-- here, before the index, so that comuna_index and territory_index can read
+-- through them (rezago.comuna_index_from_states,
+-- rezago.territory_index_from_comunas; the C functions run their
+-- definitions by SPI, bound when called)
+--------------------------------------------------------------------------
+
+CREATE FUNCTION rezago.audit_lag_scores(period integer, methodology text DEFAULT 'ufro2017',
+                                        observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, variable text, dimension text, value double precision,
+               score double precision, weight double precision, vintage integer, imputed boolean)
+AS 'MODULE_PATHNAME', 'rezago_audit_lag_scores'
+LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 6000;
+COMMENT ON FUNCTION rezago.audit_lag_scores(integer, text, regclass) IS
+'The rows of rezago.comuna_lag_scores(period, methodology, observations => observations), as that function returns them (same rows, same order, bit for bit), read once per transaction and snapshot: a second call with the same arguments in the same transaction, under a snapshot that sees the same rows (same xmin, xmax, in-progress transactions and command id: no write in between, here or committed elsewhere), returns the rows already read, to the same role only (current user and row_security: another role, after SET ROLE or in a SECURITY DEFINER function, reads under its own privileges); a subtransaction''s abort forgets them. Only a source that follows the snapshot is kept (a table, partitioned table or materialised view: rezago.observation); a view or foreign table is read at every call. What the audit functions read, so that an audit run in one transaction (or one statement) computes the lag scores once. NULL arguments and errors: as rezago.comuna_lag_scores.';
+
+CREATE FUNCTION rezago.audit_unit_states(period integer, methodology text DEFAULT 'ufro2017',
+                                         observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, state double precision[])
+AS 'MODULE_PATHNAME', 'rezago_audit_unit_states'
+LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 346;
+COMMENT ON FUNCTION rezago.audit_unit_states(integer, text, regclass) IS
+'The rows of rezago.comuna_unit_states(period, methodology, observations => observations), read once per transaction and snapshot, as rezago.audit_lag_scores says. NULL arguments and errors: as rezago.comuna_unit_states.';
+
+CREATE FUNCTION rezago.audit_comuna_index(period integer, methodology text DEFAULT 'ufro2017',
+                                          observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
+AS 'MODULE_PATHNAME', 'rezago_audit_comuna_index'
+LANGUAGE C STABLE PARALLEL RESTRICTED CALLED ON NULL INPUT ROWS 346;
+COMMENT ON FUNCTION rezago.audit_comuna_index(integer, text, regclass) IS
+'The rows of rezago.comuna_index(period, methodology, observations => observations), read once per transaction and snapshot, as rezago.audit_lag_scores says; computed by comuna_index''s one definition from the unit states of rezago.audit_unit_states (rezago.comuna_index_from_states), so that an audit reads the states once. NULL arguments and errors: as rezago.comuna_index.';
+
 CREATE FUNCTION rezago.comuna_dimension_scores(period integer, methodology text DEFAULT 'ufro2017',
                                                observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, dimension text, score double precision, coverage double precision)
@@ -1205,8 +1238,15 @@ END;
 COMMENT ON FUNCTION rezago.comuna_dimension_scores(integer, text, regclass) IS
 'Dimension score of each comuna (weighted mean of its lag scores in the dimension) and its coverage (share of the dimension''s weight with data). Score NULL when coverage < methodology.min_coverage. One row per comuna and dimension with at least one observation in the period.';
 
-CREATE FUNCTION rezago.comuna_index(period integer, methodology text DEFAULT 'ufro2017',
-                                    observations regclass DEFAULT 'rezago.observation')
+-- comuna_index's one definition, with two ways to its unit states: computed
+-- (rezago.comuna_unit_states: comuna_index) or read through the audit's
+-- cache (rezago.audit_unit_states: audit_comuna_index).  audit_cache is a
+-- constant in both callers: inlined, the branch it rules out is a constant
+-- false filter, which the planner drops, so comuna_index's plan is the one it
+-- had before it was split.
+CREATE FUNCTION rezago.comuna_index_from_states(period integer, methodology text DEFAULT 'ufro2017',
+                                                observations regclass DEFAULT 'rezago.observation',
+                                                audit_cache boolean DEFAULT false)
 RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
@@ -1214,26 +1254,37 @@ BEGIN ATOMIC
         -- the dimension codes by number, as rezago.scoring_rows numbers them
         SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
         FROM (SELECT DISTINCT w.dimension
-              FROM rezago.methodology_weights(comuna_index.methodology) w) d
+              FROM rezago.methodology_weights(comuna_index_from_states.methodology) w) d
     ), agg AS MATERIALIZED (
-        SELECT m.aggregation FROM rezago.methodology m WHERE m.code = comuna_index.methodology
+        SELECT m.aggregation FROM rezago.methodology m WHERE m.code = comuna_index_from_states.methodology
+    ), states AS NOT MATERIALIZED (
+        -- the unit states, computed or read through the audit's cache (NOT
+        -- MATERIALIZED: inlined into the two branches that read them, of
+        -- which one runs, as when each called comuna_unit_states itself)
+        SELECT u.cut, u.state
+        FROM rezago.comuna_unit_states(comuna_index_from_states.period, comuna_index_from_states.methodology, observations => comuna_index_from_states.observations) u
+        WHERE comuna_index_from_states.audit_cache IS NOT TRUE
+        UNION ALL
+        SELECT u.cut, u.state
+        FROM rezago.audit_unit_states(comuna_index_from_states.period, comuna_index_from_states.methodology, comuna_index_from_states.observations) u
+        WHERE comuna_index_from_states.audit_cache IS TRUE
     ), per_comuna AS (
         SELECT u.cut, rezago.unit_index_final(u.state) AS index,
                rezago.unit_missing_dimensions_final(u.state) AS missing
-        FROM rezago.comuna_unit_states(comuna_index.period, comuna_index.methodology, observations => comuna_index.observations) u
+        FROM states u
         WHERE (SELECT agg.aggregation = 'arithmetic' FROM agg)
         UNION ALL
         -- geometric (doc/method.md 3.4): the same unit_* means, of the log
         -- achievements; then back to a lag index
         SELECT ge.cut, rezago.geometric_index(rezago.unit_index_final(ge.state)),
                rezago.unit_missing_dimensions_final(ge.state)
-        FROM rezago.comuna_geometric_states(comuna_index.period, comuna_index.methodology, observations => comuna_index.observations) ge
+        FROM rezago.comuna_geometric_states(comuna_index_from_states.period, comuna_index_from_states.methodology, observations => comuna_index_from_states.observations) ge
         WHERE (SELECT agg.aggregation = 'geometric' FROM agg)
         UNION ALL
         -- ampi (doc/method.md 3.4): the adjusted Mazziotta-Pareto index of
         -- the (arithmetic) dimension scores, as a lag index
         SELECT am.cut, rezago.unit_ampi_final(am.state), rezago.unit_missing_dimensions_final(am.state)
-        FROM rezago.comuna_unit_states(comuna_index.period, comuna_index.methodology, observations => comuna_index.observations) am
+        FROM states am
         WHERE (SELECT agg.aggregation = 'ampi' FROM agg)
     )
     SELECT c.cut, p.index,
@@ -1246,7 +1297,20 @@ BEGIN ATOMIC
            END
     FROM rezago.comuna c
     LEFT JOIN per_comuna p ON p.cut = c.cut
-    WHERE (SELECT rezago.require_methodology(comuna_index.methodology)) IS NOT NULL;
+    WHERE (SELECT rezago.require_methodology(comuna_index_from_states.methodology)) IS NOT NULL;
+END;
+COMMENT ON FUNCTION rezago.comuna_index_from_states(integer, text, regclass, boolean) IS
+'Internal: the one definition of rezago.comuna_index (same rows, same columns), its arithmetic and ampi indices computed from unit states that are computed by rezago.comuna_unit_states (audit_cache false or NULL: what comuna_index calls) or read through rezago.audit_unit_states (audit_cache true: what rezago.audit_comuna_index calls, so that an audit reads the states once per transaction); the geometric index reads rezago.comuna_geometric_states either way. NULL arguments and errors: as rezago.comuna_index.';
+
+CREATE FUNCTION rezago.comuna_index(period integer, methodology text DEFAULT 'ufro2017',
+                                    observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensions text[])
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+BEGIN ATOMIC
+    -- inlined, with its states computed (the audit's cache not read)
+    SELECT x.cut, x.index, x.rank, x.missing_dimensions
+    FROM rezago.comuna_index_from_states(comuna_index.period, comuna_index.methodology,
+                                         comuna_index.observations, false) x;
 END;
 COMMENT ON FUNCTION rezago.comuna_index(integer, text, regclass) IS
 'Lag index of every comuna in rezago.comuna for a period: weighted mean of its dimension scores (methodology.aggregation arithmetic), or, for geometric, 1 - (P - 1)/99 with P the weighted geometric mean over dimensions of the weighted geometric means of the achievements 1 + 99 (1 - score) (z-scores: 1 + 99 (largest z-score of the variable - z)), as the uncertainty runs define it, or, for ampi, the adjusted Mazziotta-Pareto index of the dimension scores mapped back to [0,1] (rezago.unit_ampi_final) (doc/method.md 3.4). NULL when any dimension score is NULL, and missing_dimensions then lists them. rank: 1 = most lagged, among comunas with an index; ties share a rank (1,1,3).';
@@ -1308,8 +1372,11 @@ RETURNS TABLE (territory text, dimension text, score double precision, members b
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
+        -- the methodology is checked once, by the WHERE below: a one-time
+        -- filter over the join, evaluated before any row (this CTE
+        -- included) is read
         SELECT x.territory_weighting FROM rezago.methodology x
-        WHERE x.code = (SELECT rezago.require_methodology(territory_dimension_scores.methodology))
+        WHERE x.code = territory_dimension_scores.methodology
     ), dims AS MATERIALIZED (
         SELECT DISTINCT w.dimension FROM rezago.methodology_weights(territory_dimension_scores.methodology) w
     ), pop AS (
@@ -1334,17 +1401,29 @@ END;
 COMMENT ON FUNCTION rezago.territory_dimension_scores(integer, text, regclass) IS
 'Dimension score of each territory: mean of its members'' dimension scores (population-weighted when the methodology says so), with the number of members and of scored members.';
 
-CREATE FUNCTION rezago.territory_index(period integer, methodology text DEFAULT 'ufro2017',
-                                       observations regclass DEFAULT 'rezago.observation')
+-- territory_index's one definition, with two ways to the comuna index:
+-- computed (rezago.comuna_index: territory_index) or read through the
+-- audit's cache (rezago.audit_comuna_index: compare_methodologies, which
+-- would otherwise compute again, inside its own plan, the comuna index an
+-- audit has already read).  audit_cache is a constant in both callers:
+-- inlined, the branch it rules out is a constant false filter, which the
+-- planner drops, so territory_index's plan is the one it had before.
+CREATE FUNCTION rezago.territory_index_from_comunas(period integer, methodology text DEFAULT 'ufro2017',
+                                                    observations regclass DEFAULT 'rezago.observation',
+                                                    audit_cache boolean DEFAULT false)
 RETURNS TABLE (territory text, index double precision, rank bigint, members bigint, scored bigint)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH m AS MATERIALIZED (
+        -- the methodology is checked once, by the final WHERE: a one-time
+        -- filter of the top plan node, evaluated before any row (this CTE
+        -- included) is read, so a second rezago.require_methodology here
+        -- could never raise first
         SELECT x.territory_weighting FROM rezago.methodology x
-        WHERE x.code = (SELECT rezago.require_methodology(territory_index.methodology))
+        WHERE x.code = territory_index_from_comunas.methodology
     ), pop AS (
-        SELECT o.cut, o.value FROM rezago.source_observations(territory_index.observations) o
-        WHERE o.variable = 'poblacion' AND o.period = territory_index.period
+        SELECT o.cut, o.value FROM rezago.source_observations(territory_index_from_comunas.observations) o
+        WHERE o.variable = 'poblacion' AND o.period = territory_index_from_comunas.period
           AND (SELECT m.territory_weighting = 'population' FROM m)
     ), t AS (
         SELECT tm.territory,
@@ -1354,7 +1433,15 @@ BEGIN ATOMIC
                END AS index,
                count(*) AS members, count(ci.index) AS scored
         FROM rezago.territory_member tm
-        JOIN rezago.comuna_index(territory_index.period, territory_index.methodology, observations => territory_index.observations) ci ON ci.cut = tm.cut
+        JOIN (SELECT c.cut, c.index
+              FROM rezago.comuna_index(territory_index_from_comunas.period, territory_index_from_comunas.methodology,
+                                       observations => territory_index_from_comunas.observations) c
+              WHERE territory_index_from_comunas.audit_cache IS NOT TRUE
+              UNION ALL
+              SELECT c.cut, c.index
+              FROM rezago.audit_comuna_index(territory_index_from_comunas.period, territory_index_from_comunas.methodology,
+                                             territory_index_from_comunas.observations) c
+              WHERE territory_index_from_comunas.audit_cache IS TRUE) ci ON ci.cut = tm.cut
         LEFT JOIN pop ON pop.cut = tm.cut
         GROUP BY tm.territory
     )
@@ -1362,7 +1449,20 @@ BEGIN ATOMIC
            CASE WHEN t.index IS NOT NULL THEN rank() OVER (ORDER BY t.index DESC NULLS LAST) END,
            coalesce(t.members, 0), coalesce(t.scored, 0)
     FROM rezago.territory tr LEFT JOIN t ON t.territory = tr.code
-    WHERE (SELECT rezago.require_methodology(territory_index.methodology)) IS NOT NULL;
+    WHERE (SELECT rezago.require_methodology(territory_index_from_comunas.methodology)) IS NOT NULL;
+END;
+COMMENT ON FUNCTION rezago.territory_index_from_comunas(integer, text, regclass, boolean) IS
+'Internal: the one definition of rezago.territory_index (same rows, same columns), from the comuna index computed by rezago.comuna_index (audit_cache false or NULL: what territory_index calls) or read through rezago.audit_comuna_index (audit_cache true: what rezago.compare_methodologies calls, so that an audit in one transaction computes each methodology''s comuna index once). NULL arguments and errors: as rezago.territory_index.';
+
+CREATE FUNCTION rezago.territory_index(period integer, methodology text DEFAULT 'ufro2017',
+                                       observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (territory text, index double precision, rank bigint, members bigint, scored bigint)
+LANGUAGE sql STABLE PARALLEL RESTRICTED
+BEGIN ATOMIC
+    -- inlined, with the comuna index computed (the audit's cache not read)
+    SELECT x.territory, x.index, x.rank, x.members, x.scored
+    FROM rezago.territory_index_from_comunas(territory_index.period, territory_index.methodology,
+                                             territory_index.observations, false) x;
 END;
 COMMENT ON FUNCTION rezago.territory_index(integer, text, regclass) IS
 'Lag index of every territory: mean of its member comunas'' indices (doc/method.md 3.5; population-weighted only when the methodology says so), rank (1 = most lagged, ties share a rank, NULL index unranked), number of members and of members with an index.';
@@ -1442,12 +1542,17 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'comuna_unit_states',             'read'),
     ('routine',  'comuna_lag_scores',              'read'),
     ('routine',  'comuna_dimension_scores',        'read'),
+    ('routine',  'audit_lag_scores',               'read'),
+    ('routine',  'audit_unit_states',              'read'),
+    ('routine',  'audit_comuna_index',             'read'),
     ('routine',  'comuna_index',                   'read'),
+    ('routine',  'comuna_index_from_states',       'read'),
     ('routine',  'outlier_treatment',              'read'),
     ('routine',  'comuna_geometric_states',        'read'),
     ('routine',  'unit_ampi_final',                'read'),
     ('routine',  'territory_dimension_scores',     'read'),
-    ('routine',  'territory_index',                'read');
+    ('routine',  'territory_index',                'read'),
+    ('routine',  'territory_index_from_comunas',   'read');
 
 -- this file's writers, grant helpers and triggers lose PUBLIC's EXECUTE
 SELECT pg_catalog.count(*) FROM rezago.restrict_public_execute();

@@ -11,6 +11,13 @@
 # the Chile-scale figures are measured in both, alternately (before, after,
 # before, after: ROUNDS rounds, default 2), and printed in one table with
 # their ratio; the 100,000-unit figures once in each (BIG=0 skips them).
+#
+# REAL=1: the Chile-scale part on the REAL data of $REZAGO_DATA instead,
+# loaded in each cluster as test/checks/audit_r.sh loads it
+# (test/fixtures/audit_real.sql: methodology
+# publico, 2024: vintages and provincial-median imputation; candidato, its
+# copy under the rank normalisation; provinces as territories); no
+# 100,000-unit part.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${ROUNDS:-2}
@@ -18,9 +25,18 @@ big=${BIG:-1}
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 echo "machine: $(nproc) cores, $(uname -m); $("${PG_CONFIG:-pg_config}" --version); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+real=${REAL:-0}
+load_real() {  # the real data, in the cluster of test/with_cluster.sh
+    [ "$real" = 1 ] || return 0
+    : "${REZAGO_DATA:?REAL=1 needs REZAGO_DATA, the real data folder}"
+    (cd test/fixtures && psql -X -q -v ON_ERROR_STOP=1 -f load_real.sql &&
+     psql -X -q -v ON_ERROR_STOP=1 -f audit_real.sql) > /dev/null
+}
+export -f load_real
+export real REZAGO_DATA
 run() {  # run LABEL PG_CONFIG ROUND BIG
-    PG_CONFIG=$2 test/with_cluster.sh psql -X -q -v label="$1" -v round="$3" -v big="$4" \
-        -f test/bench/audit.sql | tee -a "$out" | grep -v -E '^(chile|big)[|]' || true
+    PG_CONFIG=$2 test/with_cluster.sh bash -c 'load_real && psql -X -q -v label="$0" -v round="$1" -v big="$2" \
+        -v real="$real" -f test/bench/audit.sql' "$1" "$3" "$4" | tee -a "$out" | grep -v -E '^(chile|big)[|]' || true
 }
 labels=(after)
 [ -n "${BEFORE_PG_CONFIG:-}" ] && labels=(before after)

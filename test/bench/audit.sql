@@ -50,6 +50,22 @@ END $$;
 CREATE FUNCTION pg_temp.median_ms(s int) RETURNS double precision
 LANGUAGE sql AS $$ SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY t.ms) FROM timing t WHERE t.step = s $$;
 
+\if :{?real}
+\else
+\set real 0
+\endif
+-- the methodologies, period and label of the calls: the synthetic ones, or
+-- with real=1 (test/bench/audit.sh REAL=1, the real data already loaded:
+-- publico and its copy candidato under the rank normalisation, 2024)
+\if :real
+\set p 2024
+\set m '''publico'''
+\set c '''candidato'''
+\set big 0
+\else
+\set p 2023
+\set m '''ufro2017'''
+\set c '''candidate'''
 -- 1. Chile scale
 \set units 346
 \set periods 1
@@ -66,16 +82,23 @@ INSERT INTO rezago.territory_member SELECT 'p' || ((g - 1) % 55 + 1), g FROM gen
 ANALYZE rezago.territory, rezago.territory_member;
 SELECT rezago.copy_methodology('ufro2017', 'candidate') IS NOT NULL AS candidate_created \gset
 UPDATE rezago.methodology SET normalisation = 'zscore' WHERE code = 'candidate';
+\endif
 
 \echo
+\if :real
+\echo '1. real data: publico 2024, 346 comunas, 12 variables, provinces (median of 5 runs, ms)'
+\else
 \echo '1. Chile scale: 346 units, 18 variables, 55 territories (median of 5 runs, ms)'
-\set vs 'SELECT * FROM rezago.variable_statistics(2023)'
-\set vc 'SELECT * FROM rezago.variable_correlations(2023)'
-\set vcs 'SELECT * FROM rezago.variable_correlations(2023, method => ''spearman'')'
-\set dr 'SELECT * FROM rezago.dimension_reliability(2023)'
-\set ew 'SELECT * FROM rezago.effective_weights(''ufro2017'', 2023)'
-\set vi 'SELECT * FROM rezago.variable_influence(2023)'
-\set cm 'SELECT * FROM rezago.compare_methodologies(2023, ''ufro2017'', ''candidate'')'
+\endif
+\set vs 'SELECT * FROM rezago.variable_statistics(' :p ', ' :m ')'
+\set vc 'SELECT * FROM rezago.variable_correlations(' :p ', ' :m ')'
+\set vcs 'SELECT * FROM rezago.variable_correlations(' :p ', ' :m ', method => ''spearman'')'
+\set dr 'SELECT * FROM rezago.dimension_reliability(' :p ', ' :m ')'
+\set ew 'SELECT * FROM rezago.effective_weights(' :m ', ' :p ')'
+\set vi 'SELECT * FROM rezago.variable_influence(' :p ', ' :m ')'
+\set cm 'SELECT * FROM rezago.compare_methodologies(' :p ', ' :m ', ' :c ')'
+\set ci 'SELECT * FROM rezago.comuna_index(' :p ', ' :m ')'
+\set ti 'SELECT * FROM rezago.territory_index(' :p ', ' :m ')'
 CALL pg_temp.time_calls(1, 'variable_statistics(2023)',         ARRAY[:'vs'], 5);
 CALL pg_temp.time_calls(2, 'variable_correlations(2023)',       ARRAY[:'vc'], 5);
 CALL pg_temp.time_calls(3, 'variable_correlations(spearman)',   ARRAY[:'vcs'], 5);
@@ -83,7 +106,8 @@ CALL pg_temp.time_calls(4, 'dimension_reliability(2023)',       ARRAY[:'dr'], 5)
 CALL pg_temp.time_calls(5, 'effective_weights(ufro2017, 2023)', ARRAY[:'ew'], 5);
 CALL pg_temp.time_calls(6, 'variable_influence(2023)',          ARRAY[:'vi'], 5);
 CALL pg_temp.time_calls(7, 'compare_methodologies(2023)',       ARRAY[:'cm'], 5);
-CALL pg_temp.time_calls(8, 'comuna_index(2023), for scale',     ARRAY['SELECT * FROM rezago.comuna_index(2023)'], 5);
+CALL pg_temp.time_calls(8, 'comuna_index(2023), for scale',     ARRAY[:'ci'], 5);
+CALL pg_temp.time_calls(11, 'territory_index, alone', ARRAY[:'ti'], 5);
 -- the whole audit, the seven calls one after the other: each in a
 -- transaction of its own (as a psql session in autocommit runs them: the sum
 -- of the calls above), and all seven in one transaction (what they read is

@@ -22,14 +22,7 @@ trap 'rm -rf "$work"' EXIT
 dropdb --if-exists "$db" > /dev/null 2>&1 || true
 createdb "$db"
 log=$work/load.log
-(cd "$fixtures" && sql "$db" -f load_real.sql && sql "$db" <<'SQL') > "$log" 2>&1 || { cat "$log"; fail "loading the real data"; }
-\i stage_indicators.sql
-DELETE FROM indicadores WHERE source LIKE '%\_PROXY';
-SELECT rezago.import_observations('indicadores', replace => true);
-\i public_methodology.sql
-SELECT rezago.copy_methodology('publico', 'candidato');
-UPDATE rezago.methodology SET normalisation = 'rank' WHERE code = 'candidato';
-SQL
+(cd "$fixtures" && sql "$db" -f load_real.sql && sql "$db" -f audit_real.sql) > "$log" 2>&1 || { cat "$log"; fail "loading the real data"; }
 
 say "exporting inputs and audit results (publico, 2024)"
 (cd "$work" && sql "$db" <<'SQL') || fail "exporting"

@@ -35,6 +35,9 @@ FROM (VALUES
     ('rezago.comuna_lag_scores(integer,text,text,regclass,text,text)', 'imputation => ''median_region'''),
     ('rezago.comuna_lag_scores(integer,text,text,regclass,text,text)', 'outlier_treatment => ''coinr'''),
     ('rezago.territory_exit(integer,text,text,regclass)', 'threshold_rule => ''median'''),
+    -- the index's one definitions with their readings through the audit's cache
+    ('rezago.comuna_index_from_states(integer,text,regclass,boolean)', 'audit_cache => true'),
+    ('rezago.territory_index_from_comunas(integer,text,regclass,boolean)', 'audit_cache => true'),
     ('rezago.require_new_methodology_code(text)', 'code => ''nueva_2030'''),
     ('rezago.name_key(text)', 'name => ''Ñuñoa  (Santiago)'''),
     ('rezago.find_place(text,text,text)', 'kind => ''comuna'', name => ''San Juan'''),
