@@ -13,4 +13,4 @@ export BENCH_ROUNDS=${BENCH_ROUNDS:-15}
 echo "machine: $(nproc) cores, $(uname -m); load: $(cut -d' ' -f1-3 /proc/loadavg)"
 load='cd test/realdata && psql -X -q -f sql/01_load.sql >/dev/null 2>&1 && psql -X -q -f ../fixtures/sinim4_methodology.sql >/dev/null && cd ../..'
 PG_CONFIG=$BEFORE_PG_CONFIG test/with_cluster.sh bash -c "$load"' && export BEFORE_CONN="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$PGDATABASE" \
-  && PG_CONFIG='"${PG_CONFIG:-pg_config}"' test/with_cluster.sh bash -c '"'$load"' && PGOPTIONS="-c bench.rounds=$BENCH_ROUNDS" psql -X -q -v before_conn="$BEFORE_CONN" -f test/bench/sources_compare.sql'"'"
+  && PG_CONFIG='"${PG_CONFIG:-pg_config}"' test/with_cluster.sh bash -c '"'$load"' && PGOPTIONS="-c bench.rounds=$BENCH_ROUNDS" psql -X -q -v before_conn="$BEFORE_CONN" -v after_conn="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$PGDATABASE" -f test/bench/sources_compare.sql'"'"

@@ -14,9 +14,10 @@ INSERT INTO setup VALUES
  (2, $q$UPDATE rezago.methodology SET max_data_age = 1 WHERE code = 'sinim4_age1'$q$),
  (3, $q$UPDATE rezago.methodology SET normalisation = 'rank' WHERE code = 'sinim4_rank'$q$),
  (4, $q$UPDATE rezago.methodology SET normalisation = 'zscore' WHERE code = 'sinim4_z'$q$),
- (5, $q$SELECT setseed(0.42)$q$),
+ (5, $q$SELECT setseed(0.42)::text$q$),
  (6, $q$CREATE TABLE obs_copy AS SELECT * FROM rezago.observation ORDER BY random()$q$),
  (7, $q$ANALYZE obs_copy$q$),
+ (10, $q$SELECT count(territory) FROM rezago.create_province_territories()$q$),
  (8, $q$CREATE FUNCTION public.bench_ms(q text) RETURNS double precision LANGUAGE plpgsql AS $f$
         DECLARE t0 timestamptz := clock_timestamp();
         BEGIN
@@ -31,12 +32,16 @@ INSERT INTO setup VALUES
             RETURN d;
         END $f$$q$);
 SELECT dblink_connect('before', :'before_conn');
+-- this build is timed through dblink too (a connection to this cluster), so
+-- that both run each call as a statement of its own, in its own transaction
+SELECT dblink_connect('after', :'after_conn');
 DO $$
 DECLARE s record;
 BEGIN
     FOR s IN SELECT * FROM setup ORDER BY n LOOP
         EXECUTE s.q;
-        PERFORM dblink_exec('before', s.q);
+        -- dblink_exec runs no statement that returns rows: a SELECT's rows go to a temporary table
+        PERFORM dblink_exec('before', CASE WHEN s.q ~ '^SELECT' THEN 'CREATE TEMP TABLE setup_' || s.n || ' AS ' || s.q ELSE s.q END);
     END LOOP;
 END $$;
 
@@ -68,12 +73,14 @@ BEGIN
     FOR r IN 1..current_setting('bench.rounds')::int LOOP
         FOR c IN SELECT * FROM calls ORDER BY n LOOP
             IF r % 2 = 0 THEN
-                INSERT INTO timing SELECT c.n, 'after', public.bench_ms(c.q);
+                INSERT INTO timing SELECT c.n, 'after', t.ms
+                FROM dblink('after', format('SELECT public.bench_ms(%L)', c.q)) AS t(ms double precision);
             END IF;
             INSERT INTO timing SELECT c.n, 'before', t.ms
             FROM dblink('before', format('SELECT public.bench_ms(%L)', c.q)) AS t(ms double precision);
             IF r % 2 = 1 THEN
-                INSERT INTO timing SELECT c.n, 'after', public.bench_ms(c.q);
+                INSERT INTO timing SELECT c.n, 'after', t.ms
+                FROM dblink('after', format('SELECT public.bench_ms(%L)', c.q)) AS t(ms double precision);
             END IF;
         END LOOP;
     END LOOP;
@@ -92,4 +99,4 @@ SELECT c.call,
               / min(t.ms) FILTER (WHERE t.build = 'after' AND c.source = 'observation'))::numeric, 2) AS after_copy_ratio
 FROM calls c JOIN timing t USING (n)
 GROUP BY c.call ORDER BY min(c.n);
-SELECT dblink_disconnect('before');
+SELECT dblink_disconnect('before'), dblink_disconnect('after');
