@@ -549,6 +549,17 @@ INSERT INTO matrix (label, q) VALUES
  ('rank_scores NULL source -> empty lists', $$SELECT string_agg(variable || ' ' || value_list::text || scores::text, '; ' ORDER BY variable) FROM rezago.rank_scores(2020, 'toy', NULL)$$),
  ('rank_scores unknown methodology',        $$SELECT count(*) FROM rezago.rank_scores(2020, 'nope')$$),
  ('rank_scores over a NaN source',          $$SELECT count(*) FROM rezago.rank_scores(2020, 'toy', 'matrix_nan_obs')$$),
+ -- rank_table: the same table from arrays; agrupaciones 2020 under
+ -- polarity -1 reversed (10 -> 0, ..., 50 -> 1); a variable without a
+ -- vintage, a treatment row or values: empty lists
+ ('rank_table agrupaciones 2020 polarity -1 -> {10..50} {0,.25,.5,.75,1}', $$SELECT string_agg(variable || ' ' || vintage || ' ' || value_list::text || ' ' || scores::text, '; ' ORDER BY variable) FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{-1,NULL,NULL,NULL,NULL}}')$$),
+ ('rank_table winsorised at 20..40 -> 40, 50 tie at 0; 30 .5; 10, 20 tie at 3/4', $$SELECT string_agg(value_list::text || ' ' || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{1,20,40,NULL,NULL}}')$$),
+ ('rank_table short vintages and treatments, unknown variable -> empty lists', $$SELECT string_agg(variable || ' ' || coalesce(vintage::text, 'NULL') || ' ' || value_list::text || scores::text, '; ' ORDER BY variable) FROM rezago.rank_table(ARRAY['agrupaciones_sociales', 'antenas', 'nope'], ARRAY[2020], '{{1,NULL,NULL,NULL,NULL}}')$$),
+ ('rank_table one-dimensional treatments -> empty lists', $$SELECT string_agg(value_list::text || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{1,2,3}')$$),
+ ('rank_table infinite winsorisation limit -> 22023', $$SELECT string_agg(value_list::text || ' ' || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{NaN,-Infinity,Infinity,NaN,NaN}}')$$),
+ ('rank_table NULL variables -> no rows',   $$SELECT count(*) FROM rezago.rank_table(NULL, ARRAY[2020], '{{1,NULL,NULL,NULL,NULL}}')$$),
+ ('rank_table NULL source -> empty lists',  $$SELECT string_agg(value_list::text || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{1,NULL,NULL,NULL,NULL}}', NULL)$$),
+ ('rank_table over a NaN source',           $$SELECT count(*) FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{1,NULL,NULL,NULL,NULL}}', 'matrix_nan_obs')$$),
  -- state: F=4 fields, W=3, R rows; n 1, mincov 0, not slotted, dw 1; rows sorted
  ('unit_state_ranks 5 and 1 -> header 4,3,2; 1,0,0,1; rows (1,1,0), (1,1,1)', $$SELECT rezago.unit_state_ranks('antenas', x, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{2,1,5,1,0}', 0)::text FROM (VALUES (5::float8), (1)) v(x)$$),
  ('unit_state_ranks NULL, NaN, Infinity -> missing: rows (1,-1,0) x3', $$SELECT rezago.unit_state_ranks('antenas', x, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text FROM (VALUES (NULL::float8), ('NaN'), ('-Infinity')) v(x)$$),

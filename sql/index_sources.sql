@@ -59,6 +59,9 @@ SELECT p.oid::regproc AS fn, m.code AS methodology, p.oid::regproc AS name,
              -- comuna_gap_values: two variables at 2022, one without a vintage
              CASE WHEN 'vintages' = ANY (a.names)
                   THEN 'variables => ''{gasto_municipal,dependencia_fcm,poblacion}'', vintages => ''{2022,2022,NULL}''' END,
+             -- rank_table: their treatment rows (polarity, no winsorisation or log)
+             CASE WHEN 'treatments' = ANY (a.names)
+                  THEN 'treatments => ''{{1,NULL,NULL,NULL,NULL},{-1,NULL,NULL,NULL,NULL},{1,NULL,NULL,NULL,NULL}}''' END,
              CASE WHEN 'methodology_a' = ANY (a.names)
                   THEN format('methodology_a => ''sinim4'', methodology_b => %L', m.code) END] AS args
 FROM pg_proc p
@@ -229,16 +232,19 @@ SELECT (SELECT count(*) FROM rezago.run_source_extent_statement(2020, 2022, 'obs
 -- without indexes (pg_stat_get_xact_numscans), on a second call (the first
 -- also checks the source, once per snapshot).  Before the statements:
 -- scoring_rows 3, 3, 5, 4, 3, 4 and comuna_lag_scores 5, 7, 9, 6, 5, 6
--- (sinim4, src_age, src_cf, src_coinr, src_rank, src_z); now the vintages'
--- counts (1), the extent at the vintages (1) and the value lists when the
--- methodology winsorises, uses COINr or z-scores (1)
-CREATE FUNCTION pg_temp.reads(q text) RETURNS bigint LANGUAGE plpgsql AS $$
+-- (sinim4, src_age, src_cf, src_coinr, src_rank, src_z); then the
+-- vintages' counts (1), the extent at the vintages (1) and the value lists
+-- when the methodology winsorises, uses COINr or z-scores (1): 2, 2, 3, 3,
+-- 2, 3; now the extent once, the vintages' (variable_vintages gives the
+-- min and max at the vintage from the same rows), and the value lists: 1,
+-- 1, 2, 2, 1, 2 (comuna_lag_scores: one less, 3, 5, 6, 4, 3, 4)
+CREATE FUNCTION pg_temp.reads(q text, rel regclass DEFAULT 'obs_copy') RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE n0 bigint;
 BEGIN
     EXECUTE 'SELECT count(*) FROM (' || q || ') x';
-    n0 := pg_stat_get_xact_numscans('obs_copy'::regclass);
+    n0 := pg_stat_get_xact_numscans(rel);
     EXECUTE 'SELECT count(*) FROM (' || q || ') x';
-    RETURN pg_stat_get_xact_numscans('obs_copy'::regclass) - n0;
+    RETURN pg_stat_get_xact_numscans(rel) - n0;
 END $$;
 SELECT m.code,
        pg_temp.reads(format('SELECT * FROM rezago.variable_vintages(2022, %L, ''obs_copy'')', m.code)) AS vintages_reads,
@@ -247,8 +253,8 @@ SELECT m.code,
 FROM unnest(ARRAY['sinim4', 'src_age', 'src_cf', 'src_coinr', 'src_rank', 'src_z']) m(code) ORDER BY m.code;
 -- scoring_rows over a source no longer reads it through the row reader
 -- (read_observation_source), over rezago.observation never did, and runs
--- the value lists only when needed (expected: 0 0 0, 0 0 0, 2 2 0 calls:
--- extent twice, the vintages' and its own; values once under src_cf)
+-- the value lists only when needed (expected: 0 0 0, 0 1 0, 0 1 1 calls:
+-- the extent once, the vintages'; values once under src_cf)
 SET LOCAL track_functions = 'pl';
 CREATE FUNCTION pg_temp.calls(q text) RETURNS TABLE (reader bigint, extent bigint, value_lists bigint) LANGUAGE plpgsql AS $$
 DECLARE r0 bigint; e0 bigint; v0 bigint;
@@ -373,10 +379,16 @@ SELECT pg_temp.digest('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank_
                        FROM rezago.ranked_lag_score_rows(2022, ''src_rank_coinr'', observations => ''obs_skew'') r GROUP BY r.cut') AS coinr_states_equal;
 -- comuna_unit_states (so comuna_index) under rank runs the statement over a
 -- source, not over rezago.observation (expected: 1, then still 1); scans
--- of the copy per call: before, 4 (the vintages and the extent, then the
--- rank rows read the source whole); now 6, all statements: the scoring
--- table (the vintages and the extent: 2), the rank table (the same 2 and
--- the sorted values: 3) and the statement grouped by cut (1)
+-- of the copy per call: the path it replaced, 3 (the extent, the sorted
+-- values of the rank table, then the rank rows read the source whole);
+-- the statement, 3: the whole-population step once (variable_scoring: the
+-- extent and, for its ranks, the sorted values: 2) and the statement
+-- grouped by cut (1).  Before each whole-population step ran once per
+-- call, 6 (the scoring table and the rank table each ran scoring_rows,
+-- which ran the extent twice).  Under sinim4 (no rank, no vintages) 2, the
+-- extent and the statement; src_z 3, the sorted values for its moments too;
+-- src_vint (vintages, over obs_vint) 2: the vintages come with the scoring
+-- table, not from a second call of variable_vintages
 SET LOCAL track_functions = 'pl';
 CREATE TEMP TABLE rank_calls0 AS SELECT coalesce(sum(calls), 0) AS n FROM pg_stat_xact_user_functions
 WHERE schemaname = 'rezago' AND funcname = 'run_comuna_states_statement';
@@ -389,7 +401,29 @@ WHERE schemaname = 'rezago' AND funcname = 'run_comuna_states_statement';
 RESET track_functions;
 SELECT pg_temp.reads('SELECT r.cut, rezago.unit_state(r.dimension_no, r.n_dimensions, r.score, r.weight, r.dimension_weight, r.min_coverage)
                       FROM rezago.ranked_lag_score_rows(2022, ''src_rank'', observations => ''obs_copy'') r GROUP BY r.cut') AS reads_before,
-       pg_temp.reads('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank'', ''obs_copy'')') AS reads_now;
+       pg_temp.reads('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank'', ''obs_copy'')') AS reads_now,
+       pg_temp.reads('SELECT * FROM rezago.comuna_unit_states(2022, ''sinim4'', ''obs_copy'')') AS reads_sinim4,
+       pg_temp.reads('SELECT * FROM rezago.comuna_unit_states(2022, ''src_z'', ''obs_copy'')') AS reads_src_z;
+-- the rank statement over a view and a temporary table too: the states and
+-- the scoring table with its ranks equal those over rezago.observation, to
+-- the bit (expected: t t for both)
+SELECT s.source,
+       pg_temp.digest(format('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank'', %L)', s.source))
+       = pg_temp.digest('SELECT * FROM rezago.comuna_unit_states(2022, ''src_rank'')') AS states_equal,
+       pg_temp.digest(format('SELECT * FROM rezago.variable_scoring(2022, ''src_rank'', %L)', s.source))
+       = pg_temp.digest('SELECT * FROM rezago.variable_scoring(2022, ''src_rank'')') AS scoring_and_ranks_equal
+FROM (VALUES ('obs_view'), ('obs_temp')) s(source) ORDER BY s.source;
+-- variable_scoring's ranks are the rank table of rank_scores flattened in
+-- the order of its variables (per variable: m, m values, m scores), and
+-- NULL under another normalisation (expected: t, t)
+SELECT v.ranks = (SELECT array_agg(e ORDER BY n.n, f.p, f.i)
+                  FROM unnest(v.variables) WITH ORDINALITY n(variable, n)
+                  JOIN rezago.rank_scores(2022, 'src_rank', 'obs_copy') r ON r.variable = n.variable
+                  CROSS JOIN LATERAL (SELECT 0 AS p, 0::bigint AS i, cardinality(r.value_list)::float8 AS e
+                                      UNION ALL SELECT 1, i, x FROM unnest(r.value_list) WITH ORDINALITY u(x, i)
+                                      UNION ALL SELECT 2, i, x FROM unnest(r.scores) WITH ORDINALITY u(x, i)) f) AS ranks_flattened,
+       (SELECT w.ranks IS NULL FROM rezago.variable_scoring(2022, 'sinim4', 'obs_copy') w) AS null_without_rank
+FROM rezago.variable_scoring(2022, 'src_rank', 'obs_copy') v;
 
 -- vintages without imputation (max_data_age > 0, imputation none) over a
 -- source: the same statement, each variable read at its own vintage, the
@@ -404,6 +438,10 @@ UPDATE rezago.methodology SET normalisation = 'rank' WHERE code = 'src_vint_rank
 CREATE TEMP TABLE obs_vint AS SELECT * FROM rezago.observation
 WHERE NOT (variable = 'gasto_municipal' AND period >= 2022) AND NOT (variable = 'dependencia_fcm' AND period = 2022 AND cut % 2 = 0);
 SELECT * FROM rezago.variable_vintages(2022, 'src_vint', 'obs_vint');
+-- scans of obs_vint per call of comuna_unit_states (expected: 2, the
+-- extent, which gives the vintages with the scoring table, and the
+-- statement; before, 3: variable_vintages ran once more for the statement)
+SELECT pg_temp.reads('SELECT * FROM rezago.comuna_unit_states(2022, ''src_vint'', ''obs_vint'')', 'obs_vint') AS reads_src_vint;
 -- the text: the vintages' periods, the variables and the pairs (expected:
 -- the periods {2021,2022}, vintages {2022,2022,2021,2022} in the order of
 -- the variables)

@@ -42,7 +42,14 @@ INSERT INTO rezago.observation VALUES (106, 'agrupaciones_sociales', 2020, NULL)
 -- 1. Vintages.  2020, age 2: agrupaciones 2020 (4 comunas), antenas 2018
 --    (6).  Age 1: antenas too old (2018 < 2019): NULL, 0.  2021, age 2:
 --    agrupaciones 2020; antenas NULL.  Age 0 in 2020: only 2020 itself.
-SELECT 'age 2, 2020' AS what, variable, vintage, comunas FROM rezago.variable_vintages(2020, 'toy')
+--    min and max of the values at the vintage: agrupaciones 2020 10 and 40
+--    (106's NULL is no value), antenas 2018 1 and 6; NULL without a
+--    vintage.  The same over a temporary copy in another row order (its one
+--    extent statement, rezago.source_extent_statement).
+CREATE TEMP TABLE vintages_copy AS SELECT * FROM rezago.observation ORDER BY value DESC NULLS FIRST;
+SELECT 'age 2, 2020' AS what, variable, vintage, comunas, min, max FROM rezago.variable_vintages(2020, 'toy')
+UNION ALL SELECT 'age 2, 2020, copy', * FROM rezago.variable_vintages(2020, 'toy', 'vintages_copy')
+UNION ALL SELECT 'age 1, 2020, copy', * FROM rezago.variable_vintages(2020, 'toy_age1', 'vintages_copy')
 UNION ALL SELECT 'age 1, 2020', * FROM rezago.variable_vintages(2020, 'toy_age1')
 UNION ALL SELECT 'age 2, 2021', * FROM rezago.variable_vintages(2021, 'toy')
 UNION ALL SELECT 'age 0, 2020', * FROM rezago.variable_vintages(2020, 'toy_age0')

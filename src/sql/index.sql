@@ -479,17 +479,23 @@ COMMENT ON FUNCTION rezago.run_source_values_statement(text[], integer[], regcla
 
 CREATE FUNCTION rezago.variable_vintages(period integer, methodology text DEFAULT 'ufro2017',
                                          observations regclass DEFAULT 'rezago.observation')
-RETURNS TABLE (variable text, vintage integer, comunas bigint)
+RETURNS TABLE (variable text, vintage integer, comunas bigint, min double precision, max double precision)
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
+    -- the vintages, and the count, min and max of the values there: over a
+    -- source other than rezago.observation all from one statement over it
+    -- (st), so that rezago.scoring_rows, which takes its bounds from here,
+    -- reads the source once for the whole step (issue 19); over
+    -- rezago.observation index probes, the min and max only when a caller
+    -- reads them (an inlined caller that does not drops them from its plan)
     WITH m AS MATERIALIZED (
         SELECT x.max_data_age FROM rezago.methodology x
         WHERE x.code = (SELECT rezago.require_methodology(variable_vintages.methodology))
     ), st AS MATERIALIZED (
-        -- a source other than rezago.observation: the count of values of
-        -- every variable and period within age, one statement over it (a
-        -- one-time filter: never run over rezago.observation)
-        SELECT e.variable, e.period, e.comunas
+        -- a source other than rezago.observation: the count, min and max of
+        -- the values of every variable and period within age, one statement
+        -- over it (a one-time filter: never run over rezago.observation)
+        SELECT e.variable, e.period, e.comunas, e.min, e.max
         FROM rezago.run_source_extent_statement(variable_vintages.period - (SELECT m.max_data_age FROM m),
                                                 variable_vintages.period, variable_vintages.observations) e
         WHERE variable_vintages.observations <> 'rezago.observation'::regclass
@@ -515,12 +521,21 @@ BEGIN ATOMIC
            CASE WHEN variable_vintages.observations = 'rezago.observation'::regclass THEN
            (SELECT count(*) FROM rezago.source_observations(variable_vintages.observations) o
             WHERE o.period = v.vintage AND o.variable = v.variable AND o.value IS NOT NULL)
-           ELSE coalesce((SELECT st.comunas FROM st WHERE st.variable = v.variable AND st.period = v.vintage), 0) END
+           ELSE coalesce((SELECT st.comunas FROM st WHERE st.variable = v.variable AND st.period = v.vintage), 0) END,
+           -- two probes of the index on (period, variable, value)
+           CASE WHEN variable_vintages.observations = 'rezago.observation'::regclass THEN
+           (SELECT min(o.value) FROM rezago.source_observations(variable_vintages.observations) o
+            WHERE o.period = v.vintage AND o.variable = v.variable)
+           ELSE (SELECT st.min FROM st WHERE st.variable = v.variable AND st.period = v.vintage) END,
+           CASE WHEN variable_vintages.observations = 'rezago.observation'::regclass THEN
+           (SELECT max(o.value) FROM rezago.source_observations(variable_vintages.observations) o
+            WHERE o.period = v.vintage AND o.variable = v.variable)
+           ELSE (SELECT st.max FROM st WHERE st.variable = v.variable AND st.period = v.vintage) END
     FROM v
     ORDER BY v.variable;
 END;
 COMMENT ON FUNCTION rezago.variable_vintages(integer, text, regclass) IS
-'The vintage of every variable of the methodology for a period: the latest period P'' with period - methodology.max_data_age <= P'' <= period that has a non-NULL value of the variable (the same for every comuna), and how many comunas have a value then. vintage NULL (comunas 0) when none is within age. Every scoring function reads each variable at its vintage. Errors: unknown or incomplete methodology.';
+'The vintage of every variable of the methodology for a period: the latest period P'' with period - methodology.max_data_age <= P'' <= period that has a non-NULL value of the variable (the same for every comuna), how many comunas have a value then, and the minimum and maximum of those values (the raw bounds of the reference population, rezago.scoring_rows). vintage NULL (comunas 0, min and max NULL) when none is within age. Every scoring function reads each variable at its vintage. Over a source other than rezago.observation all four come from one statement over it (rezago.source_extent_statement). Errors: unknown or incomplete methodology.';
 
 CREATE FUNCTION rezago.scoring_values(period integer, methodology text DEFAULT 'ufro2017',
                                       observations regclass DEFAULT 'rezago.observation',
@@ -629,23 +644,21 @@ BEGIN ATOMIC
         WHERE x.code = (SELECT rezago.require_methodology(scoring_rows.methodology))
     ), w AS (
         SELECT w.variable, w.dimension, w.polarity, w.variable_weight, w.dimension_weight,
-               dense_rank() OVER (ORDER BY w.dimension)::integer AS dimension_no, vt.vintage
+               dense_rank() OVER (ORDER BY w.dimension)::integer AS dimension_no, vt.vintage,
+               vt.min, vt.max
         FROM rezago.methodology_weights(scoring_rows.methodology) w
         JOIN rezago.variable_vintages(scoring_rows.period, scoring_rows.methodology, observations => scoring_rows.observations) vt
           ON vt.variable = w.variable
-    ), st AS MATERIALIZED (
-        -- a source other than rezago.observation: the min and max of every
-        -- variable at each vintage, one statement over the source; and the
-        -- values themselves, sorted, one more statement, only when the
-        -- treatment or the normalisation needs more than min and max
-        -- (percentiles do not combine).  One-time filters: neither runs
-        -- over rezago.observation, which keeps its index probes below, and
-        -- CASE runs only the branch of the source at hand.
-        SELECT e.variable, e.period, e.min, e.max
-        FROM rezago.run_source_extent_statement((SELECT min(w.vintage) FROM w), (SELECT max(w.vintage) FROM w),
-                                                scoring_rows.observations) e
-        WHERE scoring_rows.observations <> 'rezago.observation'::regclass
     ), sv AS MATERIALIZED (
+        -- the min and max of every variable at its vintage come with the
+        -- vintage (rezago.variable_vintages: over a source other than
+        -- rezago.observation from the one statement that decides the
+        -- vintages, so the source is read once for them); the values
+        -- themselves, sorted, one more statement, only when the treatment or
+        -- the normalisation needs more than min and max (percentiles do not
+        -- combine).  A one-time filter: it never runs over
+        -- rezago.observation, which keeps its index probes below, and CASE
+        -- runs only the branch of the source at hand.
         SELECT e.variable, e.period, e.value_list
         FROM rezago.run_source_values_statement((SELECT array_agg(w.variable) FROM w),
                                                 (SELECT array_agg(DISTINCT w.vintage) FROM w),
@@ -655,8 +668,9 @@ BEGIN ATOMIC
                       OR (m.outlier_treatment = 'coinr' AND m.normalisation <> 'goalpost') FROM m)
     ), mv AS MATERIALIZED (
         -- one row per variable with all that its score needs.  The reference
-        -- population's min and max are two probes of the index on
-        -- (period, variable, value), not a pass over the observations;
+        -- population's min and max (rezago.variable_vintages) are two probes
+        -- of the index on (period, variable, value), not a pass over the
+        -- observations;
         -- winsorisation limits (a sort) and moments (a pass) are computed
         -- only when the methodology asks for them.  min and max of the
         -- winsorised values are the winsorised min and max.  The reference
@@ -667,9 +681,9 @@ BEGIN ATOMIC
                (max(w.dimension_no) OVER ())::integer AS n_dimensions, m.normalisation, m.min_coverage,
                lim.lo AS win_lo, lim.hi AS win_hi, lim.log_min, lim.log_offset,
                CASE WHEN m.normalisation = 'goalpost' THEN v.goalpost_min
-                    ELSE rezago.treated_value(ext.lo, lim.lo, lim.hi, lim.log_min, lim.log_offset) END AS lo,
+                    ELSE rezago.treated_value(w.min, lim.lo, lim.hi, lim.log_min, lim.log_offset) END AS lo,
                CASE WHEN m.normalisation = 'goalpost' THEN v.goalpost_max
-                    ELSE rezago.treated_value(ext.hi, lim.lo, lim.hi, lim.log_min, lim.log_offset) END AS hi,
+                    ELSE rezago.treated_value(w.max, lim.lo, lim.hi, lim.log_min, lim.log_offset) END AS hi,
                m.normalisation = 'zscore' AS zscore, mom.mean, mom.sd
         FROM w
         CROSS JOIN m
@@ -718,16 +732,6 @@ BEGIN ATOMIC
                               WHERE sv.variable = w.variable AND sv.period = w.vintage) END AS hi
             ) pct
         ) lim
-        CROSS JOIN LATERAL (
-            SELECT CASE WHEN scoring_rows.observations = 'rezago.observation'::regclass THEN
-                   (SELECT min(o.value) FROM rezago.source_observations(scoring_rows.observations) o
-                    WHERE o.period = w.vintage AND o.variable = w.variable)
-                   ELSE (SELECT st.min FROM st WHERE st.variable = w.variable AND st.period = w.vintage) END AS lo,
-                   CASE WHEN scoring_rows.observations = 'rezago.observation'::regclass THEN
-                   (SELECT max(o.value) FROM rezago.source_observations(scoring_rows.observations) o
-                    WHERE o.period = w.vintage AND o.variable = w.variable)
-                   ELSE (SELECT st.max FROM st WHERE st.variable = w.variable AND st.period = w.vintage) END AS hi
-        ) ext
         LEFT JOIN LATERAL (
             -- as comuna_lag_scores below: canonical sums over values
             -- scaled by a power of two, so that huge values cannot overflow
@@ -755,57 +759,44 @@ END;
 COMMENT ON FUNCTION rezago.scoring_rows(integer, text, text, regclass, text) IS
 'How each variable of a methodology is scored in a period (with the methodology''s normalisation, or the one passed in normalisation; with the methodology''s outlier treatment, or the one passed in outlier_treatment after observations: none, percentile or coinr, rezago.require_rule): its dimension and the dimension''s number (1..n_dimensions, in code order), polarity, weight (share of its dimension), the dimension''s normalised weight, min_coverage, normalisation, and the bounds of its lag score: lo and hi are the min and max of the reference population (winsorised when the methodology says so; the goalposts for goalpost), or for zscore the mean and sd; win_lo and win_hi the winsorisation limits (NULL: none); vintage the period its values come from (rezago.variable_vintages); log_min and log_offset the log transform of outlier_treatment coinr (NULL: none). Every path scores rezago.treated_value(value, win_lo, win_hi, log_min, log_offset), and lo, hi, mean and sd are statistics of the treated values; outlier_treatment coinr (rezago.coinr_treatment) is not applied under goalpost. The reference population is the observed values at the vintage; the min and max are read from the index on (period, variable, value). This is the one definition of the reference population and its statistics: every lag score of rezago is computed from it. Errors: unknown or incomplete methodology, unknown normalisation or goalpost without goalposts (rezago.require_rule).';
 
-CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017',
-                                        observations regclass DEFAULT 'rezago.observation')
-RETURNS TABLE (variables text[], scoring double precision[], n_dimensions integer, dimensions text[],
-               min_coverage double precision, normalisation text)
-LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
-BEGIN ATOMIC
-    -- STRICT also keeps it out of the callers' plans (PostgreSQL does not
-    -- inline a strict set-returning function): its 18-row query is planned
-    -- and run once, on its own, and a large caller's plan stays small, which
-    -- is what JIT compiles.
-    SELECT array_agg(r.variable ORDER BY r.variable),
-           array_agg(ARRAY[r.dimension_no, r.n_dimensions, r.weight, r.dimension_weight, r.polarity,
-                           CASE WHEN r.zscore THEN 1 ELSE 0 END, r.lo, r.hi, r.win_lo, r.win_hi]
-                     ORDER BY r.variable),
-           min(r.n_dimensions),
-           (SELECT array_agg(d.dimension ORDER BY d.dimension)
-            FROM (SELECT DISTINCT x.dimension FROM rezago.methodology_weights(variable_scoring.methodology) x) d),
-           min(r.min_coverage), min(r.normalisation)
-    FROM rezago.scoring_rows(variable_scoring.period, variable_scoring.methodology, observations => variable_scoring.observations) r;
-END;
-COMMENT ON FUNCTION rezago.variable_scoring(integer, text, regclass) IS
-'rezago.scoring_rows as the arguments of the unit_*_values aggregates: variables (codes, in order) and scoring (one row per variable: dimension number, n_dimensions, weight, dimension weight, polarity, 1 for zscore else 0, lo, hi, winsorisation low and high), plus n_dimensions, the dimension codes by number, min_coverage and normalisation. One row. Errors: unknown or incomplete methodology.';
-
--- The whole-population step of the rank normalisation, once: each
--- variable's distinct observed values at its vintage and the lag score
--- rezago.ranked_lag_score_rows gives each (percent_rank() of polarity x the
--- treated value, descending, ties sharing it), from the sorted values of
--- rezago.source_values_statement (one statement over the source, grouped
--- by variable and period).  rezago.comuna_states_statement writes them into
--- its statement for rezago.unit_state_ranks.
-CREATE FUNCTION rezago.rank_scores(period integer, methodology text DEFAULT 'ufro2017',
-                                   observations regclass DEFAULT 'rezago.observation')
+-- The rank table of the rank normalisation, the whole-population step that
+-- its per-comuna step looks values up in: each variable's distinct observed
+-- values at its vintage and the lag score rezago.ranked_lag_score_rows
+-- gives each (percent_rank() of polarity x the treated value, descending,
+-- ties sharing it), from the sorted values of rezago.source_values_statement
+-- (one statement over the source, grouped by variable and period).  The
+-- variables, vintages and treatments come in as arrays, so that a caller
+-- that has the scoring rows already (rezago.variable_scoring, which writes
+-- the flattened table into its ranks for rezago.comuna_states_statement;
+-- rezago.rank_scores) does not compute them again.
+CREATE FUNCTION rezago.rank_table(variables text[], vintages integer[], treatments double precision[],
+                                  observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (variable text, vintage integer, value_list double precision[], scores double precision[])
 LANGUAGE sql STABLE PARALLEL RESTRICTED ROWS 20
+-- planned on its own (the SET clause keeps it from being inlined), with no
+-- JIT for its few rows
 SET jit = off
 BEGIN ATOMIC
     WITH sr AS MATERIALIZED (
-        SELECT r.variable, r.vintage, r.polarity, r.win_lo, r.win_hi, r.log_min, r.log_offset
-        FROM rezago.scoring_rows(rank_scores.period, rank_scores.methodology, 'rank',
-                                 observations => rank_scores.observations) r
+        -- one row per element of variables, with its vintage and its
+        -- treatment row (polarity, win_lo, win_hi, log_min, log_offset)
+        SELECT u.variable, u.vintage,
+               rank_table.treatments[u.n][1] AS polarity, rank_table.treatments[u.n][2] AS win_lo,
+               rank_table.treatments[u.n][3] AS win_hi, rank_table.treatments[u.n][4] AS log_min,
+               rank_table.treatments[u.n][5] AS log_offset
+        FROM ROWS FROM (unnest(rank_table.variables), unnest(rank_table.vintages)) WITH ORDINALITY u(variable, vintage, n)
+        WHERE u.variable IS NOT NULL
     ), sv AS MATERIALIZED (
         SELECT e.variable, e.period, e.value_list
         FROM rezago.run_source_values_statement((SELECT array_agg(sr.variable) FROM sr WHERE sr.vintage IS NOT NULL),
                                                 (SELECT array_agg(DISTINCT sr.vintage) FROM sr WHERE sr.vintage IS NOT NULL),
-                                                rank_scores.observations) e
+                                                rank_table.observations) e
     )
     SELECT sr.variable, sr.vintage,
            coalesce(array_agg(k.x ORDER BY k.x) FILTER (WHERE k.x IS NOT NULL), '{}'),
            coalesce(array_agg(k.score ORDER BY k.x) FILTER (WHERE k.x IS NOT NULL), '{}')
     FROM sr
-    LEFT JOIN sv ON sv.variable = sr.variable AND sv.period = sr.vintage
+    LEFT JOIN sv ON sv.variable = sr.variable AND sv.period = sr.vintage AND sr.polarity IS NOT NULL
     LEFT JOIN LATERAL (
         -- the window of rezago.ranked_lag_score_rows over the same values
         SELECT DISTINCT ON (u.x) u.x, u.score
@@ -817,8 +808,78 @@ BEGIN ATOMIC
     GROUP BY sr.variable, sr.vintage
     ORDER BY sr.variable;
 END;
+COMMENT ON FUNCTION rezago.rank_table(text[], integer[], double precision[], regclass) IS
+'The rank table of the rank normalisation for the variables given: for every element of variables (NULL elements skipped), its vintage (the element of vintages at the same place), its distinct observed values at that vintage in the source, ascending (value_list), and the lag score of each (scores): percent_rank() of polarity x rezago.treated_value(value, win_lo, win_hi, log_min, log_offset), descending, ties sharing a score, the treatment row being treatments[i] = {polarity, win_lo, win_hi, log_min, log_offset} (as rezago.scoring_rows gives them) - what rezago.ranked_lag_score_rows gives a comuna with that value. Read from the sorted values of rezago.source_values_statement, one statement over the source. Empty lists for a variable without a vintage, a treatment row or values; no rows for NULL variables; NULL source: empty lists. rezago.rank_scores and rezago.variable_scoring (its ranks) are built on it. Errors: a bad source (rezago.require_observation_source).';
+
+CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017',
+                                        observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (variables text[], scoring double precision[], n_dimensions integer, dimensions text[],
+               min_coverage double precision, normalisation text, vintages integer[], ranks double precision[])
+LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
+BEGIN ATOMIC
+    -- STRICT also keeps it out of the callers' plans (PostgreSQL does not
+    -- inline a strict set-returning function): its 18-row query is planned
+    -- and run once, on its own, and a large caller's plan stays small, which
+    -- is what JIT compiles.
+    WITH r AS MATERIALIZED (
+        SELECT * FROM rezago.scoring_rows(variable_scoring.period, variable_scoring.methodology, observations => variable_scoring.observations)
+    ), rk AS MATERIALIZED (
+        -- under the rank normalisation, the rank table from the same scoring
+        -- rows (a one-time filter: not computed otherwise)
+        SELECT t.variable, t.value_list, t.scores
+        FROM rezago.rank_table((SELECT array_agg(r.variable ORDER BY r.variable) FROM r),
+                               (SELECT array_agg(r.vintage ORDER BY r.variable) FROM r),
+                               (SELECT array_agg(ARRAY[r.polarity, r.win_lo, r.win_hi, r.log_min, r.log_offset] ORDER BY r.variable) FROM r),
+                               variable_scoring.observations) t
+        WHERE (SELECT min(r.normalisation) FROM r) = 'rank'
+    )
+    SELECT array_agg(r.variable ORDER BY r.variable),
+           array_agg(ARRAY[r.dimension_no, r.n_dimensions, r.weight, r.dimension_weight, r.polarity,
+                           CASE WHEN r.zscore THEN 1 ELSE 0 END, r.lo, r.hi, r.win_lo, r.win_hi]
+                     ORDER BY r.variable),
+           min(r.n_dimensions),
+           (SELECT array_agg(d.dimension ORDER BY d.dimension)
+            FROM (SELECT DISTINCT x.dimension FROM rezago.methodology_weights(variable_scoring.methodology) x) d),
+           min(r.min_coverage), min(r.normalisation),
+           -- the vintages the bounds come from, so that a caller that reads
+           -- each variable at its vintage (rezago.comuna_states_statement)
+           -- need not decide them again
+           array_agg(r.vintage ORDER BY r.variable),
+           -- flattened as rezago.unit_state_ranks reads it: per variable in
+           -- the order of variables, m, its m values, their m scores
+           CASE WHEN min(r.normalisation) = 'rank' THEN
+               (SELECT array_agg(u.e ORDER BY rk.variable, u.k)
+                FROM rk CROSS JOIN LATERAL unnest(ARRAY[cardinality(rk.value_list)::double precision]
+                                                  || rk.value_list || rk.scores) WITH ORDINALITY u(e, k))
+           END
+    FROM r;
+END;
+COMMENT ON FUNCTION rezago.variable_scoring(integer, text, regclass) IS
+'rezago.scoring_rows as the arguments of the unit_*_values aggregates: variables (codes, in order) and scoring (one row per variable: dimension number, n_dimensions, weight, dimension weight, polarity, 1 for zscore else 0, lo, hi, winsorisation low and high), plus n_dimensions, the dimension codes by number, min_coverage, normalisation, vintages (each variable''s vintage, rezago.variable_vintages, in the order of variables; NULL for a variable without one) and, under the rank normalisation, ranks: the rank table of rezago.rank_table as the ranks argument of rezago.unit_state_ranks (per variable in the order of variables: m, its m distinct values, their m scores; NULL under another normalisation), computed from the same scoring rows, so that rezago.comuna_states_statement computes the whole-population step once. One row. Errors: unknown or incomplete methodology.';
+
+-- The whole-population step of the rank normalisation, once: the rank
+-- table (rezago.rank_table) of the methodology's variables under the rank
+-- normalisation, whatever the methodology's own.
+CREATE FUNCTION rezago.rank_scores(period integer, methodology text DEFAULT 'ufro2017',
+                                   observations regclass DEFAULT 'rezago.observation')
+RETURNS TABLE (variable text, vintage integer, value_list double precision[], scores double precision[])
+LANGUAGE sql STABLE PARALLEL RESTRICTED ROWS 20
+BEGIN ATOMIC
+    WITH sc AS MATERIALIZED (
+        -- the scoring rows under rank: the vintages and treatments
+        SELECT r.variable, r.vintage, r.polarity, r.win_lo, r.win_hi, r.log_min, r.log_offset
+        FROM rezago.scoring_rows(rank_scores.period, rank_scores.methodology, 'rank',
+                                 observations => rank_scores.observations) r
+    )
+    SELECT t.variable, t.vintage, t.value_list, t.scores
+    FROM rezago.rank_table((SELECT array_agg(sc.variable ORDER BY sc.variable) FROM sc),
+                           (SELECT array_agg(sc.vintage ORDER BY sc.variable) FROM sc),
+                           (SELECT array_agg(ARRAY[sc.polarity, sc.win_lo, sc.win_hi, sc.log_min, sc.log_offset] ORDER BY sc.variable) FROM sc),
+                           rank_scores.observations) t
+    ORDER BY t.variable;
+END;
 COMMENT ON FUNCTION rezago.rank_scores(integer, text, regclass) IS
-'The whole-population step of the rank normalisation, computed once: for every variable of the methodology, its vintage (rezago.variable_vintages), its distinct observed values at the vintage in ascending order (value_list; empty without a vintage) and the lag score of each (scores): what rezago.ranked_lag_score_rows gives a comuna with that value, percent_rank() of polarity x the treated value (the methodology''s winsorisation or COINr treatment, rezago.scoring_rows), descending, ties sharing a score. Under the rank normalisation whatever the methodology''s own. Read from the sorted values of rezago.source_values_statement, one statement over the source. rezago.comuna_states_statement writes them into its statement (rezago.unit_state_ranks). NULL period or source: every variable with empty lists. Errors: unknown (42704) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
+'The whole-population step of the rank normalisation, computed once: for every variable of the methodology, its vintage (rezago.variable_vintages), its distinct observed values at the vintage in ascending order (value_list; empty without a vintage) and the lag score of each (scores): what rezago.ranked_lag_score_rows gives a comuna with that value, percent_rank() of polarity x the treated value (the methodology''s winsorisation or COINr treatment, rezago.scoring_rows), descending, ties sharing a score. Under the rank normalisation whatever the methodology''s own: rezago.rank_table of the rows of rezago.scoring_rows, read from the sorted values of rezago.source_values_statement, one statement over the source. rezago.comuna_states_statement writes the same table into its statement (rezago.unit_state_ranks), from rezago.variable_scoring''s ranks. NULL period or source: every variable with empty lists. Errors: unknown (42704) or incomplete (22023) methodology; a bad source (rezago.require_observation_source).';
 
 -- The per-comuna step of the index over an observation source as one
 -- top-level statement (issue 19): the scoring table, the whole-population
@@ -842,9 +903,7 @@ DECLARE
     m rezago.methodology;
     src regclass := rezago.require_observation_source(observations);
     sc record;
-    rk record;
     vt record;
-    ranks double precision[] := '{}';
     rows_read text;
     why text;
 BEGIN
@@ -864,10 +923,12 @@ BEGIN
                                              m.code, why),
                   HINT = 'Call rezago.comuna_unit_states or rezago.comuna_index with observations => the source. A statement exists for methodologies without imputation or COINr''s outlier treatment (but for the rank normalisation, which may use it).';
     END IF;
-    SELECT s.variables, s.scoring, s.min_coverage INTO sc
+    -- the whole-population step, once: the scoring table, with the vintages
+    -- its bounds come from (rezago.variable_vintages through scoring_rows)
+    SELECT s.variables, s.scoring, s.min_coverage, s.vintages, s.ranks INTO sc
     FROM rezago.variable_scoring(period, methodology, observations => src) s;
     -- the rows read: the period's, or with vintages (max_data_age > 0) each
-    -- variable's at its own vintage (rezago.variable_vintages), the rows of
+    -- variable's at its own vintage (those of the scoring table), the rows of
     -- rezago.scoring_values without imputation; under rank or vintages only
     -- the methodology's variables, as the paths they replace read them
     IF m.max_data_age > 0 THEN
@@ -875,7 +936,7 @@ BEGIN
                pg_catalog.array_agg(v.vintage ORDER BY v.variable) AS vintages,
                pg_catalog.array_agg(DISTINCT v.vintage) AS periods
           INTO vt
-          FROM rezago.variable_vintages(period, methodology, observations => src) v
+          FROM ROWS FROM (pg_catalog.unnest(sc.variables), pg_catalog.unnest(sc.vintages)) v(variable, vintage)
          WHERE v.vintage IS NOT NULL;
         rows_read := pg_catalog.format(
             E'\nWHERE s.period OPERATOR(pg_catalog.=) ANY (%L::pg_catalog.int4[]) AND s.value IS NOT NULL'
@@ -907,22 +968,13 @@ BEGIN
             sc.variables, sc.scoring, sc.min_coverage, src);
     END IF;
     -- the rank normalisation: the whole-population step once (each
-    -- variable's distinct values and their scores, rezago.rank_scores),
-    -- flattened in the order of the scoring table as rezago.unit_state_ranks
-    -- reads it; then the rows of rezago.ranked_lag_score_rows (the
+    -- variable's distinct values and their scores, rezago.rank_table,
+    -- computed by rezago.variable_scoring from the same scoring rows as the
+    -- scoring table and flattened in its order as rezago.unit_state_ranks
+    -- reads it: sc.ranks); then the rows of rezago.ranked_lag_score_rows (the
     -- methodology's variables, observed in the period) looked up in it and
     -- aggregated as rezago.comuna_unit_states aggregates them (unit_state):
     -- the same states, to the bit
-    FOR rk IN
-        SELECT COALESCE(pg_catalog.cardinality(r.value_list), 0)::pg_catalog.float8 AS m,
-               COALESCE(r.value_list, '{}') AS value_list, COALESCE(r.scores, '{}') AS scores
-        FROM pg_catalog.unnest(sc.variables) WITH ORDINALITY v(variable, n)
-        LEFT JOIN rezago.rank_scores(period, methodology, src) r ON r.variable OPERATOR(pg_catalog.=) v.variable
-        ORDER BY v.n
-    LOOP
-        ranks := ranks OPERATOR(pg_catalog.||) rk.m OPERATOR(pg_catalog.||) rk.value_list
-                       OPERATOR(pg_catalog.||) rk.scores;
-    END LOOP;
     RETURN pg_catalog.format(
         'SELECT s.cut::pg_catalog.int4 AS cut,'
         || E'\n       rezago.unit_state_ranks(s.variable::pg_catalog.text, s.value::pg_catalog.float8,'
@@ -933,7 +985,7 @@ BEGIN
         || E'\nFROM %s s'
         || rows_read
         || E'\nGROUP BY s.cut',
-        sc.variables, sc.scoring, ranks, sc.min_coverage, src);
+        sc.variables, sc.scoring, sc.ranks, sc.min_coverage, src);
 END;
 $$;
 COMMENT ON FUNCTION rezago.comuna_states_statement(integer, text, regclass) IS
@@ -1537,6 +1589,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'variable_scoring',               'read'),
     ('routine',  'ranked_lag_score_rows',          'read'),
     ('routine',  'rank_scores',                    'read'),
+    ('routine',  'rank_table',                     'read'),
     ('routine',  'comuna_states_statement',        'read'),
     ('routine',  'run_comuna_states_statement',    'read'),
     ('routine',  'comuna_unit_states',             'read'),

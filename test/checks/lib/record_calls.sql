@@ -67,6 +67,10 @@ FROM (VALUES
     ('rezago.group_contiguity(text[],integer[],double precision)',
      'groups => ARRAY[''a'', ''a'', ''a'', ''b'', ''b'', NULL, ''c''], cuts => ARRAY[4101, 4102, 4106, 9101, 9120, 13101, 12101], '
      'tolerance_m => 100'),
+    -- the rank table from arrays (variables at their vintages, treatment rows)
+    ('rezago.rank_table(text[],integer[],double precision[],regclass)',
+     'variables => ARRAY[''gasto_municipal'', ''dependencia_fcm''], vintages => ARRAY[2023, 2022], '
+     'treatments => ''{{1,NULL,NULL,NULL,NULL},{-1,NULL,NULL,NULL,NULL}}'''),
     -- status, explanation
     ('rezago.most_lagged(integer,integer,text,regclass)', 'n => 10'),
     ('rezago.explain_territory(text,integer,text,regclass)', 'territory => ''cross'', period => 2023, methodology => ''digital'''),
