@@ -147,3 +147,25 @@ SELECT count(*) AS superuser_rows FROM rezago.audit_lag_scores(2020, 'toy', 'pub
 SET LOCAL ROLE rezago_audit_cache_reader;
 SELECT count(*) AS reader_rows FROM rezago.audit_lag_scores(2020, 'toy', 'public.audit_cache_private');  -- 42501
 ROLLBACK;
+
+-- 6. a source under row-level security is read at every call: a policy may
+--    read a setting (here app.max_cut), which changes nothing the key holds
+--    (role, row_security, snapshot); kept rows would answer the second call
+--    with the first setting's rows.  Comunas up to 902: 2 x 3 = 6 lag
+--    scores; then up to 905: all 15.
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+\i test/fixtures/audit_toy.sql
+CREATE TABLE public.audit_cache_policy AS SELECT * FROM pg_temp.toy_obs;
+ALTER TABLE public.audit_cache_policy ENABLE ROW LEVEL SECURITY;
+CREATE POLICY up_to_max_cut ON public.audit_cache_policy
+    USING (cut <= pg_catalog.current_setting('app.max_cut')::integer);
+CREATE ROLE rezago_audit_cache_tenant;
+SELECT count(*) > 0 AS granted FROM rezago.grant_reader('rezago_audit_cache_tenant') g;
+GRANT SELECT ON public.audit_cache_policy TO rezago_audit_cache_tenant;
+SET LOCAL ROLE rezago_audit_cache_tenant;
+SET LOCAL app.max_cut = 902;
+SELECT count(*) AS tenant_rows FROM rezago.audit_lag_scores(2020, 'toy', 'public.audit_cache_policy');  -- 6
+SET LOCAL app.max_cut = 905;
+SELECT count(*) AS tenant_rows FROM rezago.audit_lag_scores(2020, 'toy', 'public.audit_cache_policy');  -- 15
+SELECT count(*) AS tenant_comunas FROM rezago.audit_comuna_index(2020, 'toy', 'public.audit_cache_policy') WHERE index IS NOT NULL;  -- 5
+ROLLBACK;

@@ -3,8 +3,8 @@
  *	  The readings the audit's statistics share (issue 18): the lag scores,
  *	  the unit states and the comuna index of a methodology in a period, each
  *	  computed by its one definition (rezago.comuna_lag_scores,
- *	  comuna_unit_states, comuna_index: the last over the cached states) and kept for the rest of the
- *	  transaction, so that the audit functions run in one transaction (or one
+ *	  comuna_unit_states, comuna_index: the last over the cached states)
+ *	  and kept for the rest of the transaction, so that the audit functions run in one transaction (or one
  *	  statement) read each of them once instead of once per function.
  *
  *	  An entry is keyed by the reading, its arguments, the role it was read
@@ -25,7 +25,9 @@
  *	  The rows are returned as they were read, in the same order, bit for
  *	  bit.  Only sources whose rows follow the snapshot are kept (tables,
  *	  materialised views, rezago.observation): a view or a foreign table is
- *	  read at every call, as the definition reads it.
+ *	  read at every call, as the definition reads it.  So is a source under
+ *	  row-level security for the current role: a policy may read a setting
+ *	  (current_setting('app.tenant')) that changes none of the key.
  */
 #include "audit.h"
 
@@ -224,17 +226,21 @@ entry_read(AuditEntry *e, Datum *args, const bool *nulls)
 static void put_rows(ReturnSetInfo *rsinfo, const AuditEntry *e);
 
 /*
- * Whether the rows of an observation source are those of the snapshot: a
- * table, a partitioned table or a materialised view.  A view may call a
- * volatile function and a foreign table reads another server: they are read
- * at every call.
+ * Whether a reading over an observation source may be kept: its rows are
+ * those of the snapshot (a table, a partitioned table or a materialised
+ * view; a view may call a volatile function and a foreign table reads
+ * another server) and no row-level policy applies to the current role (a
+ * policy may read a setting, which the key does not hold).  Otherwise it is
+ * read at every call.
  */
 static bool
-source_follows_snapshot(Oid relid)
+source_kept(Oid relid)
 {
 	char		kind = get_rel_relkind(relid);
 
-	return kind == RELKIND_RELATION || kind == RELKIND_PARTITIONED_TABLE || kind == RELKIND_MATVIEW;
+	if (kind != RELKIND_RELATION && kind != RELKIND_PARTITIONED_TABLE && kind != RELKIND_MATVIEW)
+		return false;
+	return check_enable_rls(relid, InvalidOid, true) != RLS_ENABLED;
 }
 
 static Datum
@@ -272,7 +278,7 @@ cached_reading(FunctionCallInfo fcinfo, AuditReading reading)
 	key.suboverflowed = snap->suboverflowed;
 	key.curcid = snap->curcid;
 
-	if (!nulls[2] && !source_follows_snapshot(DatumGetObjectId(args[2])))
+	if (!nulls[2] && !source_kept(DatumGetObjectId(args[2])))
 	{
 		/* read every time, as the definition does */
 		AuditEntry *t;
