@@ -99,14 +99,14 @@ UPDATE rezago.methodology SET normalisation = 'zscore' WHERE code = 'candidate';
 \set cm 'SELECT * FROM rezago.compare_methodologies(' :p ', ' :m ', ' :c ')'
 \set ci 'SELECT * FROM rezago.comuna_index(' :p ', ' :m ')'
 \set ti 'SELECT * FROM rezago.territory_index(' :p ', ' :m ')'
-CALL pg_temp.time_calls(1, 'variable_statistics(2023)',         ARRAY[:'vs'], 5);
-CALL pg_temp.time_calls(2, 'variable_correlations(2023)',       ARRAY[:'vc'], 5);
+CALL pg_temp.time_calls(1, 'variable_statistics', ARRAY[:'vs'], 5);
+CALL pg_temp.time_calls(2, 'variable_correlations',       ARRAY[:'vc'], 5);
 CALL pg_temp.time_calls(3, 'variable_correlations(spearman)',   ARRAY[:'vcs'], 5);
-CALL pg_temp.time_calls(4, 'dimension_reliability(2023)',       ARRAY[:'dr'], 5);
-CALL pg_temp.time_calls(5, 'effective_weights(ufro2017, 2023)', ARRAY[:'ew'], 5);
-CALL pg_temp.time_calls(6, 'variable_influence(2023)',          ARRAY[:'vi'], 5);
-CALL pg_temp.time_calls(7, 'compare_methodologies(2023)',       ARRAY[:'cm'], 5);
-CALL pg_temp.time_calls(8, 'comuna_index(2023), for scale',     ARRAY[:'ci'], 5);
+CALL pg_temp.time_calls(4, 'dimension_reliability',       ARRAY[:'dr'], 5);
+CALL pg_temp.time_calls(5, 'effective_weights', ARRAY[:'ew'], 5);
+CALL pg_temp.time_calls(6, 'variable_influence',          ARRAY[:'vi'], 5);
+CALL pg_temp.time_calls(7, 'compare_methodologies',       ARRAY[:'cm'], 5);
+CALL pg_temp.time_calls(8, 'comuna_index, for scale',     ARRAY[:'ci'], 5);
 CALL pg_temp.time_calls(11, 'territory_index, alone', ARRAY[:'ti'], 5);
 -- the whole audit, the seven calls one after the other: each in a
 -- transaction of its own (as a psql session in autocommit runs them: the sum
