@@ -442,6 +442,14 @@ INSERT INTO matrix (label, q) VALUES
  ('treated_value Infinity win_hi',           $$SELECT rezago.treated_value(1, 0, 'Infinity')$$),
  ('treated_value NaN log_min',               $$SELECT rezago.treated_value(1, NULL, NULL, 'NaN', 1)$$),
  ('treated_value huge -> ln(1e308 + 1)',     $$SELECT rezago.treated_value(1e308, NULL, NULL, 0, 1)$$),
+ -- rank_key: polarity x the treated value
+ ('rank_key -1 x 30 clamped to 10..20 -> -20', $$SELECT rezago.rank_key(30, -1, 10, 20)$$),
+ ('rank_key +1 x ln(5 - 1 + 2) -> ln 6',     $$SELECT rezago.rank_key(5, 1, NULL, NULL, 1, 2) = ln(6)$$),
+ ('rank_key NULL polarity -> NULL',          $$SELECT rezago.rank_key(1, NULL, 0, 1)$$),
+ ('rank_key NaN value -> NULL',              $$SELECT rezago.rank_key('NaN', 1, 0, 1)$$),
+ ('rank_key polarity 0.5 -> 22023',          $$SELECT rezago.rank_key(1, 0.5, 0, 1)$$),
+ ('rank_key polarity 1e10 -> 22023',         $$SELECT rezago.rank_key(1, 1e10, 0, 1)$$),
+ ('rank_key win_lo > win_hi -> 22023',       $$SELECT rezago.rank_key(1, 1, 2, 1)$$),
  ('coinr_treatment empty -> n 0',            $$SELECT rezago.coinr_treatment('{}')::text$$),
  ('coinr_treatment all NULL -> n 0',         $$SELECT rezago.coinr_treatment('{NULL,NULL}')::text$$),
  ('coinr_treatment huge values, no overflow', $$SELECT round((rezago.coinr_treatment('{1e307,2e307,3e307,4e307,5e307,6e307,7e307,8e307,9e307,1e308,-1e308,-1.7e308}')).skewness_before::numeric, 4)$$),
@@ -556,10 +564,15 @@ INSERT INTO matrix (label, q) VALUES
  ('rank_table winsorised at 20..40 -> 40, 50 tie at 0; 30 .5; 10, 20 tie at 3/4', $$SELECT string_agg(value_list::text || ' ' || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{1,20,40,NULL,NULL}}')$$),
  ('rank_table short vintages and treatments, unknown variable -> empty lists', $$SELECT string_agg(variable || ' ' || coalesce(vintage::text, 'NULL') || ' ' || value_list::text || scores::text, '; ' ORDER BY variable) FROM rezago.rank_table(ARRAY['agrupaciones_sociales', 'antenas', 'nope'], ARRAY[2020], '{{1,NULL,NULL,NULL,NULL}}')$$),
  ('rank_table one-dimensional treatments -> empty lists', $$SELECT string_agg(value_list::text || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{1,2,3}')$$),
- ('rank_table infinite winsorisation limit -> 22023', $$SELECT string_agg(value_list::text || ' ' || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{NaN,-Infinity,Infinity,NaN,NaN}}')$$),
+ ('rank_table infinite winsorisation limit -> 22023', $$SELECT string_agg(value_list::text || ' ' || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{1,-Infinity,Infinity,NaN,NaN}}')$$),
  ('rank_table NULL variables -> no rows',   $$SELECT count(*) FROM rezago.rank_table(NULL, ARRAY[2020], '{{1,NULL,NULL,NULL,NULL}}')$$),
  ('rank_table NULL source -> empty lists',  $$SELECT string_agg(value_list::text || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{1,NULL,NULL,NULL,NULL}}', NULL)$$),
  ('rank_table over a NaN source',           $$SELECT count(*) FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{1,NULL,NULL,NULL,NULL}}', 'matrix_nan_obs')$$),
+ -- one row per element, in the order of variable then position: the same
+ -- variable under polarity +1 then -1 gives both rankings, in that order
+ ('rank_table a variable twice, +1 then -1 -> 5 {1,.75,.5,.25,0}; 5 {0,.25,.5,.75,1}', $$SELECT string_agg(variable || ' ' || cardinality(value_list) || ' ' || scores::text, '; ') FROM rezago.rank_table(ARRAY['agrupaciones_sociales', 'agrupaciones_sociales'], ARRAY[2020, 2020], '{{1,NULL,NULL,NULL,NULL},{-1,NULL,NULL,NULL,NULL}}')$$),
+ ('rank_table polarity 2 -> 22023',         $$SELECT count(*) FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{2,NULL,NULL,NULL,NULL}}')$$),
+ ('rank_table polarity NaN -> 22023',       $$SELECT count(*) FROM rezago.rank_table(ARRAY['agrupaciones_sociales'], ARRAY[2020], '{{NaN,NULL,NULL,NULL,NULL}}')$$),
  -- state: F=4 fields, W=3, R rows; n 1, mincov 0, not slotted, dw 1; rows sorted
  ('unit_state_ranks 5 and 1 -> header 4,3,2; 1,0,0,1; rows (1,1,0), (1,1,1)', $$SELECT rezago.unit_state_ranks('antenas', x, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{2,1,5,1,0}', 0)::text FROM (VALUES (5::float8), (1)) v(x)$$),
  ('unit_state_ranks NULL, NaN, Infinity -> missing: rows (1,-1,0) x3', $$SELECT rezago.unit_state_ranks('antenas', x, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text FROM (VALUES (NULL::float8), ('NaN'), ('-Infinity')) v(x)$$),
@@ -573,6 +586,9 @@ INSERT INTO matrix (label, q) VALUES
  ('unit_state_ranks values not ascending',  $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{2,5,1,0,1}', 0)::text$$),
  ('unit_state_ranks NaN value in the table', $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,NaN,0}', 0)::text$$),
  ('unit_state_ranks score above 1',         $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,1.5}', 0)::text$$),
+ -- the scoring's polarity is checked as a number, not cast to an integer
+ -- first (1.5 was taken for 1)
+ ('unit_state_ranks polarity 1.5 in the scoring -> 22023', $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1.5,0,0,1,NULL,NULL}}', '{1,5,0}', 0)::text$$),
  ('unit_state_ranks NULL in ranks',         $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,NULL}', 0)::text$$),
  ('unit_state_ranks two-dimensional ranks', $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{{1,5,0}}', 0)::text$$),
  ('unit_state_ranks NULL min_coverage',     $$SELECT rezago.unit_state_ranks('antenas', 5, ARRAY['antenas'], '{{1,1,1,1,1,0,0,1,NULL,NULL}}', '{1,5,0}', NULL)::text$$),

@@ -16,16 +16,21 @@ PG_MODULE_MAGIC;
  * Numbers
  * -------------------------------------------------------------------- */
 
+/*
+ * A float8 argument, so that a polarity carried in a float8[] row (the
+ * scoring rows) is checked before any conversion: 1.5, NaN or 1e10 are
+ * errors, not whatever a cast to int would make of them.
+ */
 int
-rezago_polarity(int32 polarity, const char *fn)
+rezago_polarity(float8 polarity, const char *fn)
 {
 	if (polarity != 1 && polarity != -1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("polarity must be 1 or -1, not %d", polarity),
+				 errmsg("polarity must be 1 or -1, not %g", polarity),
 				 errdetail("Function %s received a polarity other than +1 (more is better) or -1 (more is worse).", fn),
 				 errhint("Use the polarity column of rezago.variable.")));
-	return polarity;
+	return polarity > 0 ? 1 : -1;
 }
 
 void

@@ -20,7 +20,7 @@
 #include <math.h>
 
 /* Polarity of a variable: +1 more is better, -1 more is worse. */
-extern int	rezago_polarity(int32 polarity, const char *fn);
+extern int	rezago_polarity(float8 polarity, const char *fn);
 
 /* Errors out (22023) unless v is a finite number; what names the argument. */
 extern void rezago_require_finite(float8 v, const char *what, const char *fn);

@@ -13,6 +13,8 @@
  *		scoring path.
  *	  treated_value(value, win_lo, win_hi, log_min, log_offset)
  *		the one formula that applies a treatment to a value: clamp, then log.
+ *	  rank_key(value, polarity, win_lo, win_hi, log_min, log_offset)
+ *		what the rank normalisation ranks: polarity x the treated value.
  *	  geometric_log_achievement(score, zscore_max), geometric_index(mean)
  *		the geometric aggregation of the uncertainty runs (the formulas are
  *		the inline helpers of rezago.h, which uncertainty_scoring.c calls).
@@ -26,6 +28,7 @@
 
 PG_FUNCTION_INFO_V1(rezago_coinr_treatment);
 PG_FUNCTION_INFO_V1(rezago_treated_value);
+PG_FUNCTION_INFO_V1(rezago_rank_key);
 PG_FUNCTION_INFO_V1(rezago_geometric_log_achievement);
 PG_FUNCTION_INFO_V1(rezago_geometric_index);
 
@@ -276,17 +279,17 @@ rezago_coinr_treatment(PG_FUNCTION_ARGS)
 }
 
 /*
- * treated_value(value, win_lo, win_hi, log_min, log_offset): the value as a
- * treatment leaves it: clamped to [win_lo, win_hi] (a NULL limit: none),
- * then, when log_min and log_offset are not NULL, log(x - log_min +
- * log_offset) with x first clamped to at least log_min.  NULL or non-finite
- * value: NULL.  Non-finite limits or log parameters, log_offset <= 0, win_lo
- * > win_hi: error.
+ * The treatment of rezago.treated_value applied to argument value_arg, with
+ * win_lo, win_hi, log_min and log_offset the four arguments from limits_arg
+ * on: clamped to [win_lo, win_hi] (a NULL limit: none), then, when log_min
+ * and log_offset are not NULL, log(x - log_min + log_offset) with x first
+ * clamped to at least log_min.  False (SQL NULL) for a NULL or non-finite
+ * value.  Non-finite limits or log parameters, log_offset <= 0, win_lo >
+ * win_hi: error, whatever the value.
  */
-Datum
-rezago_treated_value(PG_FUNCTION_ARGS)
+static bool
+treat_arguments(FunctionCallInfo fcinfo, int value_arg, int limits_arg, const char *fn, float8 *result)
 {
-	const char *fn = "treated_value";
 	float8		x,
 				lo = -get_float8_infinity(),
 				hi = get_float8_infinity(),
@@ -294,17 +297,14 @@ rezago_treated_value(PG_FUNCTION_ARGS)
 				loff = 0;
 	bool		log_tf;
 
-	if (PG_ARGISNULL(0))
-		PG_RETURN_NULL();
-	x = PG_GETARG_FLOAT8(0);
-	if (!PG_ARGISNULL(1))
+	if (!PG_ARGISNULL(limits_arg))
 	{
-		lo = PG_GETARG_FLOAT8(1);
+		lo = PG_GETARG_FLOAT8(limits_arg);
 		rezago_require_finite(lo, "win_lo", fn);
 	}
-	if (!PG_ARGISNULL(2))
+	if (!PG_ARGISNULL(limits_arg + 1))
 	{
-		hi = PG_GETARG_FLOAT8(2);
+		hi = PG_GETARG_FLOAT8(limits_arg + 1);
 		rezago_require_finite(hi, "win_hi", fn);
 	}
 	if (lo > hi)
@@ -313,11 +313,11 @@ rezago_treated_value(PG_FUNCTION_ARGS)
 				 errmsg("win_lo must not be greater than win_hi"),
 				 errdetail("Function %s received win_lo = %g and win_hi = %g.", fn, lo, hi),
 				 errhint("Pass the limits of rezago.scoring_rows, low first.")));
-	log_tf = !PG_ARGISNULL(3) && !PG_ARGISNULL(4);
+	log_tf = !PG_ARGISNULL(limits_arg + 2) && !PG_ARGISNULL(limits_arg + 3);
 	if (log_tf)
 	{
-		lmin = PG_GETARG_FLOAT8(3);
-		loff = PG_GETARG_FLOAT8(4);
+		lmin = PG_GETARG_FLOAT8(limits_arg + 2);
+		loff = PG_GETARG_FLOAT8(limits_arg + 3);
 		rezago_require_finite(lmin, "log_min", fn);
 		rezago_require_finite(loff, "log_offset", fn);
 		if (!(loff > 0))
@@ -327,11 +327,54 @@ rezago_treated_value(PG_FUNCTION_ARGS)
 					 errdetail("Function %s received log_offset = %g.", fn, loff),
 					 errhint("Pass the log_offset of rezago.scoring_rows: 0.01 x (max - min).")));
 	}
+	if (PG_ARGISNULL(value_arg))
+		return false;
+	x = PG_GETARG_FLOAT8(value_arg);
 	if (isnan(x) || isinf(x))
-		PG_RETURN_NULL();
+		return false;
 	x = rezago_treat(x, lo, hi, log_tf, lmin, loff);
 	rezago_require_finite_result(x, "treated value", fn);
+	*result = x;
+	return true;
+}
+
+/*
+ * treated_value(value, win_lo, win_hi, log_min, log_offset): the value as a
+ * treatment leaves it (treat_arguments).  NULL or non-finite value: NULL.
+ * Non-finite limits or log parameters, log_offset <= 0, win_lo > win_hi:
+ * error.
+ */
+Datum
+rezago_treated_value(PG_FUNCTION_ARGS)
+{
+	float8		x;
+
+	if (PG_ARGISNULL(0))
+		PG_RETURN_NULL();
+	if (!treat_arguments(fcinfo, 0, 1, "treated_value", &x))
+		PG_RETURN_NULL();
 	PG_RETURN_FLOAT8(x);
+}
+
+/*
+ * rank_key(value, polarity, win_lo, win_hi, log_min, log_offset): what the
+ * rank normalisation ranks, descending: polarity x the treated value.  NULL
+ * or non-finite value, NULL polarity: NULL.  Polarity other than +-1: error;
+ * the treatment's errors as treated_value.
+ */
+Datum
+rezago_rank_key(PG_FUNCTION_ARGS)
+{
+	const char *fn = "rank_key";
+	float8		x;
+	int			pol;
+
+	if (PG_ARGISNULL(0) || PG_ARGISNULL(1))
+		PG_RETURN_NULL();
+	pol = rezago_polarity(PG_GETARG_FLOAT8(1), fn);
+	if (!treat_arguments(fcinfo, 0, 2, fn, &x))
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(pol * x);
 }
 
 /*

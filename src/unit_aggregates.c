@@ -825,7 +825,7 @@ scoring_build(Datum vars_d, Datum scoring_d, Datum ranks_d, MemoryContext parent
 		rezago_require_weight(v->weight, fn);
 		v->dweight = DatumGetFloat8(row[SC_DWEIGHT]);
 		check_dimension_weight(v->dweight, fn);
-		v->polarity = rezago_polarity((int) DatumGetFloat8(row[SC_POLARITY]), fn);
+		v->polarity = rezago_polarity(DatumGetFloat8(row[SC_POLARITY]), fn);
 		if (DatumGetFloat8(row[SC_ZSCORE]) != 0 && DatumGetFloat8(row[SC_ZSCORE]) != 1)
 			scoring_error(fn, psprintf("variable %s: the z-score column must be 0 or 1", v->code));
 		v->zscore = DatumGetFloat8(row[SC_ZSCORE]) == 1;

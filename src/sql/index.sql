@@ -49,6 +49,15 @@ LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION rezago.treated_value(double precision, double precision, double precision, double precision, double precision) IS
 'A value as the outlier treatment leaves it (doc/method.md 3.2): clamped to [win_lo, win_hi] (a NULL limit: none), then, when log_min and log_offset are both given, ln(x - log_min + log_offset) with x at least log_min (COINr''s log_CT). The limits and log parameters of a methodology are the columns of rezago.scoring_rows; every lag score of rezago is a score of this value. NULL or non-finite value: NULL. Errors: non-finite limits or log parameters, win_lo > win_hi, log_offset <= 0 (22023).';
 
+CREATE FUNCTION rezago.rank_key(value double precision, polarity double precision,
+                                win_lo double precision, win_hi double precision,
+                                log_min double precision DEFAULT NULL, log_offset double precision DEFAULT NULL)
+RETURNS double precision
+AS 'MODULE_PATHNAME', 'rezago_rank_key'
+LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION rezago.rank_key(double precision, double precision, double precision, double precision, double precision, double precision) IS
+'What the rank normalisation ranks, descending (doc/method.md): polarity x rezago.treated_value(value, win_lo, win_hi, log_min, log_offset); rezago.rank_table and rezago.ranked_lag_score_rows rank by it. NULL or non-finite value, NULL polarity: NULL. Errors: polarity other than 1 or -1 (NaN included), and the errors of rezago.treated_value (22023).';
+
 CREATE FUNCTION rezago.coinr_treatment(value_list double precision[], winmax integer DEFAULT 5,
                                        skew_threshold double precision DEFAULT 2,
                                        kurtosis_threshold double precision DEFAULT 3.5,
@@ -780,7 +789,7 @@ BEGIN ATOMIC
     WITH sr AS MATERIALIZED (
         -- one row per element of variables, with its vintage and its
         -- treatment row (polarity, win_lo, win_hi, log_min, log_offset)
-        SELECT u.variable, u.vintage,
+        SELECT u.n, u.variable, u.vintage,
                rank_table.treatments[u.n][1] AS polarity, rank_table.treatments[u.n][2] AS win_lo,
                rank_table.treatments[u.n][3] AS win_hi, rank_table.treatments[u.n][4] AS log_min,
                rank_table.treatments[u.n][5] AS log_offset
@@ -801,15 +810,17 @@ BEGIN ATOMIC
         -- the window of rezago.ranked_lag_score_rows over the same values
         SELECT DISTINCT ON (u.x) u.x, u.score
         FROM (SELECT x.x,
-                     percent_rank() OVER (ORDER BY sr.polarity * rezago.treated_value(x.x, sr.win_lo, sr.win_hi, sr.log_min, sr.log_offset) DESC) AS score
+                     percent_rank() OVER (ORDER BY rezago.rank_key(x.x, sr.polarity, sr.win_lo, sr.win_hi, sr.log_min, sr.log_offset) DESC) AS score
               FROM unnest(sv.value_list) x(x)) u
         ORDER BY u.x
     ) k ON true
-    GROUP BY sr.variable, sr.vintage
-    ORDER BY sr.variable;
+    -- one row per element of variables, even when a variable comes twice
+    -- (with another vintage or treatment row)
+    GROUP BY sr.n, sr.variable, sr.vintage
+    ORDER BY sr.variable, sr.n;
 END;
 COMMENT ON FUNCTION rezago.rank_table(text[], integer[], double precision[], regclass) IS
-'The rank table of the rank normalisation for the variables given: for every element of variables (NULL elements skipped), its vintage (the element of vintages at the same place), its distinct observed values at that vintage in the source, ascending (value_list), and the lag score of each (scores): percent_rank() of polarity x rezago.treated_value(value, win_lo, win_hi, log_min, log_offset), descending, ties sharing a score, the treatment row being treatments[i] = {polarity, win_lo, win_hi, log_min, log_offset} (as rezago.scoring_rows gives them) - what rezago.ranked_lag_score_rows gives a comuna with that value. Read from the sorted values of rezago.source_values_statement, one statement over the source. Empty lists for a variable without a vintage, a treatment row or values; no rows for NULL variables; NULL source: empty lists. rezago.rank_scores and rezago.variable_scoring (its ranks) are built on it. Errors: a non-finite winsorisation limit (22023, rezago.treated_value); a bad source (rezago.require_observation_source).';
+'The rank table of the rank normalisation for the variables given: for every element of variables (NULL elements skipped; one row each, ordered by variable then position, so that a variable given twice, with another vintage or treatment row, gets two rows), its vintage (the element of vintages at the same place), its distinct observed values at that vintage in the source, ascending (value_list), and the lag score of each (scores): percent_rank() of rezago.rank_key(value, polarity, win_lo, win_hi, log_min, log_offset) (polarity x the treated value), descending, ties sharing a score, the treatment row being treatments[i] = {polarity, win_lo, win_hi, log_min, log_offset} (as rezago.scoring_rows gives them) - what rezago.ranked_lag_score_rows gives a comuna with that value. Read from the sorted values of rezago.source_values_statement, one statement over the source. Empty lists for a variable without a vintage, a treatment row or values; no rows for NULL variables; NULL source: empty lists. rezago.rank_scores and rezago.variable_scoring (its ranks) are built on it. Errors: a polarity other than 1 or -1, a non-finite winsorisation limit (22023, rezago.rank_key); a bad source (rezago.require_observation_source).';
 
 CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017',
                                         observations regclass DEFAULT 'rezago.observation')
@@ -1027,7 +1038,7 @@ BEGIN ATOMIC
         WHERE r.normalisation = 'rank'
     ), sv AS MATERIALIZED (
         SELECT v.cut, v.variable, v.vintage, v.value, v.imputed,
-               mv.polarity * rezago.treated_value(v.value, mv.win_lo, mv.win_hi, mv.log_min, mv.log_offset) AS lag_key
+               rezago.rank_key(v.value, mv.polarity, mv.win_lo, mv.win_hi, mv.log_min, mv.log_offset) AS lag_key
         FROM rezago.scoring_values(ranked_lag_score_rows.period, ranked_lag_score_rows.methodology, observations => ranked_lag_score_rows.observations,
                                    imputation => ranked_lag_score_rows.imputation) v
         JOIN mv ON mv.variable = v.variable
@@ -1528,6 +1539,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'lag_score',                      'read'),
     ('routine',  'lag_score_zscore',               'read'),
     ('routine',  'treated_value',                  'read'),
+    ('routine',  'rank_key',                       'read'),
     ('routine',  'coinr_treatment',                'read'),
     ('routine',  'geometric_log_achievement',      'read'),
     ('routine',  'geometric_index',                'read'),
