@@ -144,6 +144,11 @@ INSERT INTO matrix (label, q) VALUES
  ('methodology_in_force 1900 -> NULL',       $$SELECT rezago.methodology_in_force(1900)$$),
  ('methodology_weights toy',                 $$SELECT string_agg(variable || '=' || effective_weight, ' ' ORDER BY variable) FROM rezago.methodology_weights('toy')$$),
  ('methodology_weights unknown',             $$SELECT count(*) FROM rezago.methodology_weights('nope')$$),
+ -- toy weighs capital_social and capital_fisico: numbered in code order
+ ('methodology_dimension_codes toy -> {capital_fisico,capital_social}', $$SELECT rezago.methodology_dimension_codes('toy')$$),
+ ('methodology_dimension_codes unknown',     $$SELECT rezago.methodology_dimension_codes('nope')$$),
+ ('methodology_dimension_codes NULL',        $$SELECT rezago.methodology_dimension_codes(NULL)$$),
+ ('methodology_dimension_codes no weight (allzero)', $$SELECT rezago.methodology_dimension_codes('allzero')$$),
 -- the index over tables
  ('comuna_lag_scores unknown methodology',   $$SELECT count(*) FROM rezago.comuna_lag_scores(2020, 'nope')$$),
  ('comuna_lag_scores NULL methodology',      $$SELECT count(*) FROM rezago.comuna_lag_scores(2020, NULL)$$),

@@ -39,6 +39,8 @@ FROM rezago.territory_dimension_scores(2020, 'toy') ORDER BY territory, dimensio
 -- the effective weights of ufro2017 sum to 1 and are 1/6 per dimension
 SELECT dimension, count(*) AS variables, round(sum(effective_weight)::numeric, 12) AS weight
 FROM rezago.methodology_weights() GROUP BY dimension ORDER BY dimension;
+-- and its six dimensions are numbered in code order
+SELECT rezago.methodology_dimension_codes();
 
 -- other normalisations on the same data
 UPDATE rezago.methodology SET normalisation = 'rank' WHERE code = 'toy';

@@ -27,7 +27,7 @@ rezago_polarity(float8 polarity, const char *fn)
 	if (polarity != 1 && polarity != -1)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
-				 errmsg("polarity must be 1 or -1, not %g", polarity),
+				 errmsg("polarity must be 1 or -1, not %.15g", polarity),
 				 errdetail("Function %s received a polarity other than +1 (more is better) or -1 (more is worse).", fn),
 				 errhint("Use the polarity column of rezago.variable.")));
 	return polarity > 0 ? 1 : -1;

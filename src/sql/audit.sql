@@ -109,9 +109,7 @@ BEGIN ATOMIC
         WHERE (SELECT rezago.correlation(ARRAY[]::double precision[], ARRAY[]::double precision[],
                                          variable_correlations.method)) IS NULL
     ), dims AS MATERIALIZED (
-        -- the dimension codes by number, as rezago.scoring_rows numbers them
-        SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
-        FROM (SELECT DISTINCT w.dimension FROM w) d
+        SELECT rezago.methodology_dimension_codes(variable_correlations.methodology) AS codes
     ), u AS MATERIALIZED (
         -- one unit state per comuna gives its dimension scores (as
         -- comuna_dimension_scores computes them: arithmetic under every
@@ -183,9 +181,7 @@ BEGIN ATOMIC
         SELECT w.variable, w.dimension
         FROM rezago.methodology_weights(dimension_reliability.methodology) w
     ), dims AS MATERIALIZED (
-        -- the dimension codes by number, as rezago.scoring_rows numbers them
-        SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
-        FROM (SELECT DISTINCT w.dimension FROM w) d
+        SELECT rezago.methodology_dimension_codes(dimension_reliability.methodology) AS codes
     ), items AS MATERIALIZED (
         SELECT w.dimension AS level, w.variable AS item FROM w
         UNION ALL

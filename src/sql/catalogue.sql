@@ -479,6 +479,19 @@ END;
 COMMENT ON FUNCTION rezago.methodology_weights(text) IS
 'Variables of a methodology with their normalised weight within the dimension, the dimension''s normalised weight, and the effective weight in the index (these sum to 1).';
 
+-- The numbering of the dimensions that rezago.scoring_rows gives every
+-- scoring path (dimension_no) and the unit_* aggregates number their
+-- results by: element i is dimension i.
+CREATE FUNCTION rezago.methodology_dimension_codes(methodology text DEFAULT 'ufro2017')
+RETURNS text[]
+LANGUAGE sql STABLE PARALLEL SAFE
+BEGIN ATOMIC
+    SELECT array_agg(d.dimension ORDER BY d.dimension)
+    FROM (SELECT DISTINCT w.dimension FROM rezago.methodology_weights(methodology_dimension_codes.methodology) w) d;
+END;
+COMMENT ON FUNCTION rezago.methodology_dimension_codes(text) IS
+'The codes of the dimensions with a positive weight in the methodology, by number (1..n_dimensions, in code order): element i is dimension i of rezago.scoring_rows (dimension_no) and of the arrays of rezago.unit_dimension_scores_final and unit_dimension_coverage_final. Errors: unknown (42704, also for NULL) or incomplete (22023) methodology, as rezago.methodology_weights.';
+
 --------------------------------------------------------------------------
 -- Access classes of this file's objects (see access.sql)
 --------------------------------------------------------------------------
@@ -495,7 +508,8 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'require_new_methodology_code', 'read'),
     ('routine',  'copy_methodology',             'methodology'),
     ('routine',  'methodology_in_force',         'read'),
-    ('routine',  'methodology_weights',          'read');
+    ('routine',  'methodology_weights',          'read'),
+    ('routine',  'methodology_dimension_codes',  'read');
 
 -- this file's writers, grant helpers and triggers lose PUBLIC's EXECUTE
 SELECT pg_catalog.count(*) FROM rezago.restrict_public_execute();

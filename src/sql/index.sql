@@ -56,7 +56,7 @@ RETURNS double precision
 AS 'MODULE_PATHNAME', 'rezago_rank_key'
 LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION rezago.rank_key(double precision, double precision, double precision, double precision, double precision, double precision) IS
-'What the rank normalisation ranks, descending (doc/method.md): polarity x rezago.treated_value(value, win_lo, win_hi, log_min, log_offset); rezago.rank_table and rezago.ranked_lag_score_rows rank by it. NULL or non-finite value, NULL polarity: NULL. Errors: polarity other than 1 or -1 (NaN included), and the errors of rezago.treated_value (22023).';
+'What the rank normalisation ranks, descending (doc/method.md): polarity x rezago.treated_value(value, win_lo, win_hi, log_min, log_offset); rezago.rank_table and rezago.ranked_lag_score_rows rank by it. NULL value or NULL polarity: NULL (nothing else checked). Errors: polarity other than 1 or -1 (NaN included), then the errors of rezago.treated_value (22023); otherwise a NaN or infinite value: NULL.';
 
 CREATE FUNCTION rezago.coinr_treatment(value_list double precision[], winmax integer DEFAULT 5,
                                        skew_threshold double precision DEFAULT 2,
@@ -820,7 +820,7 @@ BEGIN ATOMIC
     ORDER BY sr.variable, sr.n;
 END;
 COMMENT ON FUNCTION rezago.rank_table(text[], integer[], double precision[], regclass) IS
-'The rank table of the rank normalisation for the variables given: for every element of variables (NULL elements skipped; one row each, ordered by variable then position, so that a variable given twice, with another vintage or treatment row, gets two rows), its vintage (the element of vintages at the same place), its distinct observed values at that vintage in the source, ascending (value_list), and the lag score of each (scores): percent_rank() of rezago.rank_key(value, polarity, win_lo, win_hi, log_min, log_offset) (polarity x the treated value), descending, ties sharing a score, the treatment row being treatments[i] = {polarity, win_lo, win_hi, log_min, log_offset} (as rezago.scoring_rows gives them) - what rezago.ranked_lag_score_rows gives a comuna with that value. Read from the sorted values of rezago.source_values_statement, one statement over the source. Empty lists for a variable without a vintage, a treatment row or values; no rows for NULL variables; NULL source: empty lists. rezago.rank_scores and rezago.variable_scoring (its ranks) are built on it. Errors: a polarity other than 1 or -1, a non-finite winsorisation limit (22023, rezago.rank_key); a bad source (rezago.require_observation_source).';
+'The rank table of the rank normalisation for the variables given: for every element of variables (NULL elements skipped; one row each, ordered by variable then position, so that a variable given twice, with another vintage or treatment row, gets two rows), its vintage (the element of vintages at the same place), its distinct observed values at that vintage in the source, ascending (value_list), and the lag score of each (scores): percent_rank() of rezago.rank_key(value, polarity, win_lo, win_hi, log_min, log_offset) (polarity x the treated value), descending, ties sharing a score, the treatment row being treatments[i] = {polarity, win_lo, win_hi, log_min, log_offset} (as rezago.scoring_rows gives them) - what rezago.ranked_lag_score_rows gives a comuna with that value. Read from the sorted values of rezago.source_values_statement, one statement over the source. Empty lists for a variable without a vintage, a treatment row or values; no rows for NULL variables; NULL source: empty lists. rezago.rank_scores and rezago.variable_scoring (its ranks) are built on it. Errors: for a variable with values, a polarity other than 1 or -1 or a non-finite winsorisation limit (22023, rezago.rank_key); a bad source (rezago.require_observation_source).';
 
 CREATE FUNCTION rezago.variable_scoring(period integer, methodology text DEFAULT 'ufro2017',
                                         observations regclass DEFAULT 'rezago.observation')
@@ -849,8 +849,7 @@ BEGIN ATOMIC
                            CASE WHEN r.zscore THEN 1 ELSE 0 END, r.lo, r.hi, r.win_lo, r.win_hi]
                      ORDER BY r.variable),
            min(r.n_dimensions),
-           (SELECT array_agg(d.dimension ORDER BY d.dimension)
-            FROM (SELECT DISTINCT x.dimension FROM rezago.methodology_weights(variable_scoring.methodology) x) d),
+           rezago.methodology_dimension_codes(variable_scoring.methodology),
            min(r.min_coverage), min(r.normalisation),
            -- the vintages the bounds come from, so that a caller that reads
            -- each variable at its vintage (rezago.comuna_states_statement)
@@ -1285,10 +1284,7 @@ RETURNS TABLE (cut integer, dimension text, score double precision, coverage dou
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH dims AS MATERIALIZED (
-        -- the dimension codes by number, as rezago.scoring_rows numbers them
-        SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
-        FROM (SELECT DISTINCT w.dimension
-              FROM rezago.methodology_weights(comuna_dimension_scores.methodology) w) d
+        SELECT rezago.methodology_dimension_codes(comuna_dimension_scores.methodology) AS codes
     )
     SELECT u.cut, (SELECT dims.codes FROM dims)[s.dimension_no], s.score, s.coverage
     FROM rezago.comuna_unit_states(comuna_dimension_scores.period, comuna_dimension_scores.methodology, observations => comuna_dimension_scores.observations) u
@@ -1314,10 +1310,7 @@ RETURNS TABLE (cut integer, index double precision, rank bigint, missing_dimensi
 LANGUAGE sql STABLE PARALLEL RESTRICTED
 BEGIN ATOMIC
     WITH dims AS MATERIALIZED (
-        -- the dimension codes by number, as rezago.scoring_rows numbers them
-        SELECT array_agg(d.dimension ORDER BY d.dimension) AS codes
-        FROM (SELECT DISTINCT w.dimension
-              FROM rezago.methodology_weights(comuna_index_from_states.methodology) w) d
+        SELECT rezago.methodology_dimension_codes(comuna_index_from_states.methodology) AS codes
     ), agg AS MATERIALIZED (
         SELECT m.aggregation FROM rezago.methodology m WHERE m.code = comuna_index_from_states.methodology
     ), states AS NOT MATERIALIZED (
