@@ -709,9 +709,17 @@ typedef struct UnitScoring
  */
 #define UNIT_SCORING_CACHE 8
 
+/* What the table arguments of a call site are (scoring_args_kind) */
+typedef enum ScoringArgsKind
+{
+	SCORING_ARGS_VARYING,		/* any expression: may change at every row */
+	SCORING_ARGS_PARAM,			/* Consts and Params: fixed within a scan */
+	SCORING_ARGS_CONST			/* Consts only: fixed for the whole execution */
+} ScoringArgsKind;
+
 typedef struct UnitScoringCache
 {
-	bool		args_stable;	/* see scoring_args_stable */
+	ScoringArgsKind args_kind;	/* see scoring_args_kind */
 	int			n;
 	UnitScoring *entry[UNIT_SCORING_CACHE];
 } UnitScoringCache;
@@ -936,35 +944,43 @@ scoring_same(const UnitScoring *sc, Datum vars_d, Datum scoring_d, Datum ranks_d
 }
 
 /*
- * Whether the variables and scoring arguments (and ranks, for
+ * What the variables and scoring arguments (and ranks, for
  * unit_state_ranks: aggregate arguments 2..last_table_arg of nargs) of this
- * aggregate call are each a Const or a Param (a scalar subquery becomes an InitPlan's Param,
- * a function argument an external one).  Such a value changes only when the
+ * aggregate call are.  All Consts (the tables written into the statement
+ * of rezago.comuna_states_statement): the value, and its address, are
+ * those of the plan for the whole execution, so the same address and size
+ * prove the same table at every row, the first row of a group included.
+ * Consts and Params (a scalar subquery becomes an InitPlan's Param, a
+ * function argument an external one): such a value changes only when the
  * Agg node is rescanned, and a rescan starts every group again, at whose
- * first row the table is compared in full.  Any other expression (a column
- * of a join, a correlated subquery) may give another table at the same
- * address and of the same size from one row to the next: a hashed
- * aggregation interleaves the rows of its groups (one period's table, then
- * another's, in the same freed and reused memory), so the address proves
- * nothing and the table is compared at every row.  false outside an
- * aggregate (no Aggref: a direct call, a window aggregate).
+ * first row the table is compared in full (a new value may sit at a freed
+ * one's address).  Any other expression (a column of a join, a correlated
+ * subquery) may give another table at the same address and of the same
+ * size from one row to the next: a hashed aggregation interleaves the rows
+ * of its groups (one period's table, then another's, in the same freed and
+ * reused memory), so the address proves nothing and the table is compared
+ * at every row.  Varying outside an aggregate (no Aggref: a direct call, a
+ * window aggregate).
  */
-static bool
-scoring_args_stable(FunctionCallInfo fcinfo, int nargs, int last_table_arg)
+static ScoringArgsKind
+scoring_args_kind(FunctionCallInfo fcinfo, int nargs, int last_table_arg)
 {
 	Aggref	   *aggref = AggGetAggref(fcinfo);
+	ScoringArgsKind kind = SCORING_ARGS_CONST;
 	int			argno;
 
 	if (aggref == NULL || list_length(aggref->args) != nargs)
-		return false;
+		return SCORING_ARGS_VARYING;
 	for (argno = 2; argno <= last_table_arg; argno++)
 	{
 		Node	   *arg = (Node *) ((TargetEntry *) list_nth(aggref->args, argno))->expr;
 
-		if (!IsA(arg, Const) && !IsA(arg, Param))
-			return false;
+		if (IsA(arg, Param))
+			kind = SCORING_ARGS_PARAM;
+		else if (!IsA(arg, Const))
+			return SCORING_ARGS_VARYING;
 	}
-	return true;
+	return kind;
 }
 
 /* The lag score of x (finite) for variable v; false when it has none. */
@@ -1054,10 +1070,12 @@ scoring_lookup(UnitScoring *sc, const char *s, int len)
  * as long as one execution of the query: a prepared statement or a plpgsql
  * function builds it again at each execution), the last few tables
  * (UnitScoringCache).  The table is compared in full with the cached ones
- * at the first row of every group, and at every row unless the arguments
- * are a Const or a Param (scoring_args_stable): only then do the same
- * address and size within a group prove the same table.  A table that is
- * not in the cache is read again.
+ * at every row when the arguments may change from row to row, at the first
+ * row of every group when they are Consts and Params, and once when they
+ * are Consts (scoring_args_kind): otherwise the same address and size prove
+ * the same table.  Comparing a rank table of a million values at the first
+ * row of each of 100,000 units was most of the time of the statement.  A
+ * table that is not in the cache is read again.
  */
 static UnitScoring *
 scoring_cached(FunctionCallInfo fcinfo, int vars_argno, int ranks_argno, int nargs,
@@ -1073,12 +1091,14 @@ scoring_cached(FunctionCallInfo fcinfo, int vars_argno, int ranks_argno, int nar
 	if (cache == NULL)
 	{
 		cache = MemoryContextAllocZero(fcinfo->flinfo->fn_mcxt, sizeof(UnitScoringCache));
-		cache->args_stable = scoring_args_stable(fcinfo, nargs,
-												 ranks_argno > 0 ? ranks_argno - 1 : vars_argno);
+		cache->args_kind = scoring_args_kind(fcinfo, nargs,
+											 ranks_argno > 0 ? ranks_argno - 1 : vars_argno);
 		fcinfo->flinfo->fn_extra = cache;
 	}
 	sc = cache->n > 0 ? cache->entry[0] : NULL;
-	if (sc != NULL && cache->args_stable && !PG_ARGISNULL(0) &&
+	if (sc != NULL &&
+		(cache->args_kind == SCORING_ARGS_CONST ||
+		 (cache->args_kind == SCORING_ARGS_PARAM && !PG_ARGISNULL(0))) &&
 		sc->vars_ptr == DatumGetPointer(vars_d) &&
 		sc->scoring_ptr == DatumGetPointer(scoring_d) &&
 		VARSIZE_ANY(DatumGetPointer(vars_d)) == sc->vars_size &&
