@@ -359,8 +359,9 @@ rezago_treated_value(PG_FUNCTION_ARGS)
 /*
  * rank_key(value, polarity, win_lo, win_hi, log_min, log_offset): what the
  * rank normalisation ranks, descending: polarity x the treated value.  NULL
- * or non-finite value, NULL polarity: NULL.  Polarity other than +-1: error;
- * the treatment's errors as treated_value.
+ * value or NULL polarity: NULL, nothing else checked.  Then a polarity other
+ * than +-1 is an error, then the treatment's errors as treated_value; then a
+ * NaN or infinite value: NULL.
  */
 Datum
 rezago_rank_key(PG_FUNCTION_ARGS)

@@ -947,9 +947,10 @@ scoring_same(const UnitScoring *sc, Datum vars_d, Datum scoring_d, Datum ranks_d
  * What the variables and scoring arguments (and ranks, for
  * unit_state_ranks: aggregate arguments 2..last_table_arg of nargs) of this
  * aggregate call are.  All Consts (the tables written into the statement
- * of rezago.comuna_states_statement): the value, and its address, are
- * those of the plan for the whole execution, so the same address and size
- * prove the same table at every row, the first row of a group included.
+ * of rezago.comuna_states_statement): every row passes the same value for
+ * the whole execution (the plan's own, or a copy of it when the aggregate
+ * sorts its input), so the same address and size prove the same table at
+ * every row, the first row of a group included.
  * Consts and Params (a scalar subquery becomes an InitPlan's Param, a
  * function argument an external one): such a value changes only when the
  * Agg node is rescanned, and a rescan starts every group again, at whose

@@ -15,20 +15,25 @@ export UNITS=${UNITS:-20000} ROUNDS=${ROUNDS:-3} AFTER_PG_CONFIG=${PG_CONFIG:-pg
 echo "machine: $(nproc) cores, $(uname -m); load: $(cut -d' ' -f1-3 /proc/loadavg); units: $UNITS"
 
 load() {    # the synthetic units, a rank copy of ufro2017, a copy of the observations
-    psql -X -q -c "SET client_min_messages = warning; CREATE EXTENSION rezago CASCADE;"
-    psql -X -q -v units="$UNITS" -v periods=1 -v last_period=2023 -v territory_size=10 \
+    set -euo pipefail
+    psql -X -q -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning; CREATE EXTENSION rezago CASCADE;"
+    psql -X -q -v ON_ERROR_STOP=1 -v units="$UNITS" -v periods=1 -v last_period=2023 -v territory_size=10 \
          -v null_share=0.05 -v seed=0.5 -f test/bench/generate.sql >/dev/null
-    psql -X -q -c "SELECT rezago.copy_methodology('ufro2017', 'rank_copy')" \
+    psql -X -q -v ON_ERROR_STOP=1 -c "SELECT rezago.copy_methodology('ufro2017', 'rank_copy')" \
          -c "UPDATE rezago.methodology SET normalisation = 'rank' WHERE code = 'rank_copy'" \
          -c "CREATE TABLE observation_copy AS SELECT * FROM rezago.observation" -c "ANALYZE" >/dev/null
 }
-timed() {   # a connection string: prints "ms md5" of the call
-    psql -X -q -At -d "$1" -c '\timing on' \
+timed() {   # a connection string: prints "ms md5" of the call; fails without both
+    local out
+    out=$(psql -X -q -At -v ON_ERROR_STOP=1 -d "$1" -c '\timing on' \
          -c "SELECT md5(string_agg(cut || ':' || index::text || ':' || rank, ',' ORDER BY cut))
              FROM rezago.comuna_index(2023, 'rank_copy', 'observation_copy')" |
-        awk '/^Time:/ {t = $2} !/^Time:/ {m = $0} END {print t, m}'
+        awk '/^Time:/ {t = $2} !/^Time:/ {m = $0} END {print t, m}')
+    [[ $out =~ ^[0-9.]+\ [0-9a-f]{32}$ ]] || { echo "rank_source_compare: the call failed on $1" >&2; return 1; }
+    echo "$out"
 }
 compare() {
+    set -euo pipefail
     local after="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$PGDATABASE" r b a out
     out=$(mktemp)
     for r in $(seq "$ROUNDS"); do
