@@ -503,6 +503,11 @@ INSERT INTO matrix (label, q) VALUES
  ('run_comuna_states_statement z-scores (toyz 2020) = comuna_unit_states', $$SELECT (SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.run_comuna_states_statement(2020, 'toyz', 'rezago.observation')) = (SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.comuna_unit_states(2020, 'toyz'))$$),
  ('run_comuna_states_statement NULL source -> no rows', $$SELECT count(*) FROM rezago.run_comuna_states_statement(2020, 'toy', NULL)$$),
  ('run_comuna_states_statement unknown methodology', $$SELECT count(*) FROM rezago.run_comuna_states_statement(2020, 'nope', 'rezago.observation')$$),
+ -- the same statement without parallel workers (what the rank normalisation
+ -- runs): the same states
+ ('run_comuna_rank_states_statement toy 2020 = run_comuna_states_statement', $$SELECT (SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.run_comuna_rank_states_statement(2020, 'toy', 'rezago.observation')) = (SELECT string_agg(cut || '=' || rezago.unit_index_final(state), ' ' ORDER BY cut) FROM rezago.run_comuna_states_statement(2020, 'toy', 'rezago.observation'))$$),
+ ('run_comuna_rank_states_statement NULL source -> no rows', $$SELECT count(*) FROM rezago.run_comuna_rank_states_statement(2020, 'toy', NULL)$$),
+ ('run_comuna_rank_states_statement unknown methodology', $$SELECT count(*) FROM rezago.run_comuna_rank_states_statement(2020, 'nope', 'rezago.observation')$$),
  -- imputation and outlier treatment as what-if rules and varied inputs (issue 18)
  ('require_rule imputation NULL -> the methodology''s: none', $$SELECT rezago.require_rule('toy', 'imputation')$$),
  ('require_rule imputation unknown',           $$SELECT rezago.require_rule('toy', 'imputation', 'mean')$$),

@@ -1001,6 +1001,27 @@ $$;
 COMMENT ON FUNCTION rezago.comuna_states_statement(integer, text, regclass) IS
 'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without imputation or outlier_treatment coinr (coinr is allowed under the rank normalisation): one top-level SELECT over the source, grouped by its column cut, over the period''s rows (with vintages, max_data_age > 0: each variable''s rows at its vintage, the vintages of rezago.variable_scoring (rezago.variable_vintages), the pairs written in; under rank or vintages, the methodology''s variables only), of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form); under the rank normalisation, of rezago.unit_state_ranks over the methodology''s variables, with the rank table of rezago.variable_scoring''s ranks (rezago.rank_table: each variable''s distinct values and their scores, computed first, from the same scoring rows) written in as well. The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation, and over rezago.observation for those without vintages or the rank normalisation as well (a statement PostgreSQL may run in parallel workers). STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
 
+-- Under rank, the statement runs without parallel workers: its rank table
+-- (two numbers per distinct value of every variable) is a constant of the
+-- plan, which every worker would receive serialised and parse again before
+-- reading a row; at 100,000 units that took longer than the scan, and the
+-- leader did the work alone (doc/sources.md).  A function's SET clause, not
+-- set_config(): it is undone at exit, and is allowed when the calling query
+-- runs in parallel mode, where set_config() is refused.
+CREATE FUNCTION rezago.run_comuna_rank_states_statement(period integer, methodology text,
+                                                        observations regclass)
+RETURNS TABLE (cut integer, state double precision[])
+LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
+SET search_path = pg_catalog, pg_temp
+SET max_parallel_workers_per_gather = 0
+AS $$
+BEGIN
+    RETURN QUERY EXECUTE rezago.comuna_states_statement(period, methodology, observations);
+END;
+$$;
+COMMENT ON FUNCTION rezago.run_comuna_rank_states_statement(integer, text, regclass) IS
+'Runs rezago.comuna_states_statement without parallel workers (max_parallel_workers_per_gather = 0 for the call): what rezago.run_comuna_states_statement runs for a methodology under the rank normalisation, whose statement holds the rank table as a constant that each worker would receive and parse again. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement.';
+
 CREATE FUNCTION rezago.run_comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
                                                    observations regclass DEFAULT 'rezago.observation')
 RETURNS TABLE (cut integer, state double precision[])
@@ -1009,11 +1030,17 @@ LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
-    RETURN QUERY EXECUTE rezago.comuna_states_statement(period, methodology, observations);
+    IF (SELECT m.normalisation FROM rezago.methodology m WHERE m.code = run_comuna_states_statement.methodology)
+       = 'rank' THEN
+        RETURN QUERY SELECT r.cut, r.state
+                     FROM rezago.run_comuna_rank_states_statement(period, methodology, observations) r;
+    ELSE
+        RETURN QUERY EXECUTE rezago.comuna_states_statement(period, methodology, observations);
+    END IF;
 END;
 $$;
 COMMENT ON FUNCTION rezago.run_comuna_states_statement(integer, text, regclass) IS
-'Runs rezago.comuna_states_statement: the state (rezago.unit_state_values) of every comuna with a non-NULL observation in the period in the source, equal to the bit to what rezago.comuna_unit_states gives over rezago.observation holding the same rows. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement (0A000 for a methodology with imputation, or coinr without rank).';
+'Runs rezago.comuna_states_statement: the state (rezago.unit_state_values) of every comuna with a non-NULL observation in the period in the source, equal to the bit to what rezago.comuna_unit_states gives over rezago.observation holding the same rows. Under the rank normalisation through rezago.run_comuna_rank_states_statement, without parallel workers. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement (0A000 for a methodology with imputation, or coinr without rank).';
 
 CREATE FUNCTION rezago.ranked_lag_score_rows(period integer, methodology text DEFAULT 'ufro2017',
                                              normalisation text DEFAULT NULL,
@@ -1597,6 +1624,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'rank_table',                     'read'),
     ('routine',  'comuna_states_statement',        'read'),
     ('routine',  'run_comuna_states_statement',    'read'),
+    ('routine',  'run_comuna_rank_states_statement', 'read'),
     ('routine',  'comuna_unit_states',             'read'),
     ('routine',  'comuna_lag_scores',              'read'),
     ('routine',  'comuna_dimension_scores',        'read'),
