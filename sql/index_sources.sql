@@ -72,8 +72,8 @@ CROSS JOIN (SELECT code FROM rezago.methodology WHERE code IN ('sinim4', 'src_ag
 WHERE 'observations' = ANY (a.names) AND p.proname NOT IN ('require_observation_source', 'read_observation_source',
                                                           'observation_source_checked', 'observation_source_passed')
   -- the text of a statement names its source, and some refuse methodologies:
-  -- the statements are tested below
-  AND p.proname !~ '_statement$'
+  -- the statements (and comuna_states_query, which builds one) are tested below
+  AND p.proname !~ '_statement$' AND p.proname <> 'comuna_states_query'
   AND ('methodology' = ANY (a.names) OR 'methodology_a' = ANY (a.names) OR m.code = 'sinim4');
 -- (source NULL: the call without observations, over rezago.observation)
 CREATE TEMP TABLE digests AS
@@ -354,6 +354,23 @@ SELECT x.source,
        = (SELECT d.d FROM digests d WHERE d.fn = 'rezago.comuna_unit_states'::regproc
                                       AND d.methodology = 'src_rank' AND d.source IS NULL) AS equal
 FROM rank_statements x ORDER BY x.source;
+-- what run_comuna_states_statement runs under rank: the same statement with
+-- the tables as parameters (comuna_states_query, parameters true; run with
+-- EXECUTE ... USING, the rank table never written out as text).  It is the
+-- text above with $1 to $4 in place of the four constants, and that text,
+-- run as it is, gives the same states to the bit (expected: t t for each)
+SET extra_float_digits = 3;
+SELECT x.source,
+       replace(replace(replace(replace(q.statement,
+           '$1::', quote_literal(q.variables) || '::'), '$2::', quote_literal(q.scoring) || '::'),
+           '$3::', quote_literal(q.min_coverage) || '::'), '$4::', quote_literal(q.ranks) || '::') = x.st
+           AS parameters_in_place_of_constants,
+       pg_temp.digest(x.st)
+       = pg_temp.digest(format('SELECT * FROM rezago.run_comuna_states_statement(2022, ''src_rank'', %L)', x.source))
+           AS constants_give_the_same_states
+FROM rank_statements x CROSS JOIN LATERAL rezago.comuna_states_query(2022, 'src_rank', x.source::regclass, true) q
+ORDER BY x.source;
+SET extra_float_digits = 0;
 -- with winsorisation under rank: comuna_unit_states over the copy (the
 -- statement) equals it over rezago.observation (the rank rows), to the bit
 -- (expected: t, 12 comunas)

@@ -902,9 +902,17 @@ COMMENT ON FUNCTION rezago.rank_scores(integer, text, regclass) IS
 -- user can run or EXPLAIN it as it is, and Citus plans a statement without
 -- parameters as any plain query.  extra_float_digits = 3 writes every float
 -- in its shortest exact form, so the constants read back to the same bits.
-CREATE FUNCTION rezago.comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
-                                               observations regclass DEFAULT 'rezago.observation')
-RETURNS text
+-- rezago.comuna_states_query builds it, with its tables written in as
+-- constants (parameters false: comuna_states_statement) or as the
+-- parameters $1 variables, $2 scoring, $3 min_coverage and, under rank,
+-- $4 ranks (parameters true: run_comuna_rank_states_statement, which passes
+-- them with EXECUTE ... USING instead of writing the rank table out as text
+-- and parsing it back).  One template: only the four arguments differ.
+CREATE FUNCTION rezago.comuna_states_query(period integer, methodology text, observations regclass,
+                                           parameters boolean,
+                                           OUT statement text, OUT variables text[],
+                                           OUT scoring double precision[], OUT min_coverage double precision,
+                                           OUT ranks double precision[])
 LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET extra_float_digits = 3
@@ -916,6 +924,7 @@ DECLARE
     vt record;
     rows_read text;
     why text;
+    arg text[];
 BEGIN
     SELECT * INTO m FROM rezago.methodology x WHERE x.code = rezago.require_methodology(methodology);
     -- the paths of rezago.comuna_unit_states that read values other than the
@@ -937,6 +946,16 @@ BEGIN
     -- its bounds come from (rezago.variable_vintages through scoring_rows)
     SELECT s.variables, s.scoring, s.min_coverage, s.vintages, s.ranks INTO sc
     FROM rezago.variable_scoring(period, methodology, observations => src) s;
+    variables := sc.variables;
+    scoring := sc.scoring;
+    min_coverage := sc.min_coverage;
+    ranks := sc.ranks;
+    -- the four arguments of the aggregate, as constants or as parameters
+    arg := CASE WHEN parameters
+                THEN ARRAY['$1', '$2', '$3', '$4']
+                ELSE ARRAY[pg_catalog.quote_nullable(sc.variables), pg_catalog.quote_nullable(sc.scoring),
+                           pg_catalog.quote_nullable(sc.min_coverage), pg_catalog.quote_nullable(sc.ranks)]
+           END;
     -- the rows read: the period's, or with vintages (max_data_age > 0) each
     -- variable's at its own vintage (those of the scoring table), the rows of
     -- rezago.scoring_values without imputation; under rank or vintages only
@@ -966,16 +985,17 @@ BEGIN
         -- the same aggregate, over the same rows, as the first branch of
         -- rezago.comuna_unit_states over rezago.observation: the same
         -- states, to the bit (the aggregate does not depend on row order)
-        RETURN pg_catalog.format(
+        statement := pg_catalog.format(
             'SELECT s.cut::pg_catalog.int4 AS cut,'
             || E'\n       rezago.unit_state_values(s.variable::pg_catalog.text, s.value::pg_catalog.float8,'
-            || E'\n           %L::pg_catalog.text[],'
-            || E'\n           %L::pg_catalog.float8[],'
-            || E'\n           %L::pg_catalog.float8) AS state'
+            || E'\n           %s::pg_catalog.text[],'
+            || E'\n           %s::pg_catalog.float8[],'
+            || E'\n           %s::pg_catalog.float8) AS state'
             || E'\nFROM %s s'
             || rows_read
             || E'\nGROUP BY s.cut',
-            sc.variables, sc.scoring, sc.min_coverage, src);
+            arg[1], arg[2], arg[3], src);
+        RETURN;
     END IF;
     -- the rank normalisation: the whole-population step once (each
     -- variable's distinct values and their scores, rezago.rank_table,
@@ -985,23 +1005,40 @@ BEGIN
     -- methodology's variables, observed in the period) looked up in it and
     -- aggregated as rezago.comuna_unit_states aggregates them (unit_state):
     -- the same states, to the bit
-    RETURN pg_catalog.format(
+    statement := pg_catalog.format(
         'SELECT s.cut::pg_catalog.int4 AS cut,'
         || E'\n       rezago.unit_state_ranks(s.variable::pg_catalog.text, s.value::pg_catalog.float8,'
-        || E'\n           %L::pg_catalog.text[],'
-        || E'\n           %L::pg_catalog.float8[],'
-        || E'\n           %L::pg_catalog.float8[],'
-        || E'\n           %L::pg_catalog.float8) AS state'
+        || E'\n           %s::pg_catalog.text[],'
+        || E'\n           %s::pg_catalog.float8[],'
+        || E'\n           %s::pg_catalog.float8[],'
+        || E'\n           %s::pg_catalog.float8) AS state'
         || E'\nFROM %s s'
         || rows_read
         || E'\nGROUP BY s.cut',
-        sc.variables, sc.scoring, sc.ranks, sc.min_coverage, src);
+        arg[1], arg[2], arg[4], arg[3], src);
 END;
 $$;
+COMMENT ON FUNCTION rezago.comuna_states_query(integer, text, regclass, boolean) IS
+'The statement of rezago.comuna_states_statement and the tables it computes with: with parameters false, statement is the text comuna_states_statement returns (the scoring and rank tables written in as constants); with parameters true, the same statement with $1 (variables), $2 (scoring), $3 (min_coverage) and, under the rank normalisation, $4 (ranks) in their place, to be run with EXECUTE ... USING variables, scoring, min_coverage, ranks (rezago.run_comuna_rank_states_statement): the same plan without writing the rank table out as text and parsing it back. variables, scoring, min_coverage and ranks are those of rezago.variable_scoring over the source (ranks NULL under another normalisation). Internal. STRICT: NULL for a NULL argument. Errors: as rezago.comuna_states_statement.';
+
+CREATE FUNCTION rezago.comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
+                                               observations regclass DEFAULT 'rezago.observation')
+RETURNS text
+LANGUAGE sql STABLE STRICT PARALLEL RESTRICTED
+BEGIN ATOMIC
+    SELECT q.statement
+    FROM rezago.comuna_states_query(comuna_states_statement.period, comuna_states_statement.methodology,
+                                    comuna_states_statement.observations, false) q;
+END;
 COMMENT ON FUNCTION rezago.comuna_states_statement(integer, text, regclass) IS
 'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without imputation or outlier_treatment coinr (coinr is allowed under the rank normalisation): one top-level SELECT over the source, grouped by its column cut, over the period''s rows (with vintages, max_data_age > 0: each variable''s rows at its vintage, the vintages of rezago.variable_scoring (rezago.variable_vintages), the pairs written in; under rank or vintages, the methodology''s variables only), of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form); under the rank normalisation, of rezago.unit_state_ranks over the methodology''s variables, with the rank table of rezago.variable_scoring''s ranks (rezago.rank_table: each variable''s distinct values and their scores, computed first, from the same scoring rows) written in as well. The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation, and over rezago.observation for those without vintages or the rank normalisation as well (a statement PostgreSQL may run in parallel workers). STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
 
--- Under rank, the statement runs without parallel workers: its rank table
+-- Under rank, the statement runs with its tables as parameters (the rank
+-- table is not written out as text and parsed back) in a custom plan, where
+-- the planner folds PL/pgSQL's parameters into constants, so that the
+-- aggregates recognise the tables by their address (a generic plan would
+-- keep them as parameters, compared at every unit's first row); and it runs
+-- without parallel workers: its rank table
 -- (two numbers per distinct value of every variable) is a constant of the
 -- plan, which every worker would receive serialised and parse again before
 -- reading a row; at 100,000 units that took longer than the scan, and the
@@ -1014,13 +1051,17 @@ RETURNS TABLE (cut integer, state double precision[])
 LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET max_parallel_workers_per_gather = 0
+SET plan_cache_mode = force_custom_plan
 AS $$
+DECLARE
+    q record;
 BEGIN
-    RETURN QUERY EXECUTE rezago.comuna_states_statement(period, methodology, observations);
+    SELECT * INTO q FROM rezago.comuna_states_query(period, methodology, observations, true);
+    RETURN QUERY EXECUTE q.statement USING q.variables, q.scoring, q.min_coverage, q.ranks;
 END;
 $$;
 COMMENT ON FUNCTION rezago.run_comuna_rank_states_statement(integer, text, regclass) IS
-'Runs rezago.comuna_states_statement without parallel workers (max_parallel_workers_per_gather = 0 for the call): what rezago.run_comuna_states_statement runs for a methodology under the rank normalisation, whose statement holds the rank table as a constant that each worker would receive and parse again. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement.';
+'Runs the statement of rezago.comuna_states_statement with its tables as parameters (rezago.comuna_states_query with parameters true, EXECUTE ... USING: the rank table is not written out as text and parsed back; a custom plan, plan_cache_mode = force_custom_plan, in which the planner folds them into constants) and without parallel workers (max_parallel_workers_per_gather = 0 for the call, since each worker would receive the rank table and parse it again): what rezago.run_comuna_states_statement runs for a methodology under the rank normalisation. The same states, to the bit, as the text of comuna_states_statement run as it is. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement.';
 
 CREATE FUNCTION rezago.run_comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
                                                    observations regclass DEFAULT 'rezago.observation')
@@ -1623,6 +1664,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('routine',  'rank_scores',                    'read'),
     ('routine',  'rank_table',                     'read'),
     ('routine',  'comuna_states_statement',        'read'),
+    ('routine',  'comuna_states_query',            'read'),
     ('routine',  'run_comuna_states_statement',    'read'),
     ('routine',  'run_comuna_rank_states_statement', 'read'),
     ('routine',  'comuna_unit_states',             'read'),
