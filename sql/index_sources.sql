@@ -362,12 +362,14 @@ FROM rank_statements x ORDER BY x.source;
 SET extra_float_digits = 3;
 SELECT x.source,
        replace(replace(replace(replace(q.statement,
-           '$1::', quote_literal(q.variables) || '::'), '$2::', quote_literal(q.scoring) || '::'),
-           '$3::', quote_literal(q.min_coverage) || '::'), '$4::', quote_literal(q.ranks) || '::') = x.st
+           E'\n           $1::', E'\n           ' || quote_nullable(q.variables) || '::'),
+           E'\n           $2::', E'\n           ' || quote_nullable(q.scoring) || '::'),
+           E'\n           $3::', E'\n           ' || quote_nullable(q.min_coverage) || '::'),
+           E'\n           $4::', E'\n           ' || quote_nullable(q.ranks) || '::') = x.st
            AS parameters_in_place_of_constants,
        pg_temp.digest(x.st)
        = pg_temp.digest(format('SELECT * FROM rezago.run_comuna_states_statement(2022, ''src_rank'', %L)', x.source))
-           AS constants_give_the_same_states
+           AS constant_text_equals_parameter_run
 FROM rank_statements x CROSS JOIN LATERAL rezago.comuna_states_query(2022, 'src_rank', x.source::regclass, true) q
 ORDER BY x.source;
 SET extra_float_digits = 0;

@@ -947,7 +947,9 @@ scoring_same(const UnitScoring *sc, Datum vars_d, Datum scoring_d, Datum ranks_d
  * What the variables and scoring arguments (and ranks, for
  * unit_state_ranks: aggregate arguments 2..last_table_arg of nargs) of this
  * aggregate call are.  All Consts (the tables written into the statement
- * of rezago.comuna_states_statement): every row passes the same value for
+ * of rezago.comuna_states_statement, or passed to it as parameters by
+ * rezago.run_comuna_rank_states_statement, which the planner folds into
+ * Consts): every row passes the same value for
  * the whole execution (the plan's own, or a copy of it when the aggregate
  * sorts its input), so the same address and size prove the same table at
  * every row, the first row of a group included.

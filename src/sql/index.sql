@@ -1031,13 +1031,13 @@ BEGIN ATOMIC
                                     comuna_states_statement.observations, false) q;
 END;
 COMMENT ON FUNCTION rezago.comuna_states_statement(integer, text, regclass) IS
-'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without imputation or outlier_treatment coinr (coinr is allowed under the rank normalisation): one top-level SELECT over the source, grouped by its column cut, over the period''s rows (with vintages, max_data_age > 0: each variable''s rows at its vintage, the vintages of rezago.variable_scoring (rezago.variable_vintages), the pairs written in; under rank or vintages, the methodology''s variables only), of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form); under the rank normalisation, of rezago.unit_state_ranks over the methodology''s variables, with the rank table of rezago.variable_scoring''s ranks (rezago.rank_table: each variable''s distinct values and their scores, computed first, from the same scoring rows) written in as well. The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it, and comuna_unit_states uses it for such methodologies over a source other than rezago.observation, and over rezago.observation for those without vintages or the rank normalisation as well (a statement PostgreSQL may run in parallel workers). STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
+'The statement that computes rezago.comuna_unit_states over an observation source for methodologies without imputation or outlier_treatment coinr (coinr is allowed under the rank normalisation): one top-level SELECT over the source, grouped by its column cut, over the period''s rows (with vintages, max_data_age > 0: each variable''s rows at its vintage, the vintages of rezago.variable_scoring (rezago.variable_vintages), the pairs written in; under rank or vintages, the methodology''s variables only), of rezago.unit_state_values with the scoring table of rezago.variable_scoring (computed first, over the source) written in as constants (floats in their shortest exact form); under the rank normalisation, of rezago.unit_state_ranks over the methodology''s variables, with the rank table of rezago.variable_scoring''s ranks (rezago.rank_table: each variable''s distinct values and their scores, computed first, from the same scoring rows) written in as well. The source is named once, schema-qualified; no other relation is read. Run it, or EXPLAIN it, as it is: on Citus, over a table distributed by cut, it runs on the workers (doc/sources.md). rezago.run_comuna_states_statement runs it (under rank, the same statement with the four tables of the aggregate as parameters: rezago.comuna_states_query, rezago.run_comuna_rank_states_statement), and comuna_unit_states uses it for such methodologies over a source other than rezago.observation, and over rezago.observation for those without vintages or the rank normalisation as well (a statement PostgreSQL may run in parallel workers). STRICT: NULL for a NULL argument. Errors: a bad source (as rezago.require_observation_source: 42809, 42703, 42804, 22000), unknown (42704) or incomplete (22023) methodology, a methodology whose states need more than one statement (0A000, the reason in the detail).';
 
 -- Under rank, the statement runs with its tables as parameters (the rank
--- table is not written out as text and parsed back) in a custom plan, where
--- the planner folds PL/pgSQL's parameters into constants, so that the
--- aggregates recognise the tables by their address (a generic plan would
--- keep them as parameters, compared at every unit's first row); and it runs
+-- table is not written out as text and parsed back).  RETURN QUERY EXECUTE
+-- plans it once for these values (a one-shot plan, always a custom one), and
+-- PL/pgSQL marks its parameters constant, so the planner folds them into
+-- Consts and the aggregates recognise the tables by their address.  It runs
 -- without parallel workers: its rank table
 -- (two numbers per distinct value of every variable) is a constant of the
 -- plan, which every worker would receive serialised and parse again before
@@ -1051,7 +1051,6 @@ RETURNS TABLE (cut integer, state double precision[])
 LANGUAGE plpgsql STABLE STRICT PARALLEL RESTRICTED
 SET search_path = pg_catalog, pg_temp
 SET max_parallel_workers_per_gather = 0
-SET plan_cache_mode = force_custom_plan
 AS $$
 DECLARE
     q record;
@@ -1061,7 +1060,7 @@ BEGIN
 END;
 $$;
 COMMENT ON FUNCTION rezago.run_comuna_rank_states_statement(integer, text, regclass) IS
-'Runs the statement of rezago.comuna_states_statement with its tables as parameters (rezago.comuna_states_query with parameters true, EXECUTE ... USING: the rank table is not written out as text and parsed back; a custom plan, plan_cache_mode = force_custom_plan, in which the planner folds them into constants) and without parallel workers (max_parallel_workers_per_gather = 0 for the call, since each worker would receive the rank table and parse it again): what rezago.run_comuna_states_statement runs for a methodology under the rank normalisation. The same states, to the bit, as the text of comuna_states_statement run as it is. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement.';
+'Runs the statement of rezago.comuna_states_statement with its tables as parameters (rezago.comuna_states_query with parameters true, EXECUTE ... USING: the rank table is not written out as text and parsed back; a one-shot plan, in which the planner folds them into constants) and without parallel workers (max_parallel_workers_per_gather = 0 for the call, since each worker would receive the rank table and parse it again): what rezago.run_comuna_states_statement runs for a methodology under the rank normalisation. The same states, to the bit, as the text of comuna_states_statement run as it is. STRICT: no rows for a NULL argument. Errors: as rezago.comuna_states_statement.';
 
 CREATE FUNCTION rezago.run_comuna_states_statement(period integer, methodology text DEFAULT 'ufro2017',
                                                    observations regclass DEFAULT 'rezago.observation')
