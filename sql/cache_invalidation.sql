@@ -5,7 +5,10 @@
 --   - plans: of prepared statements and of plpgsql functions, for the
 --     session (they hold no data: no IMMUTABLE function reads a table);
 --   - rezago.territory_geometry, kept by triggers;
---   - the materialised copies rezago.mv_*: snapshots, refreshed on demand.
+--   - the materialised copies rezago.mv_*: snapshots, refreshed on demand;
+--   - a methodology found complete by rezago.require_methodology, for the
+--     snapshot and role it was checked under (src/source_check.c; last
+--     section).
 -- rank_uncertainty reads its model through SPI at every call and keeps
 -- nothing.  On the hand example of sql/index_hand.sql (test/fixtures), every
 -- call is made, then an observation, a methodology (weights, min_coverage,
@@ -438,3 +441,28 @@ ALTER EXTENSION rezago ADD FUNCTION rezago.planted_comunas();
 SELECT * FROM immutable_reading_a_table;
 ROLLBACK TO SAVEPOINT planted;
 ROLLBACK;
+
+-- rezago.require_methodology remembers a methodology found complete for
+-- the snapshot and role it was checked under.  In one REPEATABLE READ
+-- snapshot: another role that may not read the methodology tables is
+-- refused (it would get the code back if the role were not part of what is
+-- remembered), and a change made by the transaction is seen at once (the
+-- methodology, now without a dimension weight, is refused).
+CREATE ROLE rezago_cache_memo_role;
+GRANT USAGE ON SCHEMA rezago TO rezago_cache_memo_role;
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SELECT rezago.copy_methodology('ufro2017', 'memo') IS NOT NULL AS copied;
+SELECT rezago.require_methodology('memo') AS complete;
+SELECT rezago.require_methodology('memo') AS complete_again;
+SAVEPOINT other_role;
+SET LOCAL ROLE rezago_cache_memo_role;
+SELECT has_table_privilege('rezago.methodology', 'select') AS may_read_methodologies;
+SELECT rezago.require_methodology('memo');
+ROLLBACK TO SAVEPOINT other_role;
+UPDATE rezago.methodology_dimension SET weight = 0 WHERE methodology = 'memo' AND dimension = 'capital_economico';
+SAVEPOINT changed;
+SELECT rezago.require_methodology('memo');
+ROLLBACK TO SAVEPOINT changed;
+ROLLBACK;
+REVOKE USAGE ON SCHEMA rezago FROM rezago_cache_memo_role;
+DROP ROLE rezago_cache_memo_role;

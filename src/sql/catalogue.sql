@@ -256,7 +256,11 @@ SELECT pg_catalog.pg_extension_config_dump('rezago.methodology_variable', 'WHERE
 -- Methodology helpers
 --------------------------------------------------------------------------
 
-CREATE FUNCTION rezago.require_methodology(code text) RETURNS text
+-- The check itself, run by rezago.require_methodology (C, src/source_check.c)
+-- when it has not seen the methodology complete under the caller's snapshot.
+-- Internal: callers use require_methodology, which calls this through fmgr
+-- (no EXECUTE privilege is checked there).
+CREATE FUNCTION rezago.check_methodology(code text) RETURNS text
 LANGUAGE plpgsql STABLE PARALLEL SAFE
 SET search_path = pg_catalog, pg_temp
 AS $$
@@ -264,7 +268,7 @@ DECLARE
     m rezago.methodology;
     problem text;
 BEGIN
-    SELECT * INTO m FROM rezago.methodology WHERE methodology.code = require_methodology.code;
+    SELECT * INTO m FROM rezago.methodology WHERE methodology.code = check_methodology.code;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'methodology "%" does not exist', code
             USING ERRCODE = 'undefined_object',
@@ -307,8 +311,19 @@ BEGIN
     RETURN m.code;
 END
 $$;
+COMMENT ON FUNCTION rezago.check_methodology(text) IS
+'Internal to rezago.require_methodology: checks that the methodology exists and is complete (weights, goalposts) every time it is called; returns the code, or raises 42704 (unknown) or 22023 (incomplete) with the problems in the detail.';
+
+-- One audit asks for the same methodology some sixty times: a methodology
+-- found complete is remembered, in backend memory, for the snapshot and
+-- role it was checked under (src/source_check.c).  PARALLEL SAFE: in a
+-- worker it remembers in the worker's own memory, which is right (the
+-- worker has the leader's snapshot and role) and forgotten at its exit.
+CREATE FUNCTION rezago.require_methodology(code text) RETURNS text
+AS 'MODULE_PATHNAME', 'rezago_require_methodology'
+LANGUAGE C STABLE PARALLEL SAFE CALLED ON NULL INPUT;
 COMMENT ON FUNCTION rezago.require_methodology(text) IS
-'Returns the code when the methodology exists and is complete (weights, goalposts); otherwise raises 42704 (unknown) or 22023 (incomplete) with the problems in the detail.';
+'Returns the code when the methodology exists and is complete (weights, goalposts); otherwise raises 42704 (unknown) or 22023 (incomplete) with the problems in the detail. A methodology found complete is not checked again under the same snapshot by the same role (backend memory, src/source_check.c: a change made by the transaction, a commit seen by a new snapshot or another role checks it again).';
 
 -- A rule that a caller puts in place of the methodology's own (what-if
 -- analyses, the uncertainty engine): NULL means the methodology's rule.
@@ -503,6 +518,7 @@ INSERT INTO rezago.access_rule (object_kind, object_name, access) VALUES
     ('relation', 'methodology_dimension',        'methodology'),
     ('relation', 'methodology_variable',         'methodology'),
     ('routine',  'protect_builtin_rows',         'internal'),
+    ('routine',  'check_methodology',            'internal'),
     ('routine',  'require_methodology',          'read'),
     ('routine',  'require_rule',                 'read'),
     ('routine',  'require_new_methodology_code', 'read'),
