@@ -20,23 +20,10 @@
 #include "utils/float.h"
 #include "utils/memutils.h"
 
-static inline int
-canonical_cmp(float8 x, float8 y)
-{
-	float8		ax = fabs(x),
-				ay = fabs(y);
-
-	if (ax != ay)
-		return ax < ay ? -1 : 1;
-	if (x != y)
-		return x < y ? -1 : 1;
-	return 0;
-}
-
 /* canonical_qsort(): PostgreSQL's quicksort with the comparison inlined */
 #define ST_SORT canonical_qsort
 #define ST_ELEMENT_TYPE float8
-#define ST_COMPARE(a, b) canonical_cmp(*(a), *(b))
+#define ST_COMPARE(a, b) rezago_canonical_cmp(*(a), *(b))
 #define ST_SCOPE static
 #define ST_DEFINE
 #include "lib/sort_template.h"
@@ -55,7 +42,7 @@ rezago_canonical_sort(float8 *terms, int n)
 		float8		t = terms[i];
 		int			j = i;
 
-		while (j > 0 && canonical_cmp(terms[j - 1], t) > 0)
+		while (j > 0 && rezago_canonical_cmp(terms[j - 1], t) > 0)
 		{
 			terms[j] = terms[j - 1];
 			j--;

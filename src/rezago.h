@@ -173,6 +173,20 @@ extern float8 rezago_ampi_index(const float8 *scores, const float8 *weights, int
 extern void rezago_canonical_sort(float8 *terms, int n);
 extern float8 rezago_canonical_sum(float8 *terms, int n);
 
+/* the canonical order: < 0 when x comes before y, 0 when either may */
+static inline int
+rezago_canonical_cmp(float8 x, float8 y)
+{
+	float8		ax = fabs(x),
+				ay = fabs(y);
+
+	if (ax != ay)
+		return ax < ay ? -1 : 1;
+	if (x != y)
+		return x < y ? -1 : 1;
+	return 0;
+}
+
 /*
  * Mean and sample standard deviation (two passes, NaN when n < 2; sd may be
  * NULL) of x[0..n), n >= 1, each sum in canonical order over the values
