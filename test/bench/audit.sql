@@ -83,6 +83,10 @@ ANALYZE rezago.territory, rezago.territory_member;
 SELECT rezago.copy_methodology('ufro2017', 'candidate') IS NOT NULL AS candidate_created \gset
 UPDATE rezago.methodology SET normalisation = 'zscore' WHERE code = 'candidate';
 \endif
+-- setup_only (test/bench/audit_callgrind.sh): the data, and nothing timed
+\if :{?setup_only}
+\quit
+\endif
 
 \echo
 \if :real
