@@ -501,8 +501,13 @@ CREATE FUNCTION rezago.methodology_dimension_codes(methodology text DEFAULT 'ufr
 RETURNS text[]
 LANGUAGE sql STABLE PARALLEL SAFE
 BEGIN ATOMIC
+    -- the dimensions of methodology_weights: of a complete methodology
+    -- (rezago.require_methodology), those with a positive weight, each of
+    -- which has a variable with a positive weight
     SELECT array_agg(d.dimension ORDER BY d.dimension)
-    FROM (SELECT DISTINCT w.dimension FROM rezago.methodology_weights(methodology_dimension_codes.methodology) w) d;
+    FROM rezago.methodology_dimension d
+    WHERE d.methodology = (SELECT rezago.require_methodology(methodology_dimension_codes.methodology))
+      AND d.weight > 0;
 END;
 COMMENT ON FUNCTION rezago.methodology_dimension_codes(text) IS
 'The codes of the dimensions with a positive weight in the methodology, by number (1..n_dimensions, in code order): element i is dimension i of rezago.scoring_rows (dimension_no) and of the arrays of rezago.unit_dimension_scores_final and unit_dimension_coverage_final. Errors: unknown (42704, also for NULL) or incomplete (22023) methodology, as rezago.methodology_weights.';
