@@ -126,8 +126,6 @@ INSERT INTO matrix (label, q) VALUES
  ('require_methodology unknown',             $$SELECT rezago.require_methodology('nope')$$),
  ('require_methodology NULL',                $$SELECT rezago.require_methodology(NULL)$$),
  ('require_methodology all weights zero',    $$SELECT rezago.require_methodology('allzero')$$),
- ('require_methodology twice in a statement (the second remembered) -> toytoy', $$SELECT rezago.require_methodology('toy') || rezago.require_methodology('toy')$$),
- ('require_methodology a code of 64 bytes (never remembered): unknown', $$SELECT rezago.require_methodology(repeat('m', 64))$$),
  ('check_methodology unknown',               $$SELECT rezago.check_methodology('nope')$$),
  ('check_methodology all weights zero',      $$SELECT rezago.check_methodology('allzero')$$),
  ('check_methodology complete -> toy',       $$SELECT rezago.check_methodology('toy')$$),

@@ -463,6 +463,38 @@ UPDATE rezago.methodology_dimension SET weight = 0 WHERE methodology = 'memo' AN
 SAVEPOINT changed;
 SELECT rezago.require_methodology('memo');
 ROLLBACK TO SAVEPOINT changed;
+-- a check made inside a subtransaction that is rolled back is forgotten:
+-- the methodology made complete there, checked, and rolled back is refused
+-- again (the snapshot and the command id are those of the check)
+SAVEPOINT fixed;
+UPDATE rezago.methodology_dimension SET weight = 1 WHERE methodology = 'memo' AND dimension = 'capital_economico';
+SELECT rezago.require_methodology('memo') AS complete_in_the_savepoint;
+ROLLBACK TO SAVEPOINT fixed;
+SAVEPOINT after_rollback;
+SELECT rezago.require_methodology('memo');
+ROLLBACK TO SAVEPOINT after_rollback;
+-- codes alike in their first 64 bytes are told apart (the longer codes
+-- are checked every time): the complete one passes, the incomplete fails
+SELECT rezago.copy_methodology('ufro2017', repeat('m', 64) || '_complete') IS NOT NULL AS copied_complete,
+       rezago.copy_methodology('ufro2017', repeat('m', 64) || '_broken') IS NOT NULL AS copied_broken;
+UPDATE rezago.methodology_dimension SET weight = 0
+WHERE methodology = repeat('m', 64) || '_broken' AND dimension = 'capital_economico';
+SELECT rezago.require_methodology(repeat('m', 64) || '_complete') = repeat('m', 64) || '_complete' AS complete;
+SAVEPOINT long_codes;
+SELECT rezago.require_methodology(repeat('m', 64) || '_broken');
+ROLLBACK TO SAVEPOINT long_codes;
 ROLLBACK;
+-- the same for an observation source: a NaN that a rolled-back
+-- subtransaction deleted is refused again once the deletion is undone
+CREATE TABLE memo_source AS SELECT cut, variable, period, value FROM rezago.observation WHERE false;
+INSERT INTO memo_source VALUES (101, 'agrupaciones_sociales', 2020, 'NaN');
+BEGIN ISOLATION LEVEL REPEATABLE READ;
+SAVEPOINT cleaned;
+DELETE FROM memo_source;
+SELECT rezago.require_observation_source('memo_source') AS good_in_the_savepoint;
+ROLLBACK TO SAVEPOINT cleaned;
+SELECT rezago.require_observation_source('memo_source');
+ROLLBACK;
+DROP TABLE memo_source;
 REVOKE USAGE ON SCHEMA rezago FROM rezago_cache_memo_role;
 DROP ROLE rezago_cache_memo_role;

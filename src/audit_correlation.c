@@ -21,6 +21,7 @@
  */
 #include "audit.h"
 
+#include "miscadmin.h"
 #include "utils/builtins.h"
 #include "utils/float.h"
 #include "utils/memutils.h"
@@ -232,11 +233,13 @@ average_ranks(const float8 *x, int n, const int *order, float8 *r, float8 *ro)
  * first elements, and memcmp stops there: cheaper than hashing each one): the positions of its present
  * elements in canonical order (for pearson) and by value, then position
  * (spearman's ranks), each computed when first asked for.  At most
- * ORDER_SLOTS arrays and ORDER_BUDGET bytes, reused in turn; a larger array
- * is not kept.
+ * ORDER_SLOTS arrays and work_mem bytes (fn_mcxt lives as long as the call
+ * site: the query, or the transaction for a PL/pgSQL expression), reused in
+ * turn; an array larger than a quarter of that is not kept (its pairs cost
+ * what they did without the cache).
  */
 #define ORDER_SLOTS 64
-#define ORDER_BUDGET ((Size) 64 * 1024 * 1024)
+#define ORDER_BUDGET ((Size) work_mem * 1024)
 
 typedef struct SeriesOrder
 {

@@ -17,12 +17,17 @@
  * checked by five queries over the methodology tables, and one audit asks
  * for the same methodology some sixty times: (code, snapshot) identifies
  * that check in the same way.  The role is part of every key: another role
- * may be refused the tables, or see other rows of them.
+ * may be refused the tables, or see other rows of them.  So is the
+ * transaction (its local id): a transaction that wrote and was rolled back
+ * can leave a snapshot equal to the next one's.  A subtransaction's abort
+ * takes its writes back without moving the command id, so it forgets every
+ * check (as the audit's cache does, src/audit_cache.c).
  *
  * The remembered checks live in backend memory (a few slots, reused in
  * turn): nothing is written, so this works in read-only transactions and
- * on standbys.  The functions are PARALLEL RESTRICTED: a worker has memory
- * of its own.
+ * on standbys.  A parallel worker remembers in its own memory (the
+ * source's functions are PARALLEL RESTRICTED, require_methodology PARALLEL
+ * SAFE: the worker has the leader's snapshot and role, and forgets at exit).
  */
 #include "rezago.h"
 
@@ -30,7 +35,9 @@
 #include "catalog/pg_type.h"
 #include "miscadmin.h"
 #include "nodes/value.h"
+#include "access/xact.h"
 #include "parser/parse_func.h"
+#include "storage/proc.h"
 #include "utils/builtins.h"
 #include "utils/snapmgr.h"
 
@@ -42,6 +49,7 @@ typedef struct CheckedSource
 {
 	Oid			relid;			/* a source, or InvalidOid */
 	Oid			userid;
+	LocalTransactionId lxid;
 	char		code[CHECKED_CODE_LEN];	/* a methodology, or "" */
 	TransactionId xmin,
 				xmax;
@@ -49,11 +57,20 @@ typedef struct CheckedSource
 	uint32		xcnt,
 				subxcnt;
 	bool		suboverflowed;
-	uint32		xip_hash;
+	uint64		xip_hash;		/* of the in-progress lists, as they come */
 } CheckedSource;
 
 static CheckedSource checked[N_CHECKED];
 static int	next_slot = 0;
+
+/* a subtransaction's abort forgets every check */
+static void
+forget_checks(SubXactEvent event, SubTransactionId mySubid,
+			  SubTransactionId parentSubid, void *arg)
+{
+	if (event == SUBXACT_EVENT_ABORT_SUB)
+		memset(checked, 0, sizeof(checked));
+}
 
 /*
  * The key of (relid or code, the role, the active snapshot); false when
@@ -64,7 +81,7 @@ static bool
 snapshot_key(Oid relid, text *code, CheckedSource *k)
 {
 	Snapshot	s;
-	uint32		h;
+	uint64		h;
 
 	if (!ActiveSnapshotSet())
 		return false;
@@ -81,16 +98,18 @@ snapshot_key(Oid relid, text *code, CheckedSource *k)
 	s = GetActiveSnapshot();
 	k->relid = relid;
 	k->userid = GetUserId();
+	k->lxid = MyProc->lxid;
 	k->xmin = s->xmin;
 	k->xmax = s->xmax;
 	k->curcid = s->curcid;
 	k->xcnt = s->xcnt;
 	k->subxcnt = (uint32) Max(s->subxcnt, 0);
 	k->suboverflowed = s->suboverflowed;
-	h = s->xcnt > 0 ? hash_bytes((const unsigned char *) s->xip, sizeof(TransactionId) * s->xcnt) : 0;
+	h = s->xcnt > 0 ? hash_bytes_extended((const unsigned char *) s->xip,
+										  sizeof(TransactionId) * s->xcnt, 0) : 0;
 	if (s->subxcnt > 0)
-		h = hash_combine(h, hash_bytes((const unsigned char *) s->subxip,
-									   sizeof(TransactionId) * s->subxcnt));
+		h = hash_combine64(h, hash_bytes_extended((const unsigned char *) s->subxip,
+												  sizeof(TransactionId) * s->subxcnt, 0));
 	k->xip_hash = h;
 	return true;
 }
@@ -107,6 +126,13 @@ was_checked(const CheckedSource *k)
 static void
 remember_checked(const CheckedSource *k)
 {
+	static bool registered = false;
+
+	if (!registered)
+	{
+		RegisterSubXactCallback(forget_checks, NULL);
+		registered = true;
+	}
 	checked[next_slot] = *k;
 	next_slot = (next_slot + 1) % N_CHECKED;
 }

@@ -323,7 +323,7 @@ CREATE FUNCTION rezago.require_methodology(code text) RETURNS text
 AS 'MODULE_PATHNAME', 'rezago_require_methodology'
 LANGUAGE C STABLE PARALLEL SAFE CALLED ON NULL INPUT;
 COMMENT ON FUNCTION rezago.require_methodology(text) IS
-'Returns the code when the methodology exists and is complete (weights, goalposts); otherwise raises 42704 (unknown) or 22023 (incomplete) with the problems in the detail. A methodology found complete is not checked again under the same snapshot by the same role (backend memory, src/source_check.c: a change made by the transaction, a commit seen by a new snapshot or another role checks it again).';
+'Returns the code when the methodology exists and is complete (weights, goalposts); otherwise raises 42704 (unknown) or 22023 (incomplete) with the problems in the detail. A methodology found complete is not checked again under the same snapshot by the same role (backend memory, src/source_check.c: a change made by the transaction, a commit seen by a new snapshot, another role or another transaction checks it again; a rolled-back subtransaction forgets every check).';
 
 -- A rule that a caller puts in place of the methodology's own (what-if
 -- analyses, the uncertainty engine): NULL means the methodology's rule.
