@@ -230,9 +230,10 @@ average_ranks(const float8 *x, int n, const int *order, float8 *r, float8 *ro)
 /*
  * The orders of the arrays one call site has seen (fn_extra), found by
  * comparing the arrays byte for byte (a different array differs within its
- * first elements, and memcmp stops there: cheaper than hashing each one): the positions of its present
- * elements in canonical order (for pearson) and by value, then position
- * (spearman's ranks), each computed when first asked for.  At most
+ * first elements, and memcmp stops there: cheaper than hashing each one):
+ * the positions of its present elements in canonical order (for pearson)
+ * and by value, then position (spearman's ranks), each computed when first
+ * asked for.  At most
  * ORDER_SLOTS arrays and work_mem bytes (fn_mcxt lives as long as the call
  * site: the query, or the transaction for a PL/pgSQL expression), reused in
  * turn; an array larger than a quarter of that is not kept (its pairs cost

@@ -11,7 +11,7 @@
 # Figures only, no assertion.  Issue 18, doc/performance.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-run_as=(); [ "$(id -u)" = 0 ] && run_as=(runuser -u postgres --)
+source test/bench/callgrind.sh
 audit="BEGIN ISOLATION LEVEL REPEATABLE READ;
 SELECT sum(length(x::text)) FROM rezago.variable_statistics(2023, 'ufro2017') x;
 SELECT sum(length(x::text)) FROM rezago.variable_correlations(2023, 'ufro2017') x;
@@ -21,23 +21,10 @@ SELECT sum(length(x::text)) FROM rezago.effective_weights('ufro2017', 2023) x;
 SELECT sum(length(x::text)) FROM rezago.variable_influence(2023, 'ufro2017') x;
 SELECT sum(length(x::text)) FROM rezago.compare_methodologies(2023, 'ufro2017', 'candidate') x;
 COMMIT;"
-count() {  # bindir datadir n_audits -> instructions of the whole backend
-    local out; out=$(mktemp /tmp/rezago-cg.XXXXXX); chmod 666 "$out"
-    { echo "SELECT 1;"; for _ in $(seq "$3"); do echo "$audit"; done; } |
-        "${run_as[@]}" valgrind --tool=callgrind --callgrind-out-file="$out" "$1/postgres" --single \
-            -D "$2" -c jit=off -c max_parallel_workers_per_gather=0 postgres >/dev/null 2>&1
-    grep -m1 '^summary:' "$out" | awk '{print $2}'; rm -f "$out"
-}
 for label in before after; do
     pgc=${PG_CONFIG:-pg_config}; [ $label = before ] && pgc=${BEFORE_PG_CONFIG:-}
     [ -n "$pgc" ] || continue
-    bindir=$("$pgc" --bindir)
-    dir=$(PG_CONFIG=$pgc test/with_cluster.sh bash -c '
-        psql -X -q -v setup_only=1 -f test/bench/audit.sql >/dev/null 2>&1 &&
-        psql -X -q -c CHECKPOINT && d=$(mktemp -d /tmp/rezago-cgdata.XXXXXX) && chmod 755 "$d" &&
-        cp -a "$(psql -X -At -c "SHOW data_directory")" "$d/data" && echo "$d"' | tail -1)
-    rm -f "$dir/data/postmaster.pid"; [ "$(id -u)" = 0 ] && chown -R postgres: "$dir"
-    i0=$(count "$bindir" "$dir/data" 0); i1=$(count "$bindir" "$dir/data" 1); i3=$(count "$bindir" "$dir/data" 3)
-    echo "$label: first audit of a session $(( (i1 - i0) / 1000000 )) M instructions, an audit within a session $(( (i3 - i1) / 2000000 )) M"
-    rm -rf "$dir"
+    read -r first within < <(callgrind_counts "$pgc" \
+        'psql -X -q -v setup_only=1 -f test/bench/audit.sql >/dev/null 2>&1' "$audit")
+    echo "$label: first audit of a session $(( first / 1000000 )) M instructions, an audit within a session $(( within / 1000000 )) M"
 done
